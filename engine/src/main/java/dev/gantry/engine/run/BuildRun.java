@@ -1,0 +1,176 @@
+package dev.gantry.engine.run;
+
+import dev.gantry.api.Result;
+import dev.gantry.engine.steps.StepLibrary;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The state of one build while its script runs: result, stages, environment, services, log
+ * and journal. Shared by every thread of the build; thread-safe.
+ */
+public final class BuildRun {
+    private final String jobName;
+    private final int number;
+    private final StepLibrary steps;
+    private final StepJournal journal;
+    private final LogSink log;
+    private final NodeProvider nodes;
+    private final Map<Class<?>, Object> services;
+    private final Map<String, String> baseEnv;
+    private final Map<String, String> globalEnv = new ConcurrentHashMap<>();
+    private volatile Map<String, Object> parameters = Map.of();
+    private final AtomicReference<Result> result = new AtomicReference<>(Result.SUCCESS);
+    private final List<StageRecord> stages = new CopyOnWriteArrayList<>();
+    private final AtomicInteger stageIds = new AtomicInteger();
+    private final CancellationScope root = new CancellationScope(null);
+    private final long startMillis = System.currentTimeMillis();
+    private final long startNanos = System.nanoTime();
+    private final Result previousResult;
+    private volatile boolean timestamps;
+    private volatile String displayName;
+    private volatile String description;
+
+    private BuildRun(Builder b) {
+        this.jobName = b.jobName;
+        this.number = b.number;
+        this.steps = b.steps;
+        this.journal = b.journal;
+        this.log = b.log;
+        this.nodes = b.nodes;
+        this.services = Map.copyOf(b.services);
+        this.previousResult = b.previousResult;
+        Map<String, String> env = new LinkedHashMap<>(b.baseEnv);
+        env.put("BUILD_NUMBER", String.valueOf(number));
+        env.put("BUILD_ID", String.valueOf(number));
+        env.put("BUILD_DISPLAY_NAME", "#" + number);
+        env.put("JOB_NAME", jobName);
+        env.put("JOB_BASE_NAME", jobName.contains("/") ? jobName.substring(jobName.lastIndexOf('/') + 1) : jobName);
+        env.put("BUILD_TAG", "gantry-" + jobName.replace('/', '-') + "-" + number);
+        env.put("GANTRY", "true");
+        this.baseEnv = Collections.unmodifiableMap(env);
+    }
+
+    public static Builder builder(String jobName, StepLibrary steps, LogSink log, NodeProvider nodes) {
+        return new Builder(jobName, steps, log, nodes);
+    }
+
+    public String jobName() { return jobName; }
+
+    public int number() { return number; }
+
+    public StepLibrary steps() { return steps; }
+
+    public StepJournal journal() { return journal; }
+
+    public LogSink log() { return log; }
+
+    NodeProvider nodes() { return nodes; }
+
+    /** The result so far. */
+    public Result result() { return result.get(); }
+
+    /** Makes the result worse; never better. */
+    public void worsen(Result r) {
+        result.accumulateAndGet(r, Result::combine);
+    }
+
+    /** The result of the previous build of the job, or null when unknown (a local run). */
+    public Result previousResult() { return previousResult; }
+
+    /** The stages in the order they started. */
+    public List<StageRecord> stages() { return Collections.unmodifiableList(new ArrayList<>(stages)); }
+
+    StageRecord openStage(String name, StageRecord parent) {
+        StageRecord s = new StageRecord("s" + stageIds.incrementAndGet(), name, parent);
+        stages.add(s);
+        return s;
+    }
+
+    public Map<String, Object> parameters() { return parameters; }
+
+    void setParameters(Map<String, Object> params) {
+        Map<String, Object> copy = new LinkedHashMap<>(params);
+        this.parameters = Collections.unmodifiableMap(copy);
+        copy.forEach((k, v) -> globalEnv.put(k, v == null ? "" : String.valueOf(v)));
+    }
+
+    /** Build-wide variables: parameters and {@code env.NAME = value} assignments. */
+    Map<String, String> globalEnv() { return globalEnv; }
+
+    Map<String, String> baseEnv() { return baseEnv; }
+
+    CancellationScope rootScope() { return root; }
+
+    /** Aborts the whole build (a user's stop, Ctrl-C, shutdown). */
+    public void abort(String reason) {
+        root.cancel(Result.ABORTED, reason);
+    }
+
+    <T> Optional<T> service(Class<T> type) {
+        return Optional.ofNullable(type.cast(services.get(type)));
+    }
+
+    boolean timestamps() { return timestamps; }
+
+    void enableTimestamps() { timestamps = true; }
+
+    public long startMillis() { return startMillis; }
+
+    public long durationMillis() { return (System.nanoTime() - startNanos) / 1_000_000; }
+
+    public String displayName() { return displayName == null ? "#" + number : displayName; }
+
+    void setDisplayName(String s) { displayName = s; }
+
+    public String description() { return description; }
+
+    void setDescription(String s) { description = s; }
+
+    /** Writes a line of the engine's own (not a step's) to the log. */
+    void engineLine(LogSink.LogSource source, String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        log.chunk(source, b, 0, b.length, true, true);
+    }
+
+    /** Configures a {@link BuildRun}. */
+    public static final class Builder {
+        private final String jobName;
+        private final StepLibrary steps;
+        private final LogSink log;
+        private final NodeProvider nodes;
+        private int number = 1;
+        private StepJournal journal = new InMemoryStepJournal();
+        private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
+        private Map<String, String> baseEnv = System.getenv();
+        private Result previousResult;
+
+        private Builder(String jobName, StepLibrary steps, LogSink log, NodeProvider nodes) {
+            this.jobName = jobName;
+            this.steps = steps;
+            this.log = log;
+            this.nodes = nodes;
+        }
+
+        public Builder number(int n) { this.number = n; return this; }
+
+        public Builder journal(StepJournal j) { this.journal = j; return this; }
+
+        public <T> Builder service(Class<T> type, T impl) { services.put(type, impl); return this; }
+
+        public Builder baseEnvironment(Map<String, String> env) { this.baseEnv = env; return this; }
+
+        public Builder previousResult(Result r) { this.previousResult = r; return this; }
+
+        public BuildRun build() { return new BuildRun(this); }
+    }
+}

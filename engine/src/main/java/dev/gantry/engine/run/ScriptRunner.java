@@ -1,0 +1,123 @@
+package dev.gantry.engine.run;
+
+import dev.gantry.api.Result;
+import dev.gantry.api.build.ScriptLoader;
+import dev.gantry.api.step.FlowInterruptedException;
+import dev.gantry.api.step.StepFailedException;
+import groovy.lang.Binding;
+import groovy.lang.GroovyClassLoader;
+import groovy.lang.GroovyCodeSource;
+import groovy.lang.Script;
+import java.util.Map;
+import org.codehaus.groovy.control.CompilationFailedException;
+import org.codehaus.groovy.control.CompilerConfiguration;
+
+/**
+ * Compiles a pipeline script (sandboxed, on {@link PipelineScript}) and runs it as a build:
+ * the script runs on a virtual thread in the build's root context; what it throws decides the
+ * result, and the log ends with {@code Finished: RESULT}.
+ */
+public final class ScriptRunner {
+    private ScriptRunner() {
+    }
+
+    /** The compiler settings of every pipeline script: base class, sandbox, abort checkpoints. */
+    static CompilerConfiguration compilerConfiguration() {
+        CompilerConfiguration cc = new CompilerConfiguration();
+        cc.setScriptBaseClass(PipelineScript.class.getName());
+        cc.setSourceEncoding("UTF-8");
+        Sandboxing.configure(cc);
+        return cc;
+    }
+
+    /**
+     * Runs {@code source} as build {@code run} and waits for it to end.
+     *
+     * @param parameters the parameters given for this build (declared defaults are added by the pipeline)
+     * @return the build's result
+     */
+    public static Result run(BuildRun run, String fileName, String source, Map<String, Object> parameters) throws InterruptedException {
+        run.setParameters(parameters);
+        FlowContext root = FlowContext.root(run);
+        Thread t = Thread.ofVirtual().name("build-" + run.jobName() + "-" + run.number()).start(() -> execute(root, fileName, source));
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                run.abort("Aborted: the runner was interrupted");
+            }
+        }
+        root.engineLine("Finished: " + run.result());
+        run.log().flush();
+        return run.result();
+    }
+
+    private static void execute(FlowContext root, String fileName, String source) {
+        BuildRun run = root.run;
+        try {
+            root.enter(() -> {
+                root.engineLine("[Pipeline] Start of Pipeline");
+                try {
+                    Script script = compile(fileName, source);
+                    script.setBinding(new Binding());
+                    script.run();
+                } finally {
+                    root.engineLine("[Pipeline] End of Pipeline");
+                }
+                return null;
+            });
+        } catch (FlowInterruptedException e) {
+            root.engineLine(e.getMessage() == null ? "Aborted" : e.getMessage());
+            run.worsen(e.result());
+        } catch (CompilationFailedException e) {
+            root.engineLine("ERROR: " + e.getMessage());
+            run.worsen(Result.FAILURE);
+        } catch (Throwable e) {
+            root.engineLine("ERROR: " + describe(e, fileName));
+            run.worsen(Result.FAILURE);
+        }
+    }
+
+    static Script compile(String fileName, String source) {
+        GroovyClassLoader loader = new GroovyClassLoader(ScriptRunner.class.getClassLoader(), compilerConfiguration());
+        Class<?> type = loader.parseClass(new GroovyCodeSource(source, scriptClassName(fileName), "/gantry/script"), false);
+        try {
+            return (Script) type.getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot instantiate the compiled pipeline " + fileName, e);
+        }
+    }
+
+    /** A class name for the script that keeps its file name in stack traces. */
+    private static String scriptClassName(String fileName) {
+        String base = fileName.contains("/") ? fileName.substring(fileName.lastIndexOf('/') + 1) : fileName;
+        return base.isEmpty() ? "Jenkinsfile" : base;
+    }
+
+    /** A user-facing description of a failure: its message, and where in the script it happened. */
+    static String describe(Throwable e, String fileName) {
+        String msg = e instanceof StepFailedException || e instanceof FlowInterruptedException
+                ? e.getMessage() : (e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+        if (e instanceof StepFailedException) {
+            return msg;
+        }
+        String base = scriptClassName(fileName);
+        for (StackTraceElement el : e.getStackTrace()) {
+            if (el.getFileName() != null && el.getLineNumber() > 0 && el.getFileName().equals(base)) {
+                return msg + " (" + fileName + ":" + el.getLineNumber() + ")";
+            }
+        }
+        return msg;
+    }
+
+    /** The {@code load} step's access to the compiler, in the build's sandbox. */
+    static ScriptLoader loaderFor(FlowContext ctx) {
+        return (name, text) -> {
+            Script s = compile(name, text);
+            s.setBinding(new Binding());
+            s.run();
+            return s;
+        };
+    }
+}

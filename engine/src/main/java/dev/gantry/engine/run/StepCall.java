@@ -1,0 +1,142 @@
+package dev.gantry.engine.run;
+
+import dev.gantry.api.Result;
+import dev.gantry.api.build.NodeLease;
+import dev.gantry.api.build.RunControl;
+import dev.gantry.api.step.Body;
+import dev.gantry.api.step.Cancellation;
+import dev.gantry.api.step.Console;
+import dev.gantry.api.step.StepContext;
+import dev.gantry.api.step.StepFailedException;
+import dev.gantry.api.workspace.Workspace;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/** The {@link StepContext} of one step call. */
+final class StepCall implements StepContext, Console, RunControl {
+    private final FlowContext ctx;
+    private final String id;
+    private final ArgumentBinder.Bound args;
+    private final LogSink.LogSource source;
+
+    StepCall(FlowContext ctx, String id, ArgumentBinder.Bound args) {
+        this.ctx = ctx;
+        this.id = id;
+        this.args = args;
+        this.source = ctx.logSource(id);
+    }
+
+    void close() {
+        // Nothing held per call today; streams are closed by the steps that open them.
+    }
+
+    @Override
+    public String id() { return id; }
+
+    @Override
+    public Console console() { return this; }
+
+    @Override
+    public Map<String, String> environment() { return ctx.environment(); }
+
+    @Override
+    public boolean hasWorkspace() { return ctx.workspace != null; }
+
+    @Override
+    public Workspace workspace() {
+        if (ctx.workspace == null) {
+            throw new StepFailedException("Step '" + args.descriptor().name() + "' needs a workspace: run it inside node { ... } or a stage with an agent");
+        }
+        return ctx.workspace;
+    }
+
+    @Override
+    public Body body() { return args.body(); }
+
+    @Override
+    public RunControl run() { return this; }
+
+    @Override
+    public NodeLease allocateNode(String labelExpression, String customWorkspace) throws InterruptedException {
+        try {
+            return ctx.run.nodes().allocate(labelExpression, customWorkspace, this::println);
+        } catch (IOException e) {
+            throw new StepFailedException("Could not allocate a workspace: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Map<String, Object> parallel(Map<String, Body> branches, boolean failFast) {
+        return Parallel.run(ctx, id, branches, failFast);
+    }
+
+    @Override
+    public Cancellation newCancellation() {
+        return new CancellationScope(ctx.scope);
+    }
+
+    @Override
+    public void checkInterrupted() {
+        ctx.checkCancelled();
+    }
+
+    @Override
+    public <T> Optional<T> service(Class<T> type) {
+        if (type == dev.gantry.api.build.ScriptLoader.class) {
+            return Optional.of(type.cast(ScriptRunner.loaderFor(ctx)));
+        }
+        return ctx.run.service(type);
+    }
+
+    // Console
+
+    @Override
+    public void println(String line) {
+        byte[] b = (line == null ? "null" : line).getBytes(StandardCharsets.UTF_8);
+        int start = 0;
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == '\n') {
+                ctx.run.log().chunk(source, b, start, i - start, true, true);
+                start = i + 1;
+            }
+        }
+        ctx.run.log().chunk(source, b, start, b.length - start, true, true);
+        ctx.scope.touch(System.nanoTime());
+    }
+
+    @Override
+    public OutputStream stream() {
+        CancellationScope scope = ctx.scope;
+        return new LineSplittingStream(ctx.run.log(), source, () -> scope.touch(System.nanoTime()));
+    }
+
+    // RunControl
+
+    @Override
+    public String jobName() { return ctx.run.jobName(); }
+
+    @Override
+    public int number() { return ctx.run.number(); }
+
+    @Override
+    public Result result() { return ctx.run.result(); }
+
+    @Override
+    public void setResult(Result result) { ctx.run.worsen(result); }
+
+    @Override
+    public void setStageResult(Result result) {
+        if (ctx.stage != null) {
+            ctx.stage.worsen(result);
+        }
+    }
+
+    @Override
+    public String currentStage() { return ctx.stage == null ? null : ctx.stage.name(); }
+
+    @Override
+    public Map<String, Object> parameters() { return ctx.run.parameters(); }
+}

@@ -1,0 +1,110 @@
+package dev.gantry.engine.run;
+
+import dev.gantry.api.Result;
+import dev.gantry.api.step.BodyKind;
+import dev.gantry.api.step.FlowInterruptedException;
+import dev.gantry.api.step.Step;
+import dev.gantry.api.step.StepDescriptor;
+import dev.gantry.api.step.StepFailedException;
+import dev.gantry.engine.pipeline.Suggestions;
+import groovy.lang.MissingMethodException;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Calls a step from pipeline code: finds it, binds its arguments, gives it a deterministic id,
+ * returns a journaled outcome on replay, runs it otherwise and journals what happened.
+ * The single path every step takes; no step is special-cased.
+ */
+final class StepInvoker {
+    private StepInvoker() {
+    }
+
+    static boolean exists(String name) {
+        FlowContext ctx = FlowContext.currentOrNull();
+        return ctx != null && ctx.run.steps().find(name).isPresent();
+    }
+
+    static Object invoke(Object receiver, String name, Object[] args) {
+        FlowContext ctx = FlowContext.current();
+        Optional<Step> found = ctx.run.steps().find(name);
+        if (found.isEmpty()) {
+            String hint = Suggestions.closest(name, ctx.run.steps().names()).map(s -> "; did you mean '" + s + "'?").orElse("");
+            throw new MissingMethodException(name, receiver.getClass(), args == null ? new Object[0] : args) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String getMessage() {
+                    return "No such step or function '" + name + "'" + hint;
+                }
+            };
+        }
+        ctx.checkCancelled();
+        Step step = found.get();
+        StepDescriptor d = step.descriptor();
+        String id = ctx.nextId(name);
+        ArgumentBinder.Bound bound;
+        try {
+            bound = ArgumentBinder.bind(d, args, c -> new ClosureBody(c, id));
+        } catch (IllegalArgumentException e) {
+            throw new StepFailedException("Invalid arguments for step '" + name + "': " + e.getMessage());
+        }
+        boolean journaled = d.body() == BodyKind.NONE;
+        if (journaled) {
+            Optional<StepJournal.StepOutcome> recorded = ctx.run.journal().lookup(id);
+            if (recorded.isPresent()) {
+                return replay(recorded.get());
+            }
+        }
+        if (d.needsWorkspace() && ctx.workspace == null) {
+            throw new StepFailedException("Step '" + name + "' needs a workspace: run it inside node { ... } or a stage with an agent"
+                    + " (the pipeline has agent none here)");
+        }
+        if (!d.advanced()) {
+            ctx.engineLine("[Pipeline] " + name);
+        }
+        StepCall call = new StepCall(ctx, id, bound);
+        try {
+            Object value = step.run(call, bound);
+            if (journaled) {
+                ctx.run.journal().record(id, StepJournal.StepOutcome.success(name, value));
+            }
+            return value;
+        } catch (FlowInterruptedException e) {
+            record(ctx, journaled, id, name, e, e.result().name());
+            throw e;
+        } catch (InterruptedException e) {
+            FlowInterruptedException fie = ctx.interrupted();
+            record(ctx, journaled, id, name, fie, fie.result().name());
+            throw fie;
+        } catch (RuntimeException e) {
+            record(ctx, journaled, id, name, e, null);
+            throw e;
+        } catch (IOException e) {
+            StepFailedException sfe = new StepFailedException(name + ": " + e.getMessage(), e);
+            record(ctx, journaled, id, name, sfe, null);
+            throw sfe;
+        } catch (Exception e) {
+            record(ctx, journaled, id, name, e, null);
+            throw new StepFailedException(name + ": " + e, e);
+        } finally {
+            call.close();
+        }
+    }
+
+    private static void record(FlowContext ctx, boolean journaled, String id, String name, Throwable e, String interruptResult) {
+        if (journaled) {
+            ctx.run.journal().record(id, new StepJournal.StepOutcome(name, null, e.getClass().getName(), e.getMessage(), interruptResult));
+        }
+    }
+
+    private static Object replay(StepJournal.StepOutcome o) {
+        if (!o.failed()) {
+            return o.value();
+        }
+        if (o.interruptResult() != null) {
+            throw new FlowInterruptedException(Result.valueOf(o.interruptResult()), o.failureMessage());
+        }
+        throw new StepFailedException(o.failureMessage());
+    }
+}
