@@ -178,7 +178,7 @@ public final class JUnitXmlReader {
                     case XMLStreamConstants.START_ELEMENT -> start();
                     case XMLStreamConstants.END_ELEMENT -> end();
                     case XMLStreamConstants.CHARACTERS, XMLStreamConstants.CDATA, XMLStreamConstants.SPACE -> text();
-                    case XMLStreamConstants.ENTITY_REFERENCE -> throw new IOException(file + location(r.getLocation())
+                    case XMLStreamConstants.ENTITY_REFERENCE -> throw new IOException(file + entityLocation()
                             + ": the report uses the entity &" + r.getLocalName() + "; which is not expanded:"
                             + " DTDs and entity declarations are disabled in test reports for safety;"
                             + " write the text itself, or a character reference such as &#233;");
@@ -188,6 +188,16 @@ public final class JUnitXmlReader {
                 }
             }
             return results;
+        }
+
+        /** Where the reference starts: the parser reports the position just after it, on the same line. */
+        private String entityLocation() {
+            Location end = r.getLocation();
+            if (end == null || end.getLineNumber() < 0 || end.getColumnNumber() < 0) {
+                return location(end);
+            }
+            int column = Math.max(1, end.getColumnNumber() - r.getLocalName().length() - 2);
+            return ":" + end.getLineNumber() + ":" + column;
         }
 
         private void start() throws IOException {
