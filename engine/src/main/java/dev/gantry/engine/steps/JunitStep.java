@@ -45,8 +45,8 @@ public final class JunitStep implements Step {
             .optional("skipMarkingBuildUnstable", ParamType.BOOLEAN, Boolean.FALSE,
                     "Leave the build and stage result alone when tests failed.")
             .optional("keepLongStdio", ParamType.BOOLEAN, Boolean.FALSE,
-                    "Keep up to 1 MiB of each test's standard output and error instead of trimming it"
-                            + " (1,000 characters for passing tests, 100,000 for failing ones).")
+                    "Keep up to 1,048,576 characters of each test's standard output and error instead of"
+                            + " trimming them to 1,000 (passing tests) or 100,000 (failing tests).")
             .choice("stdioRetention", false, null, List.of("ALL", "FAILED", "NONE"),
                     "Whose output to keep long: ALL tests, FAILED tests only, or NONE (trimmed);"
                             + " when set, it overrides keepLongStdio.")
