@@ -1,11 +1,50 @@
 package dev.gantry.engine.cli;
 
-/** Entry point of bin/gantry. */
-public final class Main {
-    private Main() {
-    }
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * Entry point of {@code bin/gantry}: wires the subcommands; each does its own work. Exit codes:
+ * 0 success, 1 build failure, 2 invalid pipeline or usage, 3 unstable, 4 aborted.
+ */
+@Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Gantry: runs Jenkinsfile pipelines, locally or on a controller with agents.",
+        subcommands = {RunCommand.class, LintCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:build failed", "2:invalid pipeline or usage", "3:build unstable", "4:build aborted"})
+public final class Main implements Runnable {
+    static final int USAGE = 2;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.out.println("gantry: not wired yet");
+        System.exit(execute(args));
+    }
+
+    /** Runs the CLI and returns its exit code (for tests and embedding). */
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExitCodeExceptionMapper(e -> USAGE);
+        cl.setParameterExceptionHandler((ex, a) -> {
+            ex.getCommandLine().getErr().println("gantry: " + ex.getMessage());
+            ex.getCommandLine().getErr().println("Try 'gantry " + (ex.getCommandLine() == cl ? "" : ex.getCommandLine().getCommandName() + " ") + "--help'.");
+            return USAGE;
+        });
+        return cl.execute(args);
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, lint, help)");
+    }
+
+    /** The version from the jar's manifest, or "development". */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"gantry " + (v == null ? "development" : v) + " (Java " + Runtime.version() + ")"};
+        }
     }
 }

@@ -28,7 +28,8 @@ final class CancellationScope implements Cancellation {
     }
 
     /** Detaches this scope from its parent once nothing runs in it any more. */
-    void close() {
+    @Override
+    public void close() {
         if (parent != null) {
             parent.children.remove(this);
         }

@@ -39,6 +39,9 @@ final class ClosureBody implements Body {
         if (change.workspace() != null) {
             ctx = ctx.withWorkspace(change.workspace());
         }
+        if (change.timestamps()) {
+            ctx = ctx.withTimestamps();
+        }
         if (change.cancellation() != null) {
             ctx = ctx.withScope((CancellationScope) change.cancellation());
         }

@@ -1,7 +1,6 @@
 package dev.gantry.engine.run;
 
 import dev.gantry.api.Result;
-import dev.gantry.api.step.BodyKind;
 import dev.gantry.api.step.FlowInterruptedException;
 import dev.gantry.api.step.Step;
 import dev.gantry.api.step.StepDescriptor;
@@ -49,7 +48,7 @@ final class StepInvoker {
         } catch (IllegalArgumentException e) {
             throw new StepFailedException("Invalid arguments for step '" + name + "': " + e.getMessage());
         }
-        boolean journaled = d.body() == BodyKind.NONE;
+        boolean journaled = d.journaled();
         if (journaled) {
             Optional<StepJournal.StepOutcome> recorded = ctx.run.journal().lookup(id);
             if (recorded.isPresent()) {

@@ -13,7 +13,7 @@ import org.apiguardian.api.API;
  * @since 0.1
  */
 @API(status = API.Status.STABLE, since = "0.1")
-public interface Cancellation {
+public interface Cancellation extends AutoCloseable {
 
     /** Cancels the scope; the first call wins, later calls do nothing. */
     void cancel(Result result, String reason);
@@ -23,4 +23,8 @@ public interface Cancellation {
 
     /** {@link System#nanoTime()} of the last console output written inside the scope. */
     long lastActivityNanos();
+
+    /** Detaches the scope from its parent once the body that ran in it is done. */
+    @Override
+    void close();
 }

@@ -15,21 +15,23 @@ import org.apiguardian.api.API;
 @API(status = API.Status.STABLE, since = "0.1")
 public final class ContextChange {
     /** No change at all. */
-    public static final ContextChange NONE = new ContextChange(Map.of(), null, null, null, null);
+    public static final ContextChange NONE = new ContextChange(Map.of(), null, null, null, null, false);
 
     private final Map<String, String> environment;
     private final Workspace workspace;
     private final String stage;
     private final Cancellation cancellation;
     private final String displayLabel;
+    private final boolean timestamps;
 
     private ContextChange(Map<String, String> environment, Workspace workspace, String stage,
-                          Cancellation cancellation, String displayLabel) {
+                          Cancellation cancellation, String displayLabel, boolean timestamps) {
         this.environment = environment;
         this.workspace = workspace;
         this.stage = stage;
         this.cancellation = cancellation;
         this.displayLabel = displayLabel;
+        this.timestamps = timestamps;
     }
 
     public static Builder builder() {
@@ -51,6 +53,9 @@ public final class ContextChange {
     /** A short label for the body's log block ("retry 2 of 3"), or null. */
     public String displayLabel() { return displayLabel; }
 
+    /** Whether console lines written by the body get a time prefix. */
+    public boolean timestamps() { return timestamps; }
+
     /** Builds a {@link ContextChange}. */
     public static final class Builder {
         private final Map<String, String> environment = new LinkedHashMap<>();
@@ -58,6 +63,7 @@ public final class ContextChange {
         private String stage;
         private Cancellation cancellation;
         private String displayLabel;
+        private boolean timestamps;
 
         public Builder env(String name, String value) { environment.put(name, value); return this; }
 
@@ -71,9 +77,12 @@ public final class ContextChange {
 
         public Builder label(String label) { this.displayLabel = label; return this; }
 
+        /** Time-stamps the body's console lines. */
+        public Builder timestamps() { this.timestamps = true; return this; }
+
         public ContextChange build() {
             return new ContextChange(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment)),
-                    workspace, stage, cancellation, displayLabel);
+                    workspace, stage, cancellation, displayLabel, timestamps);
         }
     }
 }

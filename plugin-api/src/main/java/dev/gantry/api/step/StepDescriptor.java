@@ -30,6 +30,7 @@ public final class StepDescriptor {
     private final BodyKind body;
     private final boolean needsWorkspace;
     private final boolean advanced;
+    private final boolean journaled;
 
     private StepDescriptor(Builder b) {
         this.name = b.name;
@@ -40,6 +41,7 @@ public final class StepDescriptor {
         this.body = b.body;
         this.needsWorkspace = b.needsWorkspace;
         this.advanced = b.advanced;
+        this.journaled = b.journaled && b.body == BodyKind.NONE;
     }
 
     /** Starts a descriptor for the step called {@code name} (a Groovy identifier). */
@@ -71,6 +73,13 @@ public final class StepDescriptor {
     /** Whether the step is structural or internal and left out of short listings. */
     public boolean advanced() { return advanced; }
 
+    /**
+     * Whether the call's outcome is journaled and replayed after a restart instead of running the
+     * step again. True for steps without a body unless {@link Builder#notJournaled()} was called
+     * (steps whose result is not journal-friendly and that are safe to run again, like {@code load}).
+     */
+    public boolean journaled() { return journaled; }
+
     @Override
     public String toString() {
         return "step " + name;
@@ -86,6 +95,7 @@ public final class StepDescriptor {
         private BodyKind body = BodyKind.NONE;
         private boolean needsWorkspace;
         private boolean advanced;
+        private boolean journaled = true;
 
         private Builder(String name) {
             if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
@@ -129,6 +139,9 @@ public final class StepDescriptor {
         public Builder needsWorkspace() { this.needsWorkspace = true; return this; }
 
         public Builder advanced() { this.advanced = true; return this; }
+
+        /** The step runs again on replay instead of returning a journaled outcome. */
+        public Builder notJournaled() { this.journaled = false; return this; }
 
         private String declared(String param) {
             if (!parameters.containsKey(param)) {

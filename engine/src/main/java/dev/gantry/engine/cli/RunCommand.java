@@ -1,0 +1,143 @@
+package dev.gantry.engine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.gantry.api.Result;
+import dev.gantry.api.build.ArtifactStore;
+import dev.gantry.api.build.InputHandler;
+import dev.gantry.api.build.StashStore;
+import dev.gantry.api.build.TestResults;
+import dev.gantry.engine.pipeline.LintResult;
+import dev.gantry.engine.pipeline.PipelineLinter;
+import dev.gantry.engine.pipeline.Problem;
+import dev.gantry.engine.run.BuildRun;
+import dev.gantry.engine.run.PrintingLogSink;
+import dev.gantry.engine.run.ScriptRunner;
+import dev.gantry.engine.steps.StepLibrary;
+import dev.gantry.engine.testresults.InMemoryTestResults;
+import dev.gantry.engine.workspace.LocalArtifactStore;
+import dev.gantry.engine.workspace.LocalStashStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code gantry run FILE}: lints the pipeline, then runs it on this machine, streaming the console
+ * log to standard output; writes a JSON report on request; exits with the build's result.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Runs a pipeline on this machine, without a controller.",
+                "Exit codes: 0 SUCCESS, 1 FAILURE, 2 invalid pipeline or usage, 3 UNSTABLE, 4 ABORTED."})
+final class RunCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "The pipeline file (a Jenkinsfile).")
+    Path file;
+
+    @Option(names = "--workspace", paramLabel = "DIR", description = "The workspace directory (default: the current directory). Created if missing.")
+    Path workspace;
+
+    @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A build parameter; repeatable.")
+    Map<String, String> params = new LinkedHashMap<>();
+
+    @Option(names = "--input", paramLabel = "ID=VALUE", description = {"Answers an input step: ID (proceed), ID=abort, ID=VALUE for its single parameter,",
+            "ID.PARAM=VALUE for one of several; repeatable. Unanswered inputs are asked on the terminal, else the build is aborted."})
+    List<String> inputs = new java.util.ArrayList<>();
+
+    @Option(names = "--report", paramLabel = "FILE", description = "Writes a JSON report of the run (result, stages, tests, artifacts).")
+    Path report;
+
+    @Option(names = "--artifacts", paramLabel = "DIR", description = "Where archived artifacts go (default: WORKSPACE@artifacts beside the workspace).")
+    Path artifacts;
+
+    @Option(names = "--job", paramLabel = "NAME", description = "The job name the build sees (default: the file's name).")
+    String job;
+
+    @Option(names = "--number", paramLabel = "N", description = "The build number the build sees (default: 1).")
+    int number = 1;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        StepLibrary steps = StepLibrary.builtins();
+        String fileName = file.toString();
+        if (!Files.isRegularFile(file)) {
+            err.println("gantry run: " + fileName + ": no such file");
+            return Main.USAGE;
+        }
+        LintResult lint = LintCommand.lint(new PipelineLinter(steps), fileName);
+        if (!lint.ok()) {
+            for (Problem p : lint.problems()) {
+                err.println(p.format(fileName));
+            }
+            err.println("gantry run: " + fileName + " is not a valid pipeline (" + lint.problems().size() + " problem"
+                    + (lint.problems().size() == 1 ? "" : "s") + "); nothing was run");
+            err.flush();
+            return Main.USAGE;
+        }
+        String source = TextFiles.decodeUtf8(Files.readAllBytes(file));
+        Path ws = (workspace == null ? Path.of("") : workspace).toAbsolutePath().normalize();
+        Files.createDirectories(ws);
+        Path artifactDir = artifacts != null ? artifacts.toAbsolutePath() : ws.resolveSibling(ws.getFileName() + "@artifacts");
+        Path stashDir = Files.createTempDirectory("gantry-stash-");
+        InMemoryTestResults tests = new InMemoryTestResults();
+        LocalArtifactStore artifactStore = new LocalArtifactStore(artifactDir);
+        LocalInputHandler inputHandler = new LocalInputHandler(inputs, System.console() != null);
+        Result result;
+        try (PrintingLogSink log = new PrintingLogSink(System.out)) {
+            BuildRun run = BuildRun.builder(job != null ? job : defaultJobName(file), steps, log, new LocalNodeProvider(ws))
+                    .number(number)
+                    .service(StashStore.class, new LocalStashStore(stashDir))
+                    .service(ArtifactStore.class, artifactStore)
+                    .service(TestResults.class, tests)
+                    .service(InputHandler.class, inputHandler)
+                    .build();
+            Interrupts.onCtrlC(() -> run.abort("Aborted by user (Ctrl-C)"));
+            result = ScriptRunner.run(run, fileName, source, new LinkedHashMap<>(params));
+            if (report != null) {
+                writeReport(run, tests, artifactStore);
+            }
+        } finally {
+            deleteTree(stashDir);
+        }
+        return switch (result) {
+            case SUCCESS -> 0;
+            case UNSTABLE -> 3;
+            case ABORTED, NOT_BUILT -> 4;
+            case FAILURE -> 1;
+        };
+    }
+
+    private static String defaultJobName(Path file) {
+        Path name = file.toAbsolutePath().normalize().getFileName();
+        String n = name == null ? "pipeline" : name.toString();
+        return n.endsWith(".groovy") ? n.substring(0, n.length() - ".groovy".length()) : n;
+    }
+
+    private void writeReport(BuildRun run, InMemoryTestResults tests, LocalArtifactStore artifactStore) throws IOException {
+        Map<String, Object> r = RunReport.of(run, tests, artifactStore);
+        Path parent = report.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), r);
+    }
+
+    private static void deleteTree(Path dir) {
+        try (var walk = Files.walk(dir)) {
+            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.err.println("gantry run: could not remove " + dir + ": " + e.getMessage());
+        }
+    }
+}
