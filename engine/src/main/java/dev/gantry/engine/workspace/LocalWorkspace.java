@@ -247,7 +247,9 @@ public final class LocalWorkspace implements Workspace, ScriptHost {
     @Override
     public RunningProcess launch(ProcessSpec spec) throws IOException {
         checkInsideRoot(dir, "");
-        createDirectories(dir);
+        if (!Files.isDirectory(dir)) {
+            createDirectories(dir);
+        }
         return LocalProcess.start(spec, dir);
     }
 
@@ -262,7 +264,9 @@ public final class LocalWorkspace implements Workspace, ScriptHost {
             throw new IllegalArgumentException("not a plain file name: " + fileName);
         }
         Path tmp = tempRoot();
-        createDirectories(tmp);
+        if (!Files.isDirectory(tmp)) {
+            createDirectories(tmp);
+        }
         Path file;
         try {
             Path d = Files.createTempDirectory(tmp, "durable-");
@@ -285,7 +289,15 @@ public final class LocalWorkspace implements Workspace, ScriptHost {
         if (d == null || !tempRoot().equals(d.getParent()) || !d.getFileName().toString().startsWith("durable-")) {
             throw new IOException("Refusing to delete " + path + ": it is not a temporary script of " + root);
         }
-        deleteTree(d);
+        try {
+            // The usual case, in two system calls; anything else the script left there goes the long way.
+            Files.deleteIfExists(file);
+            Files.deleteIfExists(d);
+        } catch (DirectoryNotEmptyException e) {
+            deleteTree(d);
+        } catch (IOException e) {
+            throw failure("delete the temporary script", file, e);
+        }
     }
 
     @Override
