@@ -4,45 +4,84 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** "Did you mean": the closest candidate by edit distance, if close enough. */
+/**
+ * "Did you mean" for misspelled names: the closest candidate by Damerau-Levenshtein distance
+ * (optimal string alignment), ignoring case. Used by the linter and by the runtime so that both
+ * suggest the same thing.
+ */
 public final class Suggestions {
     private Suggestions() {
     }
 
+    /**
+     * The candidate closest to {@code input}, if it is within {@code max(1, length / 3)} edits
+     * (length of {@code input}); among equally close candidates, the first in iteration order.
+     * A candidate equal to {@code input} ignoring case is returned as is.
+     *
+     * @param input the name as written; null gives empty
+     * @param candidates the valid names; null elements are ignored
+     * @return the suggestion, or empty when none is close enough
+     */
     public static Optional<String> closest(String input, Collection<String> candidates) {
-        if (input == null || input.isEmpty()) {
+        if (input == null || input.isEmpty() || candidates == null) {
             return Optional.empty();
         }
         String in = input.toLowerCase(Locale.ROOT);
+        int threshold = Math.max(1, in.length() / 3);
         String best = null;
-        int bestD = Integer.MAX_VALUE;
-        for (String c : candidates) {
-            int d = distance(in, c.toLowerCase(Locale.ROOT));
-            if (d < bestD) {
-                bestD = d;
-                best = c;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            if (candidate == null) {
+                continue;
+            }
+            String c = candidate.toLowerCase(Locale.ROOT);
+            if (Math.abs(c.length() - in.length()) > threshold) {
+                continue;
+            }
+            int d = distance(in, c, threshold);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = candidate;
             }
         }
-        return best != null && bestD <= Math.max(1, input.length() / 3) ? Optional.of(best) : Optional.empty();
+        return bestDistance <= threshold ? Optional.of(best) : Optional.empty();
     }
 
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
+    /** "; did you mean 'x'?" or "" when nothing is close: for appending to a message. */
+    static String didYouMean(String input, Collection<String> candidates) {
+        return closest(input, candidates).map(s -> "; did you mean '" + s + "'?").orElse("");
+    }
+
+    /** Optimal string alignment distance; gives up (returns limit + 1) once every cell of a row exceeds limit. */
+    static int distance(String a, String b, int limit) {
+        int n = a.length();
+        int m = b.length();
+        int[] prev2 = new int[m + 1];
+        int[] prev = new int[m + 1];
+        int[] cur = new int[m + 1];
+        for (int j = 0; j <= m; j++) {
+            prev[j] = j;
         }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
+        for (int i = 1; i <= n; i++) {
+            cur[0] = i;
+            int rowMin = cur[0];
+            for (int j = 1; j <= m; j++) {
                 int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                int v = Math.min(Math.min(prev[j] + 1, cur[j - 1] + 1), prev[j - 1] + cost);
                 if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                    v = Math.min(v, prev2[j - 2] + 1);
                 }
+                cur[j] = v;
+                rowMin = Math.min(rowMin, v);
             }
+            if (rowMin > limit) {
+                return limit + 1;
+            }
+            int[] t = prev2;
+            prev2 = prev;
+            prev = cur;
+            cur = t;
         }
-        return d[a.length()][b.length()];
+        return prev[m];
     }
 }
