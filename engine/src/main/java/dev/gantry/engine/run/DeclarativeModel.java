@@ -20,12 +20,22 @@ final class DeclarativeModel {
     private DeclarativeModel() {
     }
 
-    /** Runs {@code body} with {@code delegate} first, on a copy so shared closures stay untouched. */
+    /**
+     * Runs {@code body} with {@code delegate} first, on a copy so shared closures stay untouched.
+     * Afterwards the copy resolves owner-first again: closures created inside it (a post
+     * condition's block, a stage's steps) are run later and must reach steps through the script,
+     * not through a collector that has done its job.
+     */
     static Object evalWith(Closure<?> body, Object delegate) {
         Closure<?> c = (Closure<?>) body.clone();
         c.setDelegate(delegate);
         c.setResolveStrategy(Closure.DELEGATE_FIRST);
-        return c.call();
+        try {
+            return c.call();
+        } finally {
+            c.setResolveStrategy(Closure.OWNER_FIRST);
+            c.setDelegate(null);
+        }
     }
 
     static final class Pipeline {
