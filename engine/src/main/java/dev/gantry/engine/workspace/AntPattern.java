@@ -167,9 +167,9 @@ public final class AntPattern {
             return new String[0];
         }
         String[] parts = path.split("/", -1);
-        // "a//b" and a trailing "/" in a path mean the same as "a/b"; Ant ignores empty segments.
-        if (Arrays.stream(parts).anyMatch(String::isEmpty)) {
-            return Arrays.stream(parts).filter(s -> !s.isEmpty()).toArray(String[]::new);
+        // "a//b", "./a/b" and "a/b/" all mean "a/b": empty and "." segments carry no meaning.
+        if (Arrays.stream(parts).anyMatch(s -> s.isEmpty() || s.equals("."))) {
+            return Arrays.stream(parts).filter(s -> !s.isEmpty() && !s.equals(".")).toArray(String[]::new);
         }
         return parts;
     }

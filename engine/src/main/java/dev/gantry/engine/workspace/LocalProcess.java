@@ -138,11 +138,13 @@ public final class LocalProcess implements RunningProcess {
                 break;
             }
         }
+        // Parents before their children: a shell whose child dies first could otherwise go on
+        // running its script in the moment before its own SIGKILL.
         List<ProcessHandle> left = new ArrayList<>();
         for (ProcessHandle h : tree) {
             if (h.isAlive()) {
-                h.descendants().forEach(left::add);
                 left.add(h);
+                h.descendants().forEach(left::add);
             }
         }
         for (ProcessHandle h : left) {

@@ -355,7 +355,8 @@ public final class LocalWorkspace implements Workspace, ScriptHost {
      * Checks that {@code p} (lexically inside the root) does not reach outside it through a
      * symbolic link: the real path of its deepest existing part must lie inside the root's.
      */
-    private void checkInsideRoot(Path p, String shownAs) throws IOException {
+    private void checkInsideRoot(Path p, String path) throws IOException {
+        String shownAs = path == null || path.isEmpty() ? p.toString() : path;
         Path existing = p;
         while (existing != null && existing.startsWith(root) && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
             existing = existing.getParent();

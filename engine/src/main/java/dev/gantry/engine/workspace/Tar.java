@@ -57,16 +57,21 @@ final class Tar {
                 }
             }
             // A regular file, or a link to a file elsewhere in the root: store the content.
-            Path source = e.link() ? e.path().toRealPath() : e.path();
             BasicFileAttributes attrs;
             int mode;
-            if (POSIX) {
-                PosixFileAttributes pa = Files.readAttributes(source, PosixFileAttributes.class);
-                attrs = pa;
-                mode = toMode(pa.permissions());
-            } else {
-                attrs = Files.readAttributes(source, BasicFileAttributes.class);
-                mode = Files.isExecutable(source) ? 0755 : 0644;
+            Path source;
+            try {
+                source = e.link() ? e.path().toRealPath() : e.path();
+                if (POSIX) {
+                    PosixFileAttributes pa = Files.readAttributes(source, PosixFileAttributes.class);
+                    attrs = pa;
+                    mode = toMode(pa.permissions());
+                } else {
+                    attrs = Files.readAttributes(source, BasicFileAttributes.class);
+                    mode = Files.isExecutable(source) ? 0755 : 0644;
+                }
+            } catch (NoSuchFileException gone) {
+                continue; // deleted since the scan, by a process still running in the workspace
             }
             TarArchiveEntry te = new TarArchiveEntry(e.relative());
             te.setMode(0100000 | mode);

@@ -51,6 +51,11 @@ class AntPatternTest {
     }
 
     @Test
+    void dotSegmentsAreIgnored() {
+        assertTrue(matches("./target/*.jar", "target/app.jar"));
+    }
+
+    @Test
     void backslashesAreReadAsSlashes() {
         assertTrue(matches("target\\*.jar", "target/app.jar"));
     }
