@@ -649,6 +649,9 @@ final class DeclarativeValidator {
                 continue;
             }
             List<Axis> rule = new ArrayList<>();
+            if (statements(eb).isEmpty()) {
+                r.at(e.node, "exclude needs at least one axis { name '...'; values '...' }");
+            }
             for (Statement as : statements(eb)) {
                 Call a = Call.of(as);
                 if (a == null || !a.name.equals("axis")) {
@@ -665,7 +668,6 @@ final class DeclarativeValidator {
                 }
             }
             if (rule.isEmpty()) {
-                r.at(e.node, "exclude needs at least one axis { name '...'; values '...' }");
                 literal = false;
             }
             rules.add(rule);
@@ -825,8 +827,8 @@ final class DeclarativeValidator {
             StepDescriptor d = DeclarativeGrammar.PARAMETER_SPECS.get(p.name);
             if (d == null) {
                 r.at(p.node, "Unknown parameter type '" + p.name + "'"
-                        + Suggestions.didYouMean(p.name, DeclarativeGrammar.PARAMETER_TYPES) + "; use one of "
-                        + String.join(", ", DeclarativeGrammar.PARAMETER_TYPES));
+                        + "; use one of " + String.join(", ", DeclarativeGrammar.PARAMETER_TYPES)
+                        + Suggestions.didYouMean(p.name, DeclarativeGrammar.PARAMETER_TYPES));
                 continue;
             }
             ArgumentChecker.check(p, d, "parameter type '" + p.name + "'", r);
@@ -909,8 +911,8 @@ final class DeclarativeValidator {
             }
             if (!DeclarativeGrammar.TOOL_TYPES.contains(t.name)) {
                 r.at(t.node, "Unknown tool type '" + t.name + "'"
-                        + Suggestions.didYouMean(t.name, DeclarativeGrammar.TOOL_TYPES) + "; use one of "
-                        + String.join(", ", DeclarativeGrammar.TOOL_TYPES));
+                        + "; use one of " + String.join(", ", DeclarativeGrammar.TOOL_TYPES)
+                        + Suggestions.didYouMean(t.name, DeclarativeGrammar.TOOL_TYPES));
                 continue;
             }
             singleString(t, "tool " + t.name);
@@ -1051,8 +1053,8 @@ final class DeclarativeValidator {
             }
             if (!DeclarativeGrammar.POST_CONDITIONS.contains(k.name)) {
                 r.at(k.node, "Unknown post condition '" + k.name + "'"
-                        + Suggestions.didYouMean(k.name, DeclarativeGrammar.POST_CONDITIONS) + "; use one of "
-                        + String.join(", ", DeclarativeGrammar.POST_CONDITIONS));
+                        + "; use one of " + String.join(", ", DeclarativeGrammar.POST_CONDITIONS)
+                        + Suggestions.didYouMean(k.name, DeclarativeGrammar.POST_CONDITIONS));
                 continue;
             }
             Integer first = seen.putIfAbsent(k.name, k.node.getLineNumber());

@@ -14,6 +14,8 @@ import java.util.regex.Pattern;
 import org.codehaus.groovy.ast.ClassNode;
 import org.codehaus.groovy.ast.MethodNode;
 import org.codehaus.groovy.ast.ModuleNode;
+import org.codehaus.groovy.ast.expr.ConstantExpression;
+import org.codehaus.groovy.ast.stmt.ReturnStatement;
 import org.codehaus.groovy.ast.stmt.Statement;
 import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.CompilationUnit;
@@ -177,7 +179,10 @@ public final class PipelineLinter {
     }
 
     private PipelineKind check(ModuleNode module, String source, Reporter reporter) {
-        List<Statement> top = module.getStatementBlock().getStatements();
+        List<Statement> top = new ArrayList<>(module.getStatementBlock().getStatements());
+        // An empty script gets a synthetic "return null"; it is not code the user wrote.
+        top.removeIf(st -> st instanceof ReturnStatement rs && rs.getExpression() instanceof ConstantExpression ce
+                && ce.getValue() == null && rs.getLineNumber() < 0);
         boolean hasCode = !top.isEmpty() || !module.getMethods().isEmpty();
         for (ClassNode c : module.getClasses()) {
             hasCode |= !c.isScript() && !c.getName().equals(module.getScriptClassDummy().getName());
