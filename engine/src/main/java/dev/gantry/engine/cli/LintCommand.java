@@ -50,12 +50,6 @@ final class LintCommand implements Callable<Integer> {
 
     /** Reads and lints one file; a file that is not UTF-8 text is one problem, not an exception. */
     static LintResult lint(PipelineLinter linter, String file) throws IOException {
-        byte[] bytes = Files.readAllBytes(Path.of(file));
-        String text = TextFiles.decodeUtf8(bytes);
-        if (text == null) {
-            return new LintResult(dev.gantry.engine.pipeline.PipelineKind.SCRIPTED,
-                    List.of(new Problem(1, 1, "not a text file: the pipeline must be UTF-8 text")));
-        }
-        return linter.lint(file, text);
+        return linter.lint(file, Files.readAllBytes(Path.of(file)));
     }
 }

@@ -119,8 +119,12 @@ final class RunCommand implements Callable<Integer> {
     }
 
     private static String defaultJobName(Path file) {
-        Path name = file.toAbsolutePath().normalize().getFileName();
+        Path abs = file.toAbsolutePath().normalize();
+        Path name = abs.getFileName();
         String n = name == null ? "pipeline" : name.toString();
+        if (n.equals("Jenkinsfile") && abs.getParent() != null && abs.getParent().getFileName() != null) {
+            n = abs.getParent().getFileName().toString();
+        }
         return n.endsWith(".groovy") ? n.substring(0, n.length() - ".groovy".length()) : n;
     }
 

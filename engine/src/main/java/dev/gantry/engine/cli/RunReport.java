@@ -36,7 +36,12 @@ final class RunReport {
         r.put("stages", stages);
         if (!tests.cases().isEmpty()) {
             TestResults.Summary sum = tests.summary();
-            r.put("tests", Map.of("total", sum.total(), "failed", sum.failed(), "skipped", sum.skipped(), "passed", sum.passed()));
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("total", sum.total());
+            t.put("failed", sum.failed());
+            t.put("skipped", sum.skipped());
+            t.put("passed", sum.passed());
+            r.put("tests", t);
         }
         List<String> archived = artifacts.list();
         if (!archived.isEmpty()) {
