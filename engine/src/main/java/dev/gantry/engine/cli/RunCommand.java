@@ -2,21 +2,11 @@ package dev.gantry.engine.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.gantry.api.Result;
-import dev.gantry.api.build.ArtifactStore;
-import dev.gantry.api.build.InputHandler;
-import dev.gantry.api.build.StashStore;
-import dev.gantry.api.build.TestResults;
 import dev.gantry.engine.pipeline.LintResult;
 import dev.gantry.engine.pipeline.PipelineLinter;
 import dev.gantry.engine.pipeline.Problem;
-import dev.gantry.engine.run.BuildRun;
-import dev.gantry.engine.run.PrintingLogSink;
-import dev.gantry.engine.run.ScriptRunner;
+import dev.gantry.engine.local.LocalRun;
 import dev.gantry.engine.steps.StepLibrary;
-import dev.gantry.engine.testresults.InMemoryTestResults;
-import dev.gantry.engine.workspace.LocalArtifactStore;
-import dev.gantry.engine.workspace.LocalStashStore;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -87,30 +77,18 @@ final class RunCommand implements Callable<Integer> {
         }
         String source = TextFiles.decodeUtf8(Files.readAllBytes(file));
         Path ws = (workspace == null ? Path.of("") : workspace).toAbsolutePath().normalize();
-        Files.createDirectories(ws);
-        Path artifactDir = artifacts != null ? artifacts.toAbsolutePath() : ws.resolveSibling(ws.getFileName() + "@artifacts");
-        Path stashDir = Files.createTempDirectory("gantry-stash-");
-        InMemoryTestResults tests = new InMemoryTestResults();
-        LocalArtifactStore artifactStore = new LocalArtifactStore(artifactDir);
-        LocalInputHandler inputHandler = new LocalInputHandler(inputs, System.console() != null);
-        Result result;
-        try (PrintingLogSink log = new PrintingLogSink(System.out)) {
-            BuildRun run = BuildRun.builder(job != null ? job : defaultJobName(file), steps, log, new LocalNodeProvider(ws))
-                    .number(number)
-                    .service(StashStore.class, new LocalStashStore(stashDir))
-                    .service(ArtifactStore.class, artifactStore)
-                    .service(TestResults.class, tests)
-                    .service(InputHandler.class, inputHandler)
-                    .build();
-            Interrupts.onCtrlC(() -> run.abort("Aborted by user (Ctrl-C)"));
-            result = ScriptRunner.run(run, fileName, source, new LinkedHashMap<>(params));
-            if (report != null) {
-                writeReport(run, tests, artifactStore);
-            }
-        } finally {
-            deleteTree(stashDir);
+        LocalRun local = new LocalRun(steps, ws).job(job != null ? job : defaultJobName(file)).number(number)
+                .parameters(params).interactive(System.console() != null)
+                .onStart(run -> Interrupts.onCtrlC(() -> run.abort("Aborted by user (Ctrl-C)")));
+        inputs.forEach(local::input);
+        if (artifacts != null) {
+            local.artifacts(artifacts);
         }
-        return switch (result) {
+        LocalRun.Outcome outcome = local.run(fileName, source, System.out);
+        if (report != null) {
+            writeReport(outcome.report());
+        }
+        return switch (outcome.result()) {
             case SUCCESS -> 0;
             case UNSTABLE -> 3;
             case ABORTED, NOT_BUILT -> 4;
@@ -128,8 +106,7 @@ final class RunCommand implements Callable<Integer> {
         return n.endsWith(".groovy") ? n.substring(0, n.length() - ".groovy".length()) : n;
     }
 
-    private void writeReport(BuildRun run, InMemoryTestResults tests, LocalArtifactStore artifactStore) throws IOException {
-        Map<String, Object> r = RunReport.of(run, tests, artifactStore);
+    private void writeReport(Map<String, Object> r) throws IOException {
         Path parent = report.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -137,11 +114,4 @@ final class RunCommand implements Callable<Integer> {
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(report.toFile(), r);
     }
 
-    private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("gantry run: could not remove " + dir + ": " + e.getMessage());
-        }
-    }
 }

@@ -1,4 +1,4 @@
-package dev.gantry.engine.cli;
+package dev.gantry.engine.local;
 
 import dev.gantry.api.build.TestResults;
 import dev.gantry.engine.run.BuildRun;
@@ -14,11 +14,11 @@ import java.util.Map;
  * The JSON report of a local run, in the vocabulary the REST API uses too: result, duration,
  * stages with parent and result, test totals and artifacts (these two only when recorded).
  */
-final class RunReport {
+public final class RunReport {
     private RunReport() {
     }
 
-    static Map<String, Object> of(BuildRun run, InMemoryTestResults tests, LocalArtifactStore artifacts) {
+    public static Map<String, Object> of(BuildRun run, InMemoryTestResults tests, LocalArtifactStore artifacts) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("result", run.result().name());
         r.put("durationMillis", run.durationMillis());

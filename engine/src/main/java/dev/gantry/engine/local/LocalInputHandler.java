@@ -1,4 +1,4 @@
-package dev.gantry.engine.cli;
+package dev.gantry.engine.local;
 
 import dev.gantry.api.build.InputHandler;
 import dev.gantry.api.build.InputRequest;
@@ -16,11 +16,11 @@ import java.util.Map;
  * answer it. Answers: {@code ID} or {@code ID=proceed}, {@code ID=abort}, {@code ID=VALUE} for an
  * input with one parameter, {@code ID.PARAM=VALUE} for one of several.
  */
-final class LocalInputHandler implements InputHandler {
+public final class LocalInputHandler implements InputHandler {
     private final Map<String, String> answers = new LinkedHashMap<>();
     private final boolean interactive;
 
-    LocalInputHandler(List<String> options, boolean interactive) {
+    public LocalInputHandler(List<String> options, boolean interactive) {
         for (String o : options) {
             int eq = o.indexOf('=');
             answers.put(eq < 0 ? o : o.substring(0, eq), eq < 0 ? "proceed" : o.substring(eq + 1));

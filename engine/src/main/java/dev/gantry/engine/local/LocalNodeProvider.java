@@ -1,4 +1,4 @@
-package dev.gantry.engine.cli;
+package dev.gantry.engine.local;
 
 import dev.gantry.api.build.NodeLease;
 import dev.gantry.api.workspace.Workspace;
@@ -17,12 +17,12 @@ import java.util.function.Consumer;
  * The one node of a local run: this machine. Every label matches. Concurrent leases get
  * workspaces {@code WS}, {@code WS@2}, {@code WS@3} ... as Jenkins names them.
  */
-final class LocalNodeProvider implements dev.gantry.engine.run.NodeProvider {
+public final class LocalNodeProvider implements dev.gantry.engine.run.NodeProvider {
     static final String NODE = "local";
     private final Path root;
     private final Set<Path> inUse = ConcurrentHashMap.newKeySet();
 
-    LocalNodeProvider(Path root) {
+    public LocalNodeProvider(Path root) {
         this.root = root;
     }
 
