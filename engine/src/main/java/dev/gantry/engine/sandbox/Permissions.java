@@ -108,7 +108,10 @@ final class Permissions {
             return ALLOWED;
         }
         Class<?>[] params = m.getParameterTypes();
-        for (Class<?> s : supertypes(m.getDeclaringClass())) {
+        Set<Class<?>> supertypes = supertypes(m.getDeclaringClass());
+        // Interfaces re-declare Object's methods (CharSequence.toString); those are Object's methods all the same.
+        supertypes.add(Object.class);
+        for (Class<?> s : supertypes) {
             Method o;
             try {
                 o = s.getDeclaredMethod(m.getName(), params);
