@@ -32,6 +32,9 @@ final class AnnotationGuard extends CompilationCustomizer {
             "java.lang.Deprecated", "FunctionalInterface", "java.lang.FunctionalInterface", "NonCPS",
             "com.cloudbees.groovy.cps.NonCPS");
 
+    private static final Set<String> COMPILER_ADDED = Set.of("groovy.transform.BaseScript", "groovy.transform.Generated",
+            "groovy.transform.Internal");
+
     AnnotationGuard() {
         super(CompilePhase.CONVERSION);
     }
@@ -91,8 +94,9 @@ final class AnnotationGuard extends CompilationCustomizer {
         public void visitAnnotations(AnnotatedNode node) {
             for (AnnotationNode a : node.getAnnotations()) {
                 String name = a.getClassNode().getName();
-                // The compiler itself adds @BaseScript (without a position) for the configured script base class.
-                boolean synthetic = a.getLineNumber() < 0 && name.equals("groovy.transform.BaseScript");
+                // The compiler itself adds these, without a source position: @BaseScript for the configured
+                // script base class, @Generated and @Internal on members it writes (enums, for example).
+                boolean synthetic = a.getLineNumber() < 0 && COMPILER_ADDED.contains(name);
                 if (!synthetic && !allowed(name)) {
                     String what = name.equals("Grab") || name.endsWith(".Grab") || name.startsWith("Grab") || name.contains(".Grab")
                             ? " (fetching libraries with Grape is not available to pipelines)" : "";

@@ -64,6 +64,7 @@ import org.codehaus.groovy.syntax.Types;
 final class SandboxTransformer extends CompilationCustomizer {
     private static final ClassNode RUNTIME = ClassHelper.make(SandboxRuntime.class);
     private static final ClassNode MARKER = ClassHelper.make(SandboxedCode.class);
+    private static final ClassNode GENERATED = ClassHelper.make(groovy.transform.Generated.class);
 
     private static final Map<Integer, String> OPERATORS = Map.ofEntries(
             Map.entry(Types.PLUS, "plus"), Map.entry(Types.MINUS, "minus"), Map.entry(Types.MULTIPLY, "multiply"),
@@ -153,7 +154,7 @@ final class SandboxTransformer extends CompilationCustomizer {
 
         @Override
         protected void visitConstructorOrMethod(MethodNode node, boolean isConstructor) {
-            if (node.isSynthetic() || node.getName().contains("$")
+            if (node.isSynthetic() || node.getName().contains("$") || isGenerated(node)
                     || (current.isScript() && node.isStatic() && "main".equals(node.getName()))) {
                 return;
             }
@@ -183,6 +184,11 @@ final class SandboxTransformer extends CompilationCustomizer {
             } else {
                 node.setCode(prepend(code, node.getVariableScope()));
             }
+        }
+
+        /** Members the compiler wrote (enum constructors, for instance) call Groovy internals on purpose. */
+        private static boolean isGenerated(MethodNode node) {
+            return !node.getAnnotations(GENERATED).isEmpty();
         }
 
         private static boolean isSpecialConstructorCall(Statement s) {

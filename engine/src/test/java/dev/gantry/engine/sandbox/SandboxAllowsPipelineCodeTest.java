@@ -92,6 +92,20 @@ class SandboxAllowsPipelineCodeTest {
     }
 
     @Test
+    void enumsBindingAndCompoundOperatorsWork() {
+        Object result = new SandboxHarness().run("""
+                enum Color { RED, GREEN }
+                def nested = [a: [b: 1]]
+                nested.a.b++
+                def list = [1, 2]
+                list[0] += 5
+                binding.setVariable('seen', binding.variables.containsKey('calls'))
+                [Color.GREEN.name(), Color.values().size(), nested.a.b, list, seen]
+                """);
+        assertEquals(List.of("GREEN", 2, 2, List.of(6, 2), true), result);
+    }
+
+    @Test
     void methodPointersToAllowedMethodsWork() {
         Object result = new SandboxHarness().run("""
                 def up = 'abc'.&toUpperCase
