@@ -724,12 +724,41 @@ public final class SandboxRuntime {
         if (receiver == null && safe) {
             return null;
         }
+        if (receiver instanceof Map<?, ?> map) {
+            return map.get(index instanceof groovy.lang.GString g ? g.toString() : index);
+        }
+        if (index instanceof CharSequence name && isPropertySubscript(receiver, "getAt", index)) {
+            return readProperty(receiver, name.toString());
+        }
         return invoke(receiver, "getAt", new Object[] {index});
+    }
+
+    /**
+     * Whether Groovy would serve {@code receiver[name]} with the GDK's catch-all
+     * {@code getAt(Object, String)} / {@code putAt(Object, String, Object)}, which read and write
+     * the property {@code name}: such a subscript is checked as the property access it is, so it
+     * cannot reach a property the sandbox would refuse.
+     */
+    private static boolean isPropertySubscript(Object receiver, String method, Object index) {
+        Class<?>[] types = method.equals("getAt") ? new Class<?>[] {index.getClass()} : new Class<?>[] {index.getClass(), Object.class};
+        groovy.lang.MetaMethod mm = InvokerHelper.getMetaClass(receiver).pickMethod(method, types);
+        return mm == null || mm.getDeclaringClass().getTheClass() == Object.class;
     }
 
     /** {@code receiver[index] = value}; returns {@code value}. */
     public static Object putAt(Object receiver, boolean safe, Object index, Object value) {
         if (receiver == null && safe) {
+            return value;
+        }
+        if (receiver instanceof Map<?, ?> map) {
+            // Groovy itself picks putAt(Object, String, Object) for a map and a string key, which puts the entry.
+            @SuppressWarnings("unchecked")
+            Map<Object, Object> m = (Map<Object, Object>) map;
+            m.put(index instanceof groovy.lang.GString g ? g.toString() : index, value);
+            return value;
+        }
+        if (index instanceof CharSequence name && isPropertySubscript(receiver, "putAt", index)) {
+            writeProperty(receiver, name.toString(), value);
             return value;
         }
         invoke(receiver, "putAt", new Object[] {index, value});

@@ -34,4 +34,39 @@ class LocalRunTest {
                 }
                 """).assertResult(Result.FAILURE).assertStage("Only", "FAILURE").assertLog("ERROR: stop here", "Finished: FAILURE");
     }
+
+    @Test
+    void mapSubscriptsWorkInTheSandboxAndPropertySubscriptsAreChecked() throws Exception {
+        PipelineHarness.run(dir, """
+                def branches = [:]
+                def name = 'one'
+                branches[name] = 1
+                branches["t${'wo'}"] = 2
+                echo "keys=${branches.keySet()} two=${branches['two']}"
+                """).assertResult(Result.SUCCESS).assertLog("keys=[one, two] two=2");
+        PipelineHarness.run(dir, """
+                def type = 'text'.class
+                echo "${type['classLoader']}"
+                """).assertResult(Result.FAILURE).assertLog("not permitted");
+    }
+
+    @Test
+    void anInfiniteLoopInAScriptBlockEndsWhenItsTimeoutExpires() throws Exception {
+        PipelineHarness.run(dir, """
+                pipeline {
+                    agent any
+                    stages {
+                        stage('Spin') {
+                            steps {
+                                timeout(time: 1, unit: 'SECONDS') {
+                                    script {
+                                        while (true) { }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                """).assertResult(Result.ABORTED).assertStage("Spin", "ABORTED").assertLog("Timeout has been exceeded");
+    }
 }
