@@ -1,6 +1,9 @@
 // A test matrix: every platform and JDK combination but one runs its tests in parallel,
 // each cell writes a JUnit report, and the results are gathered. One flaky cell is
 // retried. Expected: SUCCESS with 5 cells x 2 tests = 10 tests.
+// expect tests: 10
+// expect log: tests passed on windows with JDK 21
+// expect log: collected 5 reports
 pipeline {
     agent any
     options {

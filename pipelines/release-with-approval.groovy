@@ -2,7 +2,9 @@
 // deploy from the stash in another directory, archive the release notes.
 // Answered in tests with: --input Release=production
 // demo-arg: --input
-// demo-arg: Release=staging
+// demo-arg: Release=production
+// expect log: deploying app 1.4.0 to production
+// expect artifact: dist/NOTES.md
 pipeline {
     agent any
     parameters {

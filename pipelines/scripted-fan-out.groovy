@@ -1,5 +1,7 @@
 // A scripted pipeline: functions, a loop that builds parallel branches, error handling
 // with try/catch/finally, and results read back from the shell.
+// expect log: result: built-worker
+// expect log: all 3 modules built
 def buildModule(String name) {
     sh "mkdir -p out && echo built-${name} > out/${name}.txt"
     return readFile("out/${name}.txt").trim()

@@ -6,6 +6,7 @@ import dev.gantry.engine.pipeline.LintResult;
 import dev.gantry.engine.pipeline.PipelineLinter;
 import dev.gantry.engine.pipeline.Problem;
 import dev.gantry.engine.local.LocalRun;
+import dev.gantry.engine.run.InvalidPipelineException;
 import dev.gantry.engine.steps.StepLibrary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,7 +85,17 @@ final class RunCommand implements Callable<Integer> {
         if (artifacts != null) {
             local.artifacts(artifacts);
         }
-        LocalRun.Outcome outcome = local.run(fileName, source, System.out);
+        LocalRun.Outcome outcome;
+        try {
+            outcome = local.run(fileName, source, System.out);
+        } catch (InvalidPipelineException e) {
+            for (Problem p : e.problems()) {
+                err.println(p.format(fileName));
+            }
+            err.println("gantry run: " + fileName + " is not a valid pipeline; nothing was run");
+            err.flush();
+            return Main.USAGE;
+        }
         if (report != null) {
             writeReport(outcome.report());
         }

@@ -68,7 +68,11 @@ public final class LocalRun {
      *
      * @param fileName the name used in messages
      */
-    public Outcome run(String fileName, String source, OutputStream log) throws IOException, InterruptedException {
+    /**
+     * @throws dev.gantry.engine.run.InvalidPipelineException when the script does not compile; nothing ran
+     */
+    public Outcome run(String fileName, String source, OutputStream log)
+            throws IOException, InterruptedException, dev.gantry.engine.run.InvalidPipelineException {
         Files.createDirectories(workspace);
         Path artifacts = artifactDir != null ? artifactDir.toAbsolutePath() : workspace.resolveSibling(workspace.getFileName() + "@artifacts");
         Path stashDir = Files.createTempDirectory("gantry-stash-");

@@ -33,6 +33,8 @@ public final class BuildRun {
     private final List<StageRecord> stages = new CopyOnWriteArrayList<>();
     private final AtomicInteger stageIds = new AtomicInteger();
     private final CancellationScope root = new CancellationScope(null);
+    /** Post actions run here after an abort: outside the aborted scope, still abortable by a second abort. */
+    private final CancellationScope postScope = new CancellationScope(null);
     private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
     private final Result previousResult;
@@ -111,10 +113,18 @@ public final class BuildRun {
 
     CancellationScope rootScope() { return root; }
 
-    /** Aborts the whole build (a user's stop, Ctrl-C, shutdown). */
+    /**
+     * Aborts the whole build (a user's stop, Ctrl-C, shutdown): running steps are interrupted and
+     * their processes killed; post actions still run. A second abort stops those too.
+     */
     public void abort(String reason) {
+        if (root.isCancelled()) {
+            postScope.cancel(Result.ABORTED, reason);
+        }
         root.cancel(Result.ABORTED, reason);
     }
+
+    CancellationScope postScope() { return postScope; }
 
     <T> Optional<T> service(Class<T> type) {
         return Optional.ofNullable(type.cast(services.get(type)));

@@ -473,10 +473,16 @@ final class Declarative {
     }
 
     /** Runs the {@code post} conditions that hold, in Jenkins' order. */
-    private void runPost(Map<String, Closure<?>> post, FlowContext ctx, java.util.function.Supplier<Result> result,
+    private void runPost(Map<String, Closure<?>> post, FlowContext context, java.util.function.Supplier<Result> result,
                          String label, StageRecord stage) {
         if (post.isEmpty()) {
             return;
+        }
+        FlowContext ctx = context;
+        if (ctx.scope.isCancelled()) {
+            // The build was aborted: post actions still run, as in Jenkins, in a scope of their own.
+            Thread.interrupted();
+            ctx = ctx.withScope(run.postScope());
         }
         if (label != null) {
             ctx.engineLine("[Pipeline] stage");

@@ -8,6 +8,7 @@ import groovy.lang.Binding;
 import groovy.lang.GroovyClassLoader;
 import groovy.lang.GroovyCodeSource;
 import groovy.lang.Script;
+import java.util.List;
 import java.util.Map;
 import org.codehaus.groovy.control.CompilationFailedException;
 import org.codehaus.groovy.control.CompilerConfiguration;
@@ -36,10 +37,12 @@ public final class ScriptRunner {
      * @param parameters the parameters given for this build (declared defaults are added by the pipeline)
      * @return the build's result
      */
-    public static Result run(BuildRun run, String fileName, String source, Map<String, Object> parameters) throws InterruptedException {
+    public static Result run(BuildRun run, String fileName, String source, Map<String, Object> parameters)
+            throws InterruptedException, InvalidPipelineException {
+        Class<?> compiled = compileChecked(fileName, source);
         run.setParameters(parameters);
         FlowContext root = FlowContext.root(run);
-        Thread t = Thread.ofVirtual().name("build-" + run.jobName() + "-" + run.number()).start(() -> execute(root, fileName, source));
+        Thread t = Thread.ofVirtual().name("build-" + run.jobName() + "-" + run.number()).start(() -> execute(root, fileName, compiled));
         while (true) {
             try {
                 t.join();
@@ -53,13 +56,13 @@ public final class ScriptRunner {
         return run.result();
     }
 
-    private static void execute(FlowContext root, String fileName, String source) {
+    private static void execute(FlowContext root, String fileName, Class<?> compiled) {
         BuildRun run = root.run;
         try {
             root.enter(() -> {
                 root.engineLine("[Pipeline] Start of Pipeline");
                 try {
-                    Script script = compile(fileName, source);
+                    Script script = instantiate(compiled, fileName);
                     script.setBinding(new Binding());
                     script.run();
                 } finally {
@@ -80,8 +83,33 @@ public final class ScriptRunner {
     }
 
     static Script compile(String fileName, String source) {
+        return instantiate(compileClass(fileName, source), fileName);
+    }
+
+    private static Class<?> compileClass(String fileName, String source) {
         GroovyClassLoader loader = new GroovyClassLoader(ScriptRunner.class.getClassLoader(), compilerConfiguration());
-        Class<?> type = loader.parseClass(new GroovyCodeSource(source, scriptClassName(fileName), "/gantry/script"), false);
+        return loader.parseClass(new GroovyCodeSource(source, scriptClassName(fileName), "/gantry/script"), false);
+    }
+
+    /**
+     * Compiles a pipeline, turning compiler failures into problems with positions; limits of the
+     * JVM (a script too large for one class) are explained instead of reported as internal errors.
+     */
+    static Class<?> compileChecked(String fileName, String source) throws InvalidPipelineException {
+        try {
+            return compileClass(fileName, source);
+        } catch (CompilationFailedException e) {
+            throw new InvalidPipelineException(CompileProblems.of(e));
+        } catch (RuntimeException e) {
+            if (e.getClass().getName().endsWith("TooLargeException") || e.getCause() != null
+                    && e.getCause().getClass().getName().endsWith("TooLargeException")) {
+                throw new InvalidPipelineException(List.of(CompileProblems.tooLarge()));
+            }
+            throw e;
+        }
+    }
+
+    private static Script instantiate(Class<?> type, String fileName) {
         try {
             return (Script) type.getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException e) {

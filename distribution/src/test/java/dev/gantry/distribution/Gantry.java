@@ -1,0 +1,86 @@
+package dev.gantry.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the built distribution's {@code bin/gantry} as a user would, as a separate process.
+ * Output goes to a file so that huge logs never sit in the test's memory.
+ */
+final class Gantry {
+    static final Path DIST = Path.of(System.getProperty("gantry.dist", "target/gantry")).toAbsolutePath();
+    static final Path REPO = Path.of(System.getProperty("gantry.repo", "..")).toAbsolutePath().normalize();
+
+    private Gantry() {
+    }
+
+    static Path bin() {
+        Path bin = DIST.resolve("bin/gantry");
+        assertTrue(Files.isExecutable(bin), "no built distribution at " + bin + " (run mvn package first)");
+        return bin;
+    }
+
+    static ProcessBuilder command(Path out, List<String> args, Map<String, String> env) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(bin().toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().putAll(env);
+        return pb;
+    }
+
+    /** Runs gantry and waits (at most {@code seconds}); output in {@code dir/out.txt}. */
+    static Done run(Path dir, long seconds, String... args) throws IOException, InterruptedException {
+        return run(dir, seconds, Map.of(), args);
+    }
+
+    static Done run(Path dir, long seconds, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        Path out = Files.createTempFile(dir, "out", ".txt");
+        Process p = command(out, List.of(args), env).start();
+        if (!p.waitFor(seconds, TimeUnit.SECONDS)) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            throw new AssertionError("gantry " + String.join(" ", args) + " did not finish within " + seconds + " s; output tail:\n" + tail(out));
+        }
+        return new Done(p.exitValue(), out);
+    }
+
+    static String tail(Path out) throws IOException {
+        long size = Files.size(out);
+        try (var in = Files.newInputStream(out)) {
+            in.skip(Math.max(0, size - 4000));
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** A finished gantry process. */
+    record Done(int exit, Path outputFile) {
+        String output() throws IOException {
+            return Files.readString(outputFile, StandardCharsets.UTF_8);
+        }
+
+        Done assertExit(int expected) throws IOException {
+            if (exit != expected) {
+                throw new AssertionError("exit " + exit + ", expected " + expected + "; output:\n" + tail(outputFile));
+            }
+            return this;
+        }
+
+        Done assertOutput(String... needles) throws IOException {
+            String o = output();
+            for (String n : needles) {
+                assertTrue(o.contains(n), "output lacks '" + n + "':\n" + o);
+            }
+            return this;
+        }
+    }
+}
