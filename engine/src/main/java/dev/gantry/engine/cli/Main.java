@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gantry: runs Jenkinsfile pipelines, locally or on a controller with agents.",
-        subcommands = {RunCommand.class, LintCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, LintCommand.class, StepsCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:build failed", "2:invalid pipeline or usage", "3:build unstable", "4:build aborted"})
 public final class Main implements Runnable {
@@ -36,7 +36,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, lint, help)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (run, lint, steps, help)");
     }
 
     /** The version from the jar's manifest, or "development". */
