@@ -26,6 +26,7 @@ public final class ScriptRunner {
         CompilerConfiguration cc = new CompilerConfiguration();
         cc.setScriptBaseClass(PipelineScript.class.getName());
         cc.setSourceEncoding("UTF-8");
+        cc.addCompilationCustomizers(new ShadowedStepCalls());
         Sandboxing.configure(cc);
         return cc;
     }
