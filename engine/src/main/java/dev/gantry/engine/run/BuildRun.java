@@ -39,6 +39,7 @@ public final class BuildRun {
     private volatile boolean timestamps;
     private volatile String displayName;
     private volatile String description;
+    private volatile String scriptName = "Jenkinsfile";
 
     private BuildRun(Builder b) {
         this.jobName = b.jobName;
@@ -133,6 +134,11 @@ public final class BuildRun {
     void setDisplayName(String s) { displayName = s; }
 
     public String description() { return description; }
+
+    /** The name of the pipeline script, as used in messages that point at a line of it. */
+    String scriptName() { return scriptName; }
+
+    void setScriptName(String name) { scriptName = name; }
 
     void setDescription(String s) { description = s; }
 

@@ -39,6 +39,7 @@ public final class ScriptRunner {
      */
     public static Result run(BuildRun run, String fileName, String source, Map<String, Object> parameters) throws InterruptedException {
         run.setParameters(parameters);
+        run.setScriptName(fileName);
         FlowContext root = FlowContext.root(run);
         Thread t = Thread.ofVirtual().name("build-" + run.jobName() + "-" + run.number()).start(() -> execute(root, fileName, source));
         while (true) {
