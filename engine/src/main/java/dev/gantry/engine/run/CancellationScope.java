@@ -5,12 +5,15 @@ import dev.gantry.api.step.Cancellation;
 import dev.gantry.api.step.FlowInterruptedException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A node in the tree of cancellable scopes of one build. Cancelling a scope interrupts every
  * thread running in it or in a scope nested in it; the cancellation is sticky: every later step
  * or checkpoint in the scope throws again, so pipeline code that swallows the first exception
- * still ends. Thread-safe.
+ * still ends. A shielded scope ({@link #shielded}) ignores the cancellations its enclosing scopes
+ * received before it was made, so that declarative {@code post} blocks still run after an abort or
+ * timeout, as in Jenkins; a later cancellation reaches it as usual. Thread-safe.
  */
 final class CancellationScope implements Cancellation {
     private final CancellationScope parent;
@@ -19,12 +22,31 @@ final class CancellationScope implements Cancellation {
     private volatile Result result;
     private volatile String reason;
     private volatile long lastActivity = System.nanoTime();
+    /** When this scope was cancelled, on {@link #SEQUENCE}; 0 while it is not. */
+    private volatile long cancelledAt;
+    /** Cancellations of enclosing scopes at or before this point are ignored; 0 for an ordinary scope. */
+    private final long shieldedUpTo;
+
+    private static final AtomicLong SEQUENCE = new AtomicLong();
 
     CancellationScope(CancellationScope parent) {
+        this(parent, 0);
+    }
+
+    private CancellationScope(CancellationScope parent, long shieldedUpTo) {
         this.parent = parent;
+        this.shieldedUpTo = shieldedUpTo;
         if (parent != null) {
             parent.children.add(this);
         }
+    }
+
+    /**
+     * A scope nested in {@code parent} that ignores the cancellations {@code parent} and its
+     * enclosing scopes have already received, but not later ones. Close it when done.
+     */
+    static CancellationScope shielded(CancellationScope parent) {
+        return new CancellationScope(parent, SEQUENCE.incrementAndGet());
     }
 
     /** Detaches this scope from its parent once nothing runs in it any more. */
@@ -50,6 +72,7 @@ final class CancellationScope implements Cancellation {
                 return;
             }
             this.reason = reason;
+            this.cancelledAt = SEQUENCE.incrementAndGet();
             this.result = result;
         }
         interruptAll();
@@ -66,21 +89,27 @@ final class CancellationScope implements Cancellation {
 
     @Override
     public boolean isCancelled() {
-        for (CancellationScope s = this; s != null; s = s.parent) {
-            if (s.result != null) {
-                return true;
-            }
-        }
-        return false;
+        return cancelledScope() != null;
     }
 
     /** Throws the interruption of the nearest cancelled scope, if any. */
     void check() {
-        for (CancellationScope s = this; s != null; s = s.parent) {
-            if (s.result != null) {
-                throw new FlowInterruptedException(s.result, s.reason);
-            }
+        CancellationScope s = cancelledScope();
+        if (s != null) {
+            throw new FlowInterruptedException(s.result, s.reason);
         }
+    }
+
+    /** The nearest scope, this one or an enclosing one, whose cancellation applies here; or null. */
+    private CancellationScope cancelledScope() {
+        long ignoreUpTo = 0;
+        for (CancellationScope s = this; s != null; s = s.parent) {
+            if (s.result != null && s.cancelledAt > ignoreUpTo) {
+                return s;
+            }
+            ignoreUpTo = Math.max(ignoreUpTo, s.shieldedUpTo);
+        }
+        return null;
     }
 
     /** Whether {@code e} is this scope's own cancellation (not an enclosing one's). */

@@ -89,7 +89,7 @@ final class Declarative {
         if (e instanceof StageFailure) {
             return;
         }
-        ctx.engineLine(e instanceof FlowInterruptedException ? e.getMessage() : "ERROR: " + ScriptRunner.describe(e, ""));
+        ctx.engineLine(e instanceof FlowInterruptedException ? e.getMessage() : "ERROR: " + ScriptRunner.describe(e, ctx.run.scriptName()));
     }
 
     /** Declared parameters: defaults for what was not given, values converted to their types. */
@@ -237,7 +237,11 @@ final class Declarative {
                 }
                 error[0] = wrapOptions(s.options, ectx, c -> runContent(s, c, record, idScope + "/", childWorst));
                 Result status = stageResult(record, error[0], childWorst[0]);
-                runPost(s.post, ectx, () -> status, null, record);
+                Throwable postError = runPost(s.post, ectx, () -> status, null, record);
+                if (error[0] == null && postError != null) {
+                    // As in Jenkins, a failing stage post fails the stage: later stages do not run.
+                    error[0] = new StageFailure(postError);
+                }
                 return null;
             });
         } catch (SkipStage skip) {
@@ -472,12 +476,16 @@ final class Declarative {
         }
     }
 
-    /** Runs the {@code post} conditions that hold, in Jenkins' order. */
-    private void runPost(Map<String, Closure<?>> post, FlowContext ctx, java.util.function.Supplier<Result> result,
+    /**
+     * Runs the {@code post} conditions that hold, in Jenkins' order; a failing block does not stop
+     * the later ones. Returns the first block's error (already reported), or null.
+     */
+    private Throwable runPost(Map<String, Closure<?>> post, FlowContext ctx, java.util.function.Supplier<Result> result,
                          String label, StageRecord stage) {
         if (post.isEmpty()) {
-            return;
+            return null;
         }
+        Throwable first = null;
         if (label != null) {
             ctx.engineLine("[Pipeline] stage");
             ctx.engineLine("[Pipeline] { (" + label + ")");
@@ -487,10 +495,14 @@ final class Declarative {
             if (block == null || !holds(condition, result.get(), run.previousResult())) {
                 continue;
             }
-            try {
-                ctx.enter(() -> block.call());
+            // An abort or timeout that ended the stage must not stop its post blocks (post aborted is for that).
+            try (CancellationScope shield = CancellationScope.shielded(ctx.scope)) {
+                Thread.interrupted();
+                ctx.withScope(shield).enter(() -> block.call());
             } catch (Throwable e) {
+                ctx.engineLine("Error when executing " + condition + " post condition:");
                 report(ctx, e);
+                first = first == null ? e : first;
                 if (stage != null) {
                     stage.worsen(Result.FAILURE);
                 }
@@ -500,6 +512,7 @@ final class Declarative {
         if (label != null) {
             ctx.engineLine("[Pipeline] }");
         }
+        return first;
     }
 
     static boolean holds(String condition, Result r, Result previous) {
