@@ -55,9 +55,11 @@ final class ShadowedStepCalls extends CompilationCustomizer {
                     }
                     return ce;
                 }
-                if (closureDepth > 0 && exp instanceof MethodCallExpression call && call.isImplicitThis()
-                        && (TO_SCRIPT.contains(call.getMethodAsString()) || isNamedEquals(call))) {
-                    String target = TO_SCRIPT.contains(call.getMethodAsString()) ? "this" : "delegate";
+                // A dynamic name ("${name}"()) has no method string: it is resolved at run time.
+                String name = exp instanceof MethodCallExpression mce ? mce.getMethodAsString() : null;
+                if (closureDepth > 0 && name != null && exp instanceof MethodCallExpression call && call.isImplicitThis()
+                        && (TO_SCRIPT.contains(name) || isNamedEquals(call))) {
+                    String target = TO_SCRIPT.contains(name) ? "this" : "delegate";
                     MethodCallExpression explicit = new MethodCallExpression(new VariableExpression(target),
                             call.getMethod(), transform(call.getArguments()));
                     explicit.setImplicitThis(false);
