@@ -68,6 +68,34 @@ class PostConditionsTest {
     }
 
     @Test
+    void aUserAbortEndsAbortedAndPostStillRuns() throws Exception {
+        PipelineHarness.run(dir, """
+                pipeline {
+                    agent any
+                    stages {
+                        stage('Long') {
+                            steps { sh 'echo long-started; sleep 30; echo long-finished' }
+                            post { aborted { echo 'stage-post-aborted' } }
+                        }
+                        stage('Next') { steps { echo 'next-ran' } }
+                    }
+                    post {
+                        aborted { echo 'build-post-aborted' }
+                        always { sh 'echo post-can-run-sh' }
+                    }
+                }
+                """, r -> r.onStart(build -> Thread.ofVirtual().start(() -> {
+                    long deadline = System.nanoTime() + 10_000_000_000L;
+                    while (build.stages().isEmpty() && System.nanoTime() < deadline) {
+                        java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+                    }
+                    build.abort("Aborted by test user");
+                }))).assertResult(Result.ABORTED).assertStage("Long", "ABORTED").assertStage("Next", "NOT_EXECUTED")
+                .assertLog("Aborted by test user", "stage-post-aborted", "build-post-aborted", "post-can-run-sh")
+                .assertNoLog("long-finished", "next-ran");
+    }
+
+    @Test
     void aFailingPostBlockFailsTheBuildAndLaterBlocksStillRun() throws Exception {
         PipelineHarness.run(dir, """
                 pipeline {
