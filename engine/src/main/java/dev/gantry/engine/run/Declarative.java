@@ -220,16 +220,21 @@ final class Declarative {
         Result[] childWorst = new Result[1];
         try {
             WhenSpec when = s.when == null ? null : WhenSpec.collect(s.when);
-            if (when != null && when.early() && !when.evaluate(ctx)) {
+            // Jenkins' order: when(beforeOptions), options, when(beforeInput), input, when(beforeAgent), agent,
+            // environment, when. The options here wrap only the content, so the first two coincide.
+            if (when != null && (when.at(WhenSpec.Phase.BEFORE_OPTIONS) || when.at(WhenSpec.Phase.BEFORE_INPUT)) && !when.evaluate(ctx)) {
                 throw new SkipStage();
             }
             if (s.input != null) {
                 ctx = StageInput.ask(s.input, ctx);
             }
             FlowContext inputCtx = ctx;
+            if (when != null && when.at(WhenSpec.Phase.BEFORE_AGENT) && !when.evaluate(inputCtx)) {
+                throw new SkipStage();
+            }
             withAgent(s.agent, inputCtx, actx -> {
                 FlowContext ectx = withEnvironment(s.environment, actx);
-                if (when != null && !when.early() && !when.evaluate(ectx)) {
+                if (when != null && when.at(WhenSpec.Phase.AFTER_ENVIRONMENT) && !when.evaluate(ectx)) {
                     throw new SkipStage();
                 }
                 if (!s.tools.isEmpty()) {
