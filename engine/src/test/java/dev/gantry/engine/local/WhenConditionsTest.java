@@ -172,6 +172,24 @@ class WhenConditionsTest {
     }
 
     @Test
+    void beforeAgentIsEvaluatedAfterTheInput() throws Exception {
+        // Jenkins asks a stage's input before it evaluates a beforeAgent when, so the when sees the answer.
+        PipelineHarness.run(dir, """
+                pipeline {
+                    agent none
+                    stages {
+                        stage('Gate') {
+                            agent any
+                            input { message 'Who?'; id 'who'; parameters { string(name: 'WHO', defaultValue: 'x') } }
+                            when { beforeAgent true; environment name: 'WHO', value: 'me' }
+                            steps { echo "gate passed by ${WHO}" }
+                        }
+                    }
+                }
+                """, r -> r.input("who=me")).assertResult(Result.SUCCESS).assertStage("Gate", "SUCCESS").assertLog("gate passed by me");
+    }
+
+    @Test
     void beforeOptionsSkipsBeforeTheStageTimeoutStarts() throws Exception {
         PipelineHarness.run(dir, """
                 pipeline {
