@@ -69,6 +69,45 @@ class DeclarativeOptionsTest {
     }
 
     @Test
+    void stageRetryRunsPostAndAllocatesTheAgentOnEachAttempt() throws Exception {
+        PipelineHarness.run(dir, """
+                def attempts = 0
+                pipeline {
+                    agent none
+                    stages {
+                        stage('Flaky') {
+                            agent any
+                            options { retry(2) }
+                            steps { script { attempts++; if (attempts < 2) { error 'first attempt fails' } } }
+                            post {
+                                failure { echo "post-failure-${attempts}" }
+                                success { echo "post-success-${attempts}" }
+                            }
+                        }
+                    }
+                }
+                """).assertResult(Result.SUCCESS).assertStage("Flaky", "SUCCESS")
+                .assertLogOrder("Running on local", "first attempt fails", "post-failure-1", "Retrying", "Running on local", "post-success-2");
+    }
+
+    @Test
+    void stageTimeoutAlsoBoundsTheStageInput() throws Exception {
+        // The input is answered at once here; what matters is that the timeout is entered before the input is asked.
+        PipelineHarness.run(dir, """
+                pipeline {
+                    agent any
+                    stages {
+                        stage('Approve') {
+                            options { timeout(time: 5, unit: 'SECONDS') }
+                            input { message 'Go?'; id 'go' }
+                            steps { echo 'approved' }
+                        }
+                    }
+                }
+                """, r -> r.input("go")).assertResult(Result.SUCCESS).assertLogOrder("[Pipeline] timeout", "Input requested", "approved");
+    }
+
+    @Test
     void stageRetryGivesUpAfterCount() throws Exception {
         PipelineHarness.run(dir, """
                 pipeline {
