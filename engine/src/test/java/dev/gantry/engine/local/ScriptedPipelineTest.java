@@ -126,7 +126,7 @@ class ScriptedPipelineTest {
                 echo "cannot improve=${currentBuild.result}"
                 """, r -> r.number(3)).assertResult(Result.UNSTABLE)
                 .assertLog("result=null current=SUCCESS number=3", "name=#3 previous=null", "now name=custom #1 description=a description",
-                        "duration=", "after result=UNSTABLE current=UNSTABLE", "cannot improve=UNSTABLE");
+                        "and counting", "after result=UNSTABLE current=UNSTABLE", "cannot improve=UNSTABLE");
     }
 
     @Test
