@@ -39,6 +39,12 @@ class StepArgumentsTest {
     }
 
     @Test
+    void aNullArgumentIsReportedNotACrash() throws Exception {
+        scripted("def unset = null\nwriteFile file: 'x.txt', text: unset").assertResult(Result.FAILURE)
+                .assertLog("Invalid arguments for step 'writeFile': needs parameter 'text'", "got null");
+    }
+
+    @Test
     void unknownParameterSuggestsTheClosest() throws Exception {
         scripted("def args = [script: 'echo x', returnStdOut: true]\nsh(args)").assertResult(Result.FAILURE)
                 .assertLog("has no parameter 'returnStdOut'", "did you mean 'returnStdout'?");
