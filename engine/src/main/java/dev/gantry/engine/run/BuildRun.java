@@ -112,9 +112,13 @@ public final class BuildRun {
 
     CancellationScope rootScope() { return root; }
 
-    /** Aborts the whole build (a user's stop, Ctrl-C, shutdown). */
+    /**
+     * Aborts the whole build (a user's stop, Ctrl-C, shutdown). The first abort interrupts the running
+     * steps once, so {@code finally} blocks and {@code post} still run; a second one forces the end:
+     * every later step fails too.
+     */
     public void abort(String reason) {
-        root.cancel(Result.ABORTED, reason);
+        root.force(Result.ABORTED, reason);
     }
 
     <T> Optional<T> service(Class<T> type) {

@@ -9,11 +9,14 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A node in the tree of cancellable scopes of one build. Cancelling a scope interrupts every
- * thread running in it or in a scope nested in it; the cancellation is sticky: every later step
- * or checkpoint in the scope throws again, so pipeline code that swallows the first exception
- * still ends. A shielded scope ({@link #shielded}) ignores the cancellations its enclosing scopes
- * received before it was made, so that declarative {@code post} blocks still run after an abort or
- * timeout, as in Jenkins; a later cancellation reaches it as usual. Thread-safe.
+ * thread running in it or in a scope nested in it, and each of those threads gets the
+ * interruption once, at its current or next step or checkpoint: as in Jenkins, code that catches
+ * it ({@code finally}, {@code catch}) can still run steps, so cleanup works after an abort or a
+ * timeout. Forcing the scope ({@link #force}, a second abort of the build) makes the cancellation
+ * sticky: every later step or checkpoint throws again, so code that swallows the interruption still
+ * ends. A shielded scope ({@link #shielded}) ignores the cancellations its enclosing scopes received
+ * before it was made, so declarative {@code post} blocks run even on a thread the interruption has
+ * not reached yet; a later cancellation reaches it as usual. Thread-safe.
  */
 final class CancellationScope implements Cancellation {
     private final CancellationScope parent;
@@ -22,6 +25,9 @@ final class CancellationScope implements Cancellation {
     private volatile Result result;
     private volatile String reason;
     private volatile long lastActivity = System.nanoTime();
+    /** Threads that have received this scope's cancellation (unless forced, they get it once). */
+    private final Set<Thread> delivered = ConcurrentHashMap.newKeySet();
+    private volatile boolean forced;
     /** When this scope was cancelled, on {@link #SEQUENCE}; 0 while it is not. */
     private volatile long cancelledAt;
     /** Cancellations of enclosing scopes at or before this point are ignored; 0 for an ordinary scope. */
@@ -78,6 +84,21 @@ final class CancellationScope implements Cancellation {
         interruptAll();
     }
 
+    /**
+     * Cancels this scope if it is not yet cancelled; otherwise makes the cancellation sticky and
+     * interrupts its threads again (Jenkins' forcible termination after a first abort).
+     */
+    void force(Result result, String reason) {
+        synchronized (this) {
+            if (this.result == null) {
+                cancel(result, reason);
+                return;
+            }
+            forced = true;
+        }
+        interruptAll();
+    }
+
     private void interruptAll() {
         for (Thread t : threads) {
             t.interrupt();
@@ -92,10 +113,15 @@ final class CancellationScope implements Cancellation {
         return cancelledScope() != null;
     }
 
-    /** Throws the interruption of the nearest cancelled scope, if any. */
+    /**
+     * Throws the interruption of the nearest cancelled scope if the calling thread has not had it
+     * yet (always, once the scope is forced). Clears the thread's interrupt flag when it throws: the
+     * exception carries the interruption, and steps of a {@code finally} must not see it again.
+     */
     void check() {
         CancellationScope s = cancelledScope();
-        if (s != null) {
+        if (s != null && (s.forced || s.delivered.add(Thread.currentThread()))) {
+            Thread.interrupted();
             throw new FlowInterruptedException(s.result, s.reason);
         }
     }
