@@ -39,7 +39,11 @@ public final class LocalNodeProvider implements dev.gantry.engine.run.NodeProvid
                 ws = root.resolveSibling(root.getFileName() + "@" + i);
             }
         }
-        Files.createDirectories(ws);
+        try {
+            Files.createDirectories(ws);
+        } catch (IOException e) {
+            throw new IOException("cannot create the workspace " + ws + ": " + describe(e), e);
+        }
         if (label != null && !label.isBlank()) {
             console.accept("Label '" + label + "': a local run uses this machine for every label");
         }
@@ -71,5 +75,11 @@ public final class LocalNodeProvider implements dev.gantry.engine.run.NodeProvid
                 }
             }
         };
+    }
+
+    private static String describe(IOException e) {
+        String kind = e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase(java.util.Locale.ROOT);
+        return e instanceof java.nio.file.FileSystemException fse && fse.getReason() != null ? fse.getReason()
+                : (e.getMessage() == null ? kind : kind + " " + e.getMessage());
     }
 }

@@ -28,7 +28,8 @@ final class ArgumentBinder {
     }
 
     static Bound bind(StepDescriptor d, Object[] rawArgs, Function<Closure<?>, Body> bodies) {
-        List<Object> args = new ArrayList<>(rawArgs == null ? List.of() : List.of(rawArgs));
+        // Arrays.asList, not List.of: a step argument may be null (echo someUnsetVariable).
+        List<Object> args = new ArrayList<>(rawArgs == null ? List.of() : java.util.Arrays.asList(rawArgs));
         Closure<?> bodyClosure = null;
         if (!args.isEmpty() && args.get(args.size() - 1) instanceof Closure<?> c && d.body() != BodyKind.NONE) {
             bodyClosure = c;
@@ -75,7 +76,8 @@ final class ArgumentBinder {
         }
         for (ParameterSpec spec : d.parameters().values()) {
             if (spec.required() && values.get(spec.name()) == null) {
-                throw new IllegalArgumentException("needs parameter '" + spec.name() + "' (" + spec.type().description() + ")");
+                throw new IllegalArgumentException("needs parameter '" + spec.name() + "' (" + spec.type().description() + ")"
+                        + (given.containsKey(spec.name()) ? ", got null" : ""));
             }
         }
         return new Bound(d, values, bodyClosure == null ? null : bodies.apply(bodyClosure));

@@ -33,14 +33,13 @@ public final class BuildRun {
     private final List<StageRecord> stages = new CopyOnWriteArrayList<>();
     private final AtomicInteger stageIds = new AtomicInteger();
     private final CancellationScope root = new CancellationScope(null);
-    /** Post actions run here after an abort: outside the aborted scope, still abortable by a second abort. */
-    private final CancellationScope postScope = new CancellationScope(null);
     private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
     private final Result previousResult;
     private volatile boolean timestamps;
     private volatile String displayName;
     private volatile String description;
+    private volatile String scriptName = "Jenkinsfile";
 
     private BuildRun(Builder b) {
         this.jobName = b.jobName;
@@ -114,17 +113,13 @@ public final class BuildRun {
     CancellationScope rootScope() { return root; }
 
     /**
-     * Aborts the whole build (a user's stop, Ctrl-C, shutdown): running steps are interrupted and
-     * their processes killed; post actions still run. A second abort stops those too.
+     * Aborts the whole build (a user's stop, Ctrl-C, shutdown). The first abort interrupts the running
+     * steps once, so {@code finally} blocks and {@code post} still run; a second one forces the end:
+     * every later step fails too.
      */
     public void abort(String reason) {
-        if (root.isCancelled()) {
-            postScope.cancel(Result.ABORTED, reason);
-        }
-        root.cancel(Result.ABORTED, reason);
+        root.force(Result.ABORTED, reason);
     }
-
-    CancellationScope postScope() { return postScope; }
 
     <T> Optional<T> service(Class<T> type) {
         return Optional.ofNullable(type.cast(services.get(type)));
@@ -143,6 +138,11 @@ public final class BuildRun {
     void setDisplayName(String s) { displayName = s; }
 
     public String description() { return description; }
+
+    /** The name of the pipeline script, as used in messages that point at a line of it. */
+    String scriptName() { return scriptName; }
+
+    void setScriptName(String name) { scriptName = name; }
 
     void setDescription(String s) { description = s; }
 

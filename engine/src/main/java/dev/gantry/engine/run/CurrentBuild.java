@@ -81,16 +81,41 @@ public final class CurrentBuild {
         return run.durationMillis();
     }
 
+    /** The time so far as Jenkins words it while a build runs: "0.12 sec and counting", "1 min 5 sec and counting". */
     public String getDurationString() {
-        long ms = run.durationMillis();
-        if (ms < 1000) {
-            return ms + " ms";
+        return timeSpan(run.durationMillis()) + " and counting";
+    }
+
+    /** Jenkins' {@code Util.getTimeSpanString}: two units above a minute, tenths or hundredths of a second below ten seconds. */
+    static String timeSpan(long ms) {
+        long days = ms / 86_400_000L;
+        long hours = ms / 3_600_000L % 24;
+        long minutes = ms / 60_000L % 60;
+        long seconds = ms / 1000 % 60;
+        long millis = ms % 1000;
+        if (days > 0) {
+            return days + (days == 1 ? " day" : " days") + (days < 10 ? " " + hours + " hr" : "");
         }
-        long s = ms / 1000;
-        if (s < 60) {
-            return s + " sec";
+        if (hours > 0) {
+            return hours + " hr" + (hours < 10 ? " " + minutes + " min" : "");
         }
-        return (s / 60) + " min " + (s % 60) + " sec";
+        if (minutes > 0) {
+            return minutes + " min" + (minutes < 10 ? " " + seconds + " sec" : "");
+        }
+        if (seconds >= 10) {
+            return seconds + " sec";
+        }
+        if (seconds >= 1) {
+            return trim(seconds + (millis / 100) / 10.0) + " sec";
+        }
+        if (millis >= 100) {
+            return trim((millis / 10) / 100.0) + " sec";
+        }
+        return millis + " ms";
+    }
+
+    private static String trim(double d) {
+        return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
     /** The previous build, or null when there is none (always null in a local run). */

@@ -89,7 +89,7 @@ final class Declarative {
         if (e instanceof StageFailure) {
             return;
         }
-        ctx.engineLine(e instanceof FlowInterruptedException ? e.getMessage() : "ERROR: " + ScriptRunner.describe(e, ""));
+        ctx.engineLine(e instanceof FlowInterruptedException ? e.getMessage() : "ERROR: " + ScriptRunner.describe(e, ctx.run.scriptName()));
     }
 
     /** Declared parameters: defaults for what was not given, values converted to their types. */
@@ -191,15 +191,6 @@ final class Declarative {
         T apply(FlowContext ctx) throws Exception;
     }
 
-    /** A stage was skipped by its {@code when}. */
-    private static final class SkipStage extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        SkipStage() {
-            super(null, null, false, false);
-        }
-    }
-
     /** A nested stage's error, already reported where it happened. */
     private static final class StageFailure extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -218,41 +209,76 @@ final class Declarative {
         ctx.engineLine("[Pipeline] { (" + s.name + ")");
         Throwable[] error = new Throwable[1];
         Result[] childWorst = new Result[1];
+        boolean[] skipped = new boolean[1];
         try {
             WhenSpec when = s.when == null ? null : WhenSpec.collect(s.when);
-            if (when != null && when.early() && !when.evaluate(ctx)) {
-                throw new SkipStage();
+            // Jenkins' order: when(beforeOptions), options { when(beforeInput), input, when(beforeAgent), agent {
+            // environment, when, content, post } }. So a stage timeout also bounds the input, and a stage retry
+            // allocates the agent again and runs post on each attempt.
+            if (when != null && when.at(WhenSpec.Phase.BEFORE_OPTIONS) && !when.evaluate(ctx)) {
+                skipped[0] = true;
+            } else {
+                error[0] = wrapOptions(s.options, ctx, octx -> {
+                    try {
+                        return inStage(s, octx, when, record, idScope, childWorst, skipped);
+                    } catch (Throwable e) {
+                        report(octx, e);
+                        return e;
+                    }
+                });
             }
-            if (s.input != null) {
-                ctx = StageInput.ask(s.input, ctx);
-            }
-            FlowContext inputCtx = ctx;
-            withAgent(s.agent, inputCtx, actx -> {
-                FlowContext ectx = withEnvironment(s.environment, actx);
-                if (when != null && !when.early() && !when.evaluate(ectx)) {
-                    throw new SkipStage();
-                }
-                if (!s.tools.isEmpty()) {
-                    ectx.engineLine("Tools " + s.tools + " are used from the node's PATH (tool installers arrive with plugins)");
-                }
-                error[0] = wrapOptions(s.options, ectx, c -> runContent(s, c, record, idScope + "/", childWorst));
-                Result status = stageResult(record, error[0], childWorst[0]);
-                runPost(s.post, ectx, () -> status, null, record);
-                return null;
-            });
-        } catch (SkipStage skip) {
+        } catch (Throwable e) {
+            error[0] = e;
+            report(ctx, e);
+        }
+        if (skipped[0] && error[0] == null) {
             ctx.engineLine("Stage \"" + s.name + "\" skipped due to when conditional");
             markChildren(s, record, StageRecord.Status.SKIPPED);
             record.finish(StageRecord.Status.SKIPPED);
             ctx.engineLine("[Pipeline] }");
             return null;
-        } catch (Throwable e) {
-            error[0] = e;
-            report(ctx, e);
         }
         Result status = stageResult(record, error[0], childWorst[0]);
         record.finish(StageRecord.Status.of(status));
         ctx.engineLine("[Pipeline] }");
+        return error[0];
+    }
+
+    /**
+     * The part of a stage inside its options: input, agent, environment, the later {@code when}s, the
+     * content and post. Returns the stage's error or null; sets {@code skipped[0]} when a {@code when} is false.
+     */
+    private Throwable inStage(Stage s, FlowContext octx, WhenSpec when, StageRecord record, String idScope,
+                              Result[] childWorst, boolean[] skipped) throws Exception {
+        skipped[0] = false;
+        if (when != null && when.at(WhenSpec.Phase.BEFORE_INPUT) && !when.evaluate(octx)) {
+            skipped[0] = true;
+            return null;
+        }
+        FlowContext ictx = s.input == null ? octx : StageInput.ask(s.input, octx);
+        if (when != null && when.at(WhenSpec.Phase.BEFORE_AGENT) && !when.evaluate(ictx)) {
+            skipped[0] = true;
+            return null;
+        }
+        Throwable[] error = new Throwable[1];
+        withAgent(s.agent, ictx, actx -> {
+            FlowContext ectx = withEnvironment(s.environment, actx);
+            if (when != null && when.at(WhenSpec.Phase.AFTER_ENVIRONMENT) && !when.evaluate(ectx)) {
+                skipped[0] = true;
+                return null;
+            }
+            if (!s.tools.isEmpty()) {
+                ectx.engineLine("Tools " + s.tools + " are used from the node's PATH (tool installers arrive with plugins)");
+            }
+            error[0] = runContent(s, ectx, record, idScope + "/", childWorst);
+            Result status = stageResult(record, error[0], childWorst[0]);
+            Throwable postError = runPost(s.post, ectx, () -> status, null, record);
+            if (error[0] == null && postError != null) {
+                // As in Jenkins, a failing stage post fails the stage: later stages do not run.
+                error[0] = new StageFailure(postError);
+            }
+            return null;
+        });
         return error[0];
     }
 
@@ -472,18 +498,16 @@ final class Declarative {
         }
     }
 
-    /** Runs the {@code post} conditions that hold, in Jenkins' order. */
-    private void runPost(Map<String, Closure<?>> post, FlowContext context, java.util.function.Supplier<Result> result,
+    /**
+     * Runs the {@code post} conditions that hold, in Jenkins' order; a failing block does not stop
+     * the later ones. Returns the first block's error (already reported), or null.
+     */
+    private Throwable runPost(Map<String, Closure<?>> post, FlowContext ctx, java.util.function.Supplier<Result> result,
                          String label, StageRecord stage) {
         if (post.isEmpty()) {
-            return;
+            return null;
         }
-        FlowContext ctx = context;
-        if (ctx.scope.isCancelled()) {
-            // The build was aborted: post actions still run, as in Jenkins, in a scope of their own.
-            Thread.interrupted();
-            ctx = ctx.withScope(run.postScope());
-        }
+        Throwable first = null;
         if (label != null) {
             ctx.engineLine("[Pipeline] stage");
             ctx.engineLine("[Pipeline] { (" + label + ")");
@@ -493,10 +517,14 @@ final class Declarative {
             if (block == null || !holds(condition, result.get(), run.previousResult())) {
                 continue;
             }
-            try {
-                ctx.enter(() -> block.call());
+            // An abort or timeout that ended the stage must not stop its post blocks (post aborted is for that).
+            try (CancellationScope shield = CancellationScope.shielded(ctx.scope)) {
+                Thread.interrupted();
+                ctx.withScope(shield).enter(() -> block.call());
             } catch (Throwable e) {
+                ctx.engineLine("Error when executing " + condition + " post condition:");
                 report(ctx, e);
+                first = first == null ? e : first;
                 if (stage != null) {
                     stage.worsen(Result.FAILURE);
                 }
@@ -506,6 +534,7 @@ final class Declarative {
         if (label != null) {
             ctx.engineLine("[Pipeline] }");
         }
+        return first;
     }
 
     static boolean holds(String condition, Result r, Result previous) {

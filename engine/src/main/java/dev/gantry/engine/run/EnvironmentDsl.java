@@ -27,6 +27,9 @@ public final class EnvironmentDsl extends GroovyObjectSupport {
 
     @Override
     public Object getProperty(String name) {
+        if ("env".equals(name)) {
+            return new EnvView();
+        }
         if (values.containsKey(name)) {
             return values.get(name);
         }
@@ -40,6 +43,23 @@ public final class EnvironmentDsl extends GroovyObjectSupport {
     @Override
     public void setProperty(String name, Object value) {
         values.put(name, value == null ? "" : String.valueOf(value));
+    }
+
+    /**
+     * {@code env} inside the block: {@code B = "${env.A}-x"} must see an {@code A} assigned just
+     * above, which the build's {@code env} cannot know yet (the block's values apply when it ends).
+     */
+    @PipelineSafe
+    public final class EnvView extends GroovyObjectSupport {
+        @Override
+        public Object getProperty(String name) {
+            return values.containsKey(name) ? values.get(name) : ctx.envVar(name);
+        }
+
+        @Override
+        public void setProperty(String name, Object value) {
+            EnvironmentDsl.this.setProperty(name, value);
+        }
     }
 
     /** {@code credentials('id')}: a stored credential bound to the variable. */

@@ -43,7 +43,15 @@ public abstract class PipelineScript extends Script {
         Declarative.execute(FlowContext.current(), body);
     }
 
-    /** Groovy's {@code sleep(ms)} would shadow the {@code sleep} step (seconds): route it to the step. */
+    /**
+     * Groovy's {@code sleep(long ms)} on every object would shadow the {@code sleep} step (seconds):
+     * a method of the class with the same signature wins over it, the others route the remaining forms.
+     */
+    @PipelineSafe
+    public Object sleep(long time) {
+        return methodMissing("sleep", new Object[] {time});
+    }
+
     @PipelineSafe
     public Object sleep(Object... args) {
         return methodMissing("sleep", args);

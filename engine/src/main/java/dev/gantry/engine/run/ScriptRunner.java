@@ -27,6 +27,7 @@ public final class ScriptRunner {
         CompilerConfiguration cc = new CompilerConfiguration();
         cc.setScriptBaseClass(PipelineScript.class.getName());
         cc.setSourceEncoding("UTF-8");
+        cc.addCompilationCustomizers(new ShadowedStepCalls());
         Sandboxing.configure(cc);
         return cc;
     }
@@ -41,6 +42,7 @@ public final class ScriptRunner {
             throws InterruptedException, InvalidPipelineException {
         Class<?> compiled = compileChecked(fileName, source);
         run.setParameters(parameters);
+        run.setScriptName(fileName);
         FlowContext root = FlowContext.root(run);
         Thread t = Thread.ofVirtual().name("build-" + run.jobName() + "-" + run.number()).start(() -> execute(root, fileName, compiled));
         while (true) {

@@ -15,27 +15,31 @@ import java.util.regex.Pattern;
 import org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation;
 
 /**
- * A stage's {@code when}: the conditions (all must hold) and whether to evaluate them before the
- * agent, input or options. Conditions about SCM changes see no changes until the SCM plugin
+ * A stage's {@code when}: the conditions (all must hold) and when to evaluate them: before the
+ * options, before the input, before the agent, or (by default) in the stage's environment. Conditions about SCM changes see no changes until the SCM plugin
  * provides a change log.
  */
 final class WhenSpec {
-    private final List<Predicate<FlowContext>> conditions;
-    private final boolean early;
+    /** When a {@code when} is evaluated, earliest first; the latest is Jenkins' default (after the stage's environment). */
+    enum Phase { BEFORE_OPTIONS, BEFORE_INPUT, BEFORE_AGENT, AFTER_ENVIRONMENT }
 
-    private WhenSpec(List<Predicate<FlowContext>> conditions, boolean early) {
+    private final List<Predicate<FlowContext>> conditions;
+    private final Phase phase;
+
+    private WhenSpec(List<Predicate<FlowContext>> conditions, Phase phase) {
         this.conditions = conditions;
-        this.early = early;
+        this.phase = phase;
     }
 
     static WhenSpec collect(Closure<?> when) {
         Dsl d = new Dsl();
         DeclarativeModel.evalWith(when, d);
-        return new WhenSpec(d.conditions, d.early);
+        return new WhenSpec(d.conditions, d.phase);
     }
 
-    boolean early() {
-        return early;
+    /** Whether this {@code when} is evaluated at {@code p}: the earliest phase its flags ask for. */
+    boolean at(Phase p) {
+        return phase == p;
     }
 
     boolean evaluate(FlowContext ctx) throws Exception {
@@ -64,7 +68,7 @@ final class WhenSpec {
     @PipelineSafe
     static final class Dsl extends GroovyObjectSupport implements GroovyInterceptable {
         final List<Predicate<FlowContext>> conditions = new ArrayList<>();
-        boolean early;
+        Phase phase = Phase.AFTER_ENVIRONMENT;
 
         private static Map<String, Object> named(Object[] a) {
             return a.length == 1 && a[0] instanceof Map<?, ?> m ? DeclarativeModel.stringKeys(m) : Map.of();
@@ -93,7 +97,16 @@ final class WhenSpec {
             Map<String, Object> n = named(a);
             String comparator = n.get("comparator") == null ? null : String.valueOf(n.get("comparator"));
             switch (name) {
-                case "beforeAgent", "beforeInput", "beforeOptions" -> early |= Boolean.TRUE.equals(a.length > 0 ? a[0] : null);
+                case "beforeAgent", "beforeInput", "beforeOptions" -> {
+                    if (Boolean.TRUE.equals(a.length > 0 ? a[0] : null)) {
+                        Phase p = switch (name) {
+                            case "beforeOptions" -> Phase.BEFORE_OPTIONS;
+                            case "beforeInput" -> Phase.BEFORE_INPUT;
+                            default -> Phase.BEFORE_AGENT;
+                        };
+                        phase = p.compareTo(phase) < 0 ? p : phase;
+                    }
+                }
                 case "branch" -> {
                     String p = positional(a, n, "pattern");
                     conditions.add(c -> matches(p, c.envVar("BRANCH_NAME"), comparator));

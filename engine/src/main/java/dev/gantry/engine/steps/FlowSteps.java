@@ -132,7 +132,8 @@ public final class FlowSteps {
             if (values.isEmpty()) {
                 return null;
             }
-            return values.size() == 1 && params.size() == 1 ? values.values().iterator().next() : values;
+            // As in Jenkins, the submitterParameter counts as a value: one value alone is returned bare.
+            return values.size() == 1 ? values.values().iterator().next() : values;
         }
 
         /** The id Jenkins users type: the message's words joined by dashes ("Deploy to prod?" gives Deploy-to-prod). */

@@ -90,6 +90,18 @@ public final class PipelineHarness {
             return fail("no stage " + name + " in " + report.get("stages") + "; log:\n" + log);
         }
 
+        /** Asserts that the first stage called {@code name} is nested in a stage called {@code parent} (null: top level). */
+        @SuppressWarnings("unchecked")
+        public Ran assertParent(String name, String parent) {
+            for (Map<String, Object> s : (List<Map<String, Object>>) report.get("stages")) {
+                if (name.equals(s.get("name"))) {
+                    assertEquals(parent, s.get("parent"), () -> "parent of stage " + name + "; stages " + report.get("stages"));
+                    return this;
+                }
+            }
+            return fail("no stage " + name + " in " + report.get("stages"));
+        }
+
         public Ran assertStage(String name, String expected) {
             assertEquals(expected, stage(name), () -> "stage " + name + "; log:\n" + log);
             return this;
