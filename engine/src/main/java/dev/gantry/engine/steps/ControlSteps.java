@@ -173,30 +173,44 @@ public final class ControlSteps {
         public Object run(StepContext c, StepArguments a) {
             Result build = a.get("buildResult") == null ? null : Result.parse(a.string("buildResult"));
             Result stage = a.get("stageResult") == null ? null : Result.parse(a.string("stageResult"));
-            try {
-                return c.body().run();
-            } catch (FlowInterruptedException e) {
-                if (!a.bool("catchInterruptions")) {
-                    throw e;
-                }
-                handle(c, a, e, build, stage);
-            } catch (RuntimeException e) {
-                handle(c, a, e, build, stage);
-            }
-            return null;
+            return runCatching(c, a.bool("catchInterruptions"), a.string("message"), false, build, stage);
         }
+    }
 
-        private static void handle(StepContext c, StepArguments a, RuntimeException e, Result build, Result stage) {
-            if (a.get("message") != null) {
-                c.console().println(a.string("message"));
+    /**
+     * Runs the body; on a failure (and on an interruption when {@code catchInterruptions}) prints
+     * the message and the error, sets the results, and returns normally, as catchError and
+     * warnError do.
+     */
+    static Object runCatching(StepContext c, boolean catchInterruptions, String message, boolean asWarning,
+                              Result build, Result stage) {
+        try {
+            return c.body().run();
+        } catch (FlowInterruptedException e) {
+            if (!catchInterruptions) {
+                throw e;
             }
-            c.console().println("ERROR: " + describe(e));
-            if (build != null) {
-                c.run().setResult(build);
+            report(c, message, asWarning, e, build, stage);
+        } catch (RuntimeException e) {
+            report(c, message, asWarning, e, build, stage);
+        }
+        return null;
+    }
+
+    private static void report(StepContext c, String message, boolean asWarning, RuntimeException e, Result build, Result stage) {
+        if (message != null) {
+            if (asWarning) {
+                c.console().warn(message);
+            } else {
+                c.console().println(message);
             }
-            if (stage != null) {
-                c.run().setStageResult(stage);
-            }
+        }
+        c.console().println("ERROR: " + describe(e));
+        if (build != null) {
+            c.run().setResult(build);
+        }
+        if (stage != null) {
+            c.run().setStageResult(stage);
         }
     }
 
@@ -213,24 +227,7 @@ public final class ControlSteps {
 
         @Override
         public Object run(StepContext c, StepArguments a) {
-            try {
-                return c.body().run();
-            } catch (FlowInterruptedException e) {
-                if (!a.bool("catchInterruptions")) {
-                    throw e;
-                }
-                warn(c, a, e);
-            } catch (RuntimeException e) {
-                warn(c, a, e);
-            }
-            return null;
-        }
-
-        private static void warn(StepContext c, StepArguments a, RuntimeException e) {
-            c.console().warn(a.string("message"));
-            c.console().println("ERROR: " + describe(e));
-            c.run().setResult(Result.UNSTABLE);
-            c.run().setStageResult(Result.UNSTABLE);
+            return runCatching(c, a.bool("catchInterruptions"), a.string("message"), true, Result.UNSTABLE, Result.UNSTABLE);
         }
     }
 
