@@ -544,8 +544,20 @@ final class SandboxTransformer extends CompilationCustomizer {
             return replacement;
         }
 
+        /**
+         * A call of {@code SandboxRuntime.name(args)}, compiled as a direct {@code invokestatic}:
+         * with its method target set, Groovy links no invokedynamic call site for it, which
+         * would cost a bootstrap per call site the first time a pipeline runs.
+         */
         private static Expression runtime(String name, Expression... args) {
-            return new StaticMethodCallExpression(RUNTIME, name, new ArgumentListExpression(args));
+            List<MethodNode> targets = RUNTIME.getMethods(name);
+            if (targets.size() != 1) {
+                return new StaticMethodCallExpression(RUNTIME, name, new ArgumentListExpression(args));
+            }
+            MethodCallExpression call = new MethodCallExpression(new ClassExpression(RUNTIME), name, new ArgumentListExpression(args));
+            call.setMethodTarget(targets.get(0));
+            call.setImplicitThis(false);
+            return call;
         }
 
         private static Expression classOf(ClassNode type) {
