@@ -130,6 +130,38 @@ class CliIT {
     }
 
     @Test
+    void theJsonLogAttributesEveryLineToItsStageStepAndBranch() throws Exception {
+        Path f = write("par.groovy", """
+                pipeline {
+                    agent any
+                    stages {
+                        stage('Tests') {
+                            parallel {
+                                stage('Unit') { steps { echo 'from unit' } }
+                                stage('Lint') { steps { sh 'echo from lint; printf "\\\\377\\\\n"' } }
+                            }
+                        }
+                    }
+                }
+                """);
+        Path json = dir.resolve("log.jsonl");
+        Gantry.run(dir, 60, "run", f.toString(), "--workspace", dir.resolve("ws").toString(), "--log-json", json.toString())
+                .assertExit(0).assertOutput("[Unit] from unit", "[Lint] from lint");
+        ObjectMapper m = new ObjectMapper();
+        boolean unit = false;
+        boolean lint = false;
+        boolean raw = false;
+        for (String line : Files.readAllLines(json)) {
+            JsonNode r = m.readTree(line);
+            unit |= "from unit".equals(r.path("text").asText()) && "Unit".equals(r.path("stage").asText())
+                    && "Unit".equals(r.path("branch").asText()) && r.path("step").asText().startsWith("stage[Unit]/");
+            lint |= "from lint".equals(r.path("text").asText()) && "Lint".equals(r.path("stage").asText());
+            raw |= "/w==".equals(r.path("base64").asText());
+        }
+        assertTrue(unit && lint && raw, Files.readString(json));
+    }
+
+    @Test
     void outputThatIsNotUtf8PassesThroughByteForByte() throws Exception {
         Path f = write("bytes.groovy", "node { sh \"printf 'raw:\\\\377\\\\376\\\\351:end\\\\n'\" }\n");
         Gantry.Done d = Gantry.run(dir, 60, "run", f.toString(), "--workspace", dir.resolve("ws").toString()).assertExit(0);

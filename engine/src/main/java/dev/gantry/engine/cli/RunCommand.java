@@ -48,6 +48,9 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--artifacts", paramLabel = "DIR", description = "Where archived artifacts go (default: WORKSPACE@artifacts beside the workspace).")
     Path artifacts;
 
+    @Option(names = "--log-json", paramLabel = "FILE", description = "Also writes the console log as JSON lines, each with its stage, step and parallel branch.")
+    Path logJson;
+
     @Option(names = "--job", paramLabel = "NAME", description = "The job name the build sees (default: the file's name).")
     String job;
 
@@ -84,6 +87,9 @@ final class RunCommand implements Callable<Integer> {
         inputs.forEach(local::input);
         if (artifacts != null) {
             local.artifacts(artifacts);
+        }
+        if (logJson != null) {
+            local.jsonLog(logJson.toAbsolutePath());
         }
         LocalRun.Outcome outcome;
         try {

@@ -6,6 +6,8 @@ import dev.gantry.api.build.InputHandler;
 import dev.gantry.api.build.StashStore;
 import dev.gantry.api.build.TestResults;
 import dev.gantry.engine.run.BuildRun;
+import dev.gantry.engine.run.JsonLinesLogSink;
+import dev.gantry.engine.run.LogSink;
 import dev.gantry.engine.run.PrintingLogSink;
 import dev.gantry.engine.run.ScriptRunner;
 import dev.gantry.engine.steps.StepLibrary;
@@ -37,6 +39,7 @@ public final class LocalRun {
     private boolean interactive;
     private Path artifactDir;
     private Consumer<BuildRun> onStart = r -> { };
+    private Path jsonLog;
 
     public LocalRun(StepLibrary steps, Path workspace) {
         this.steps = steps;
@@ -60,6 +63,9 @@ public final class LocalRun {
     /** Where artifacts go (default: {@code WORKSPACE@artifacts} beside the workspace). */
     public LocalRun artifacts(Path dir) { this.artifactDir = dir; return this; }
 
+    /** Also writes the log as JSON lines with each line's stage, step and branch. */
+    public LocalRun jsonLog(Path file) { this.jsonLog = file; return this; }
+
     /** Called with the build once it exists, before the script starts (to abort it, for instance). */
     public LocalRun onStart(Consumer<BuildRun> callback) { this.onStart = callback; return this; }
 
@@ -78,7 +84,9 @@ public final class LocalRun {
         Path stashDir = Files.createTempDirectory("gantry-stash-");
         InMemoryTestResults tests = new InMemoryTestResults();
         LocalArtifactStore artifactStore = new LocalArtifactStore(artifacts);
-        try (PrintingLogSink sink = new PrintingLogSink(log)) {
+        try (PrintingLogSink console = new PrintingLogSink(log);
+             JsonLinesLogSink json = jsonLog == null ? null : new JsonLinesLogSink(Files.newOutputStream(jsonLog))) {
+            LogSink sink = json == null ? console : JsonLinesLogSink.tee(console, json);
             BuildRun run = BuildRun.builder(jobName, steps, sink, new LocalNodeProvider(workspace))
                     .number(number)
                     .service(StashStore.class, new LocalStashStore(stashDir))
