@@ -65,7 +65,7 @@ final class Gantry {
     /** A finished gantry process. */
     record Done(int exit, Path outputFile) {
         String output() throws IOException {
-            return Files.readString(outputFile, StandardCharsets.UTF_8);
+            return new String(Files.readAllBytes(outputFile), StandardCharsets.UTF_8);
         }
 
         Done assertExit(int expected) throws IOException {
