@@ -1,0 +1,72 @@
+package dev.gantry.engine.server;
+
+import dev.gantry.engine.pipeline.Problem;
+import dev.gantry.engine.store.BuildRecord;
+import dev.gantry.engine.store.JobRecord;
+import dev.gantry.engine.store.StaleVersionException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What the REST API and the CLI can ask of the controller. Thread-safe. Names are full job names
+ * ({@code team-a/api}), already checked with {@link JobNames#check}.
+ */
+public interface Controller {
+
+    /**
+     * Creates or replaces a job after linting its script.
+     *
+     * @throws InvalidJobException with the lint problems when the script is not a valid pipeline
+     * @throws StaleVersionException when {@code expectedVersion} is given and not current
+     */
+    JobRecord putJob(String name, String script, Long expectedVersion) throws InvalidJobException, StaleVersionException;
+
+    Optional<JobRecord> job(String name);
+
+    List<JobRecord> jobs();
+
+    /** Deletes a job and its builds; false when there was none. */
+    boolean deleteJob(String name);
+
+    /**
+     * Queues a build; returns once it has a number.
+     *
+     * @throws java.util.NoSuchElementException when the job does not exist
+     */
+    BuildRecord trigger(String job, Map<String, Object> parameters, String cause);
+
+    Optional<BuildRecord> build(String job, int number);
+
+    /** Builds of a job, newest first. */
+    List<BuildRecord> builds(String job, int offset, int limit);
+
+    /** The console log from {@code offset}; empty stream when there is no log yet. */
+    InputStream log(String job, int number, long offset) throws IOException;
+
+    /** The log's current size in bytes. */
+    long logSize(String job, int number) throws IOException;
+
+    /** Aborts a queued or running build; false when it was not queued or running. */
+    boolean stop(String job, int number);
+
+    /** Whether the controller can run builds (database open, executors running). */
+    boolean ready();
+
+    /** A job script that is not a valid pipeline, with every problem. */
+    final class InvalidJobException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final transient List<Problem> problems;
+
+        public InvalidJobException(List<Problem> problems) {
+            super(problems.isEmpty() ? "invalid pipeline" : problems.get(0).line() + ":" + problems.get(0).column() + ": " + problems.get(0).message());
+            this.problems = List.copyOf(problems);
+        }
+
+        public List<Problem> problems() {
+            return problems;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.gantry.engine.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A build as stored.
+ *
+ * @param result null until COMPLETED (SUCCESS, UNSTABLE, FAILURE, NOT_BUILT, ABORTED)
+ * @param startedAt null while QUEUED
+ * @param durationMillis 0 until COMPLETED
+ * @param parameters the parameters it was triggered with (JSON-friendly values)
+ * @param stages the stage graph, in start order (empty until known)
+ * @param tests test totals {@code total, failed, skipped, passed}, or empty when none were recorded
+ * @param artifacts archived artifact paths, sorted
+ * @param cause why it was started ("Started by user", "Started by timer", ...)
+ */
+public record BuildRecord(String job, int number, BuildStatus status, String result, Instant queuedAt,
+                          Instant startedAt, long durationMillis, Map<String, Object> parameters,
+                          List<StageRow> stages, Map<String, Integer> tests, List<String> artifacts, String cause) {
+}

@@ -1,0 +1,39 @@
+package dev.gantry.engine.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds of jobs. Thread-safe; every method is one transaction. */
+public interface BuildRepository {
+
+    /**
+     * Queues a new build with the job's next number (1, 2, ... never reused, also after deletes
+     * of builds).
+     *
+     * @throws java.util.NoSuchElementException when the job does not exist
+     */
+    BuildRecord create(String job, Map<String, Object> parameters, String cause);
+
+    /** QUEUED -> RUNNING. */
+    void markRunning(String job, int number, Instant startedAt);
+
+    /** Replaces the stage graph while the build runs (the live view). */
+    void updateStages(String job, int number, List<StageRow> stages);
+
+    /** RUNNING (or QUEUED, when cancelled before it started) -> COMPLETED. */
+    void complete(String job, int number, String result, long durationMillis, List<StageRow> stages,
+                  Map<String, Integer> tests, List<String> artifacts);
+
+    Optional<BuildRecord> find(String job, int number);
+
+    /** Builds of a job, newest first. */
+    List<BuildRecord> list(String job, int offset, int limit);
+
+    /** Every build in a status, oldest first (the queue after a restart). */
+    List<BuildRecord> withStatus(BuildStatus status);
+
+    /** How many builds the job has. */
+    int count(String job);
+}

@@ -1,0 +1,22 @@
+package dev.gantry.engine.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+
+/**
+ * Build logs: append-only files under the home, not rows in the database, so a 50 MB log does
+ * not bloat it. Readers may read while the writer appends (live logs); offsets are byte offsets.
+ * Thread-safe.
+ */
+public interface LogStore {
+
+    /** Opens the build's log for appending (creating it); one writer per build at a time. */
+    OutputStream append(String job, int number) throws IOException;
+
+    /** Bytes written so far; 0 when there is no log. */
+    long size(String job, int number) throws IOException;
+
+    /** Reads from {@code offset} to the current end. */
+    InputStream read(String job, int number, long offset) throws IOException;
+}
