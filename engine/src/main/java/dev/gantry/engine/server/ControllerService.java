@@ -1,0 +1,216 @@
+package dev.gantry.engine.server;
+
+import dev.gantry.api.Result;
+import dev.gantry.engine.pipeline.LintResult;
+import dev.gantry.engine.pipeline.PipelineLinter;
+import dev.gantry.engine.run.BuildRun;
+import dev.gantry.engine.steps.StepLibrary;
+import dev.gantry.engine.store.BuildRecord;
+import dev.gantry.engine.store.BuildRepository;
+import dev.gantry.engine.store.BuildStatus;
+import dev.gantry.engine.store.JobRecord;
+import dev.gantry.engine.store.JobRepository;
+import dev.gantry.engine.store.LogStore;
+import dev.gantry.engine.store.StaleVersionException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.BiFunction;
+
+/**
+ * The controller: jobs and builds in the store, a queue of builds (persisted as QUEUED builds,
+ * so it survives a restart) served by a fixed number of executors on the built-in node.
+ * Thread-safe.
+ */
+public final class ControllerService implements Controller, AutoCloseable {
+    private final JobRepository jobs;
+    private final BuildRepository builds;
+    private final LogStore logs;
+    private final PipelineLinter linter;
+    private final BuildExecutor executor;
+    private final BlockingQueue<BuildRecord> queue = new LinkedBlockingQueue<>();
+    private final Map<String, BuildRun> running = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> cancelledQueued = new ConcurrentHashMap<>();
+    private final Thread[] executors;
+    private volatile boolean accepting = true;
+
+    /**
+     * @param executorCount how many builds run at once on the built-in node
+     * @param workspaces where job workspaces live ({@code <workspaces>/<job name>})
+     */
+    public ControllerService(StepLibrary steps, JobRepository jobs, BuildRepository builds, LogStore logs,
+                             BiFunction<String, Integer, Path> artifactsDir, Path workspaces, int executorCount) {
+        this.jobs = jobs;
+        this.builds = builds;
+        this.logs = logs;
+        this.linter = new PipelineLinter(steps);
+        this.executor = new BuildExecutor(steps, builds, logs, artifactsDir, workspaces);
+        recover();
+        this.executors = new Thread[executorCount];
+        for (int i = 0; i < executorCount; i++) {
+            executors[i] = Thread.ofVirtual().name("executor-" + i).start(this::serve);
+        }
+    }
+
+    /** Builds RUNNING when the controller stopped cannot resume yet (issue 07): they end ABORTED; QUEUED ones are queued again. */
+    private void recover() {
+        for (BuildRecord b : builds.withStatus(BuildStatus.RUNNING)) {
+            builds.complete(b.job(), b.number(), Result.ABORTED.name(), 0, b.stages(), b.tests(), b.artifacts());
+        }
+        queue.addAll(builds.withStatus(BuildStatus.QUEUED));
+    }
+
+    private void serve() {
+        while (accepting) {
+            BuildRecord next;
+            try {
+                next = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (next == null) {
+                continue;
+            }
+            String key = key(next.job(), next.number());
+            if (cancelledQueued.remove(key) != null) {
+                continue;
+            }
+            Optional<JobRecord> job = jobs.find(next.job());
+            if (job.isEmpty()) {
+                continue;
+            }
+            try {
+                executor.execute(next, job.get().script(), run -> running.put(key, run));
+            } catch (RuntimeException e) {
+                System.err.println("gantry: build " + key + " failed to run: " + e);
+            } finally {
+                running.remove(key);
+            }
+        }
+    }
+
+    private static String key(String job, int number) {
+        return job + "#" + number;
+    }
+
+    @Override
+    public JobRecord putJob(String name, String script, Long expectedVersion) throws InvalidJobException, StaleVersionException {
+        LintResult lint = linter.lint(name, script);
+        if (!lint.ok()) {
+            throw new InvalidJobException(lint.problems());
+        }
+        return jobs.save(name, script, expectedVersion);
+    }
+
+    @Override
+    public Optional<JobRecord> job(String name) {
+        return jobs.find(name);
+    }
+
+    @Override
+    public List<JobRecord> jobs() {
+        return jobs.list();
+    }
+
+    @Override
+    public boolean deleteJob(String name) {
+        running.forEach((k, run) -> {
+            if (k.startsWith(name + "#")) {
+                run.abort("Aborted: the job was deleted");
+            }
+        });
+        return jobs.delete(name);
+    }
+
+    @Override
+    public BuildRecord trigger(String job, Map<String, Object> parameters, String cause) {
+        if (!accepting) {
+            throw new IllegalStateException("the controller is shutting down and starts no new builds");
+        }
+        if (jobs.find(job).isEmpty()) {
+            throw new NoSuchElementException("no job named " + job);
+        }
+        BuildRecord b = builds.create(job, parameters == null ? Map.of() : parameters, cause == null ? "Started by user" : cause);
+        queue.add(b);
+        return b;
+    }
+
+    @Override
+    public Optional<BuildRecord> build(String job, int number) {
+        return builds.find(job, number);
+    }
+
+    @Override
+    public List<BuildRecord> builds(String job, int offset, int limit) {
+        return builds.list(job, offset, limit);
+    }
+
+    @Override
+    public InputStream log(String job, int number, long offset) throws IOException {
+        return logs.read(job, number, offset);
+    }
+
+    @Override
+    public long logSize(String job, int number) throws IOException {
+        return logs.size(job, number);
+    }
+
+    @Override
+    public boolean stop(String job, int number) {
+        String key = key(job, number);
+        BuildRun run = running.get(key);
+        if (run != null) {
+            run.abort("Aborted by user");
+            return true;
+        }
+        Optional<BuildRecord> b = builds.find(job, number);
+        if (b.isPresent() && b.get().status() == BuildStatus.QUEUED) {
+            cancelledQueued.put(key, Boolean.TRUE);
+            queue.removeIf(q -> q.job().equals(job) && q.number() == number);
+            builds.complete(job, number, Result.ABORTED.name(), 0, List.of(), Map.of(), List.of());
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public boolean ready() {
+        return accepting;
+    }
+
+    /**
+     * Stops taking builds; waits up to {@code graceMillis} for running builds to finish, then
+     * aborts them (they end ABORTED; resuming them after a restart comes with issue 07).
+     */
+    public void shutdown(long graceMillis) {
+        accepting = false;
+        long deadline = System.nanoTime() + graceMillis * 1_000_000;
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+        running.values().forEach(r -> r.abort("Aborted: the controller is shutting down"));
+        for (Thread t : executors) {
+            try {
+                t.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        shutdown(0);
+    }
+}
