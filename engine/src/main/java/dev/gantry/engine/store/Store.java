@@ -81,8 +81,10 @@ public final class Store implements AutoCloseable {
         }
         // File mode, embedded, no AUTO_SERVER: one process owns the home. DB_CLOSE_ON_EXIT=FALSE
         // because close() shuts down in order; H2's own hook could close it under running builds.
-        // WRITE_DELAY=0: see the note on close() about kill -9.
-        String url = "jdbc:h2:file:" + abs.resolve("db").resolve("gantry") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000";
+        // WRITE_DELAY=0: by default MVStore writes commits to the file up to 500 ms later, so a
+        // kill -9 loses the last commits (the kill test shows it); 0 writes each commit before it
+        // returns. It does not fsync: an OS crash or power loss can still lose the last moments.
+        String url = "jdbc:h2:file:" + abs.resolve("db").resolve("gantry") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "gantry", "");
         pool.setMaxConnections(MAX_CONNECTIONS);
         Store store = new Store(abs, pool);
