@@ -1,0 +1,362 @@
+package dev.gantry.engine.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.h2.jdbcx.JdbcConnectionPool;
+
+/**
+ * The controller's persistent state under one home directory: jobs and builds in an embedded H2
+ * database ({@code db/gantry.mv.db}, schema by Flyway migrations in {@code db/migration}), and
+ * each build's log and artifacts as files under {@code builds/<job id>/<number>/}. Paths use the
+ * job's database id, never its name, so no name can reach outside the home.
+ *
+ * <p>One process owns a home at a time (H2's file lock refuses a second). Thread-safe.
+ */
+public final class Store implements AutoCloseable {
+    private static final int MAX_CONNECTIONS = 16;
+    private final Path home;
+    private final JdbcConnectionPool pool;
+    private final Transactions tx;
+    private final H2JobRepository jobs;
+    private final H2BuildRepository builds;
+    private final FileLogStore logs;
+
+    private Store(Path home, JdbcConnectionPool pool) {
+        this.home = home;
+        this.pool = pool;
+        this.tx = new Transactions(pool, home.toString());
+        this.jobs = new H2JobRepository(tx, this::deleteJobFiles);
+        this.builds = new H2BuildRepository(tx);
+        this.logs = new FileLogStore(this);
+    }
+
+    /**
+     * Opens (creating when needed) the store in {@code home}: creates the directory, opens the
+     * database at {@code home/db/gantry}, migrates its schema to the newest version, and removes
+     * build directories left behind by a job deleted just before a crash.
+     *
+     * @throws StoreException when the database cannot be opened (in use by another process, not
+     *     a Gantry database, newer schema than this version knows) or migrated
+     * @throws UncheckedIOException when the home cannot be created
+     */
+    public static Store open(Path home) {
+        Objects.requireNonNull(home, "home");
+        Path abs = home.toAbsolutePath().normalize();
+        if (abs.toString().contains(";")) {
+            throw new IllegalArgumentException("the Gantry home " + abs + " contains ';', which the H2 database URL cannot hold; choose another directory");
+        }
+        try {
+            Files.createDirectories(abs.resolve("db"));
+            Files.createDirectories(abs.resolve("builds"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the Gantry home " + abs + ": " + e, e);
+        }
+        // File mode, embedded, no AUTO_SERVER: one process owns the home. DB_CLOSE_ON_EXIT=FALSE
+        // because close() shuts down in order; H2's own hook could close it under running builds.
+        // WRITE_DELAY=0: by default MVStore writes commits to the file up to 500 ms later, so a
+        // kill -9 loses the last commits (the kill test shows it); 0 writes each commit before it
+        // returns. It does not fsync: an OS crash or power loss can still lose the last moments.
+        String url = "jdbc:h2:file:" + abs.resolve("db").resolve("gantry") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+        JdbcConnectionPool pool = JdbcConnectionPool.create(url, "gantry", "");
+        pool.setMaxConnections(MAX_CONNECTIONS);
+        Store store = new Store(abs, pool);
+        try {
+            store.migrate();
+            store.sweepOrphans();
+            return store;
+        } catch (RuntimeException | Error e) {
+            pool.dispose();
+            throw e;
+        }
+    }
+
+    private void migrate() {
+        try {
+            Flyway.configure(Store.class.getClassLoader())
+                    .dataSource(pool)
+                    .locations("classpath:db/migration")
+                    .cleanDisabled(true)
+                    .load()
+                    .migrate();
+        } catch (FlywayException e) {
+            throw new StoreException("cannot open or migrate the database of the Gantry home " + home + ": " + e.getMessage()
+                    + (String.valueOf(e.getMessage()).contains("already in use") ? " (another Gantry process is using this home; stop it or choose another home)" : ""), e);
+        }
+    }
+
+    private void sweepOrphans() {
+        Set<String> known = new HashSet<>();
+        tx.run("listing job ids", c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM jobs")) {
+                while (rs.next()) {
+                    known.add(Long.toString(rs.getLong(1)));
+                }
+            }
+            return null;
+        });
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(home.resolve("builds"))) {
+            for (Path dir : dirs) {
+                String name = dir.getFileName().toString();
+                if (name.chars().allMatch(Character::isDigit) && !known.contains(name)) {
+                    deleteTree(dir);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clean up build directories of deleted jobs under " + home.resolve("builds") + ": " + e, e);
+        }
+    }
+
+    /** Jobs; never null. */
+    public JobRepository jobs() {
+        return jobs;
+    }
+
+    /** Builds; never null. */
+    public BuildRepository builds() {
+        return builds;
+    }
+
+    /** Build logs; never null. */
+    public LogStore logs() {
+        return logs;
+    }
+
+    /** The absolute, normalised home directory. */
+    public Path home() {
+        return home;
+    }
+
+    /**
+     * The directory for a build's archived artifacts ({@code builds/<job id>/<number>/artifacts}),
+     * created if missing. It is removed with the job.
+     *
+     * @throws NoSuchElementException when the build does not exist
+     * @throws IOException when the directory cannot be created
+     */
+    public Path artifactsDir(String job, int number) throws IOException {
+        Path dir = buildDirectory(job, number).resolve("artifacts");
+        Files.createDirectories(dir);
+        return dir;
+    }
+
+    /**
+     * Writes an online, consistent backup of the whole home to {@code targetZip} while the store
+     * keeps serving. The database part comes from H2's {@code BACKUP TO} (a copy-on-write
+     * snapshot of the MVStore file, transactionally consistent without locking anyone out); the
+     * logs and artifacts are copied after it, each log up to the length it had when copied (logs
+     * only grow, so that is a valid prefix). The zip holds {@code db/gantry.mv.db} and
+     * {@code builds/...} exactly as in a home.
+     *
+     * <p>To restore: stop nothing, pick a new empty directory and call {@link #restore(Path, Path)},
+     * or by hand: {@code unzip backup.zip -d NEW_HOME}, then start Gantry with {@code NEW_HOME}
+     * (or move it over the old home while Gantry is stopped).
+     *
+     * @throws IOException when the zip cannot be written (nothing is left at {@code targetZip} then)
+     */
+    public void backup(Path targetZip) throws IOException {
+        Path target = targetZip.toAbsolutePath().normalize();
+        Path dir = target.getParent();
+        Files.createDirectories(dir);
+        Path dbZip = Files.createTempFile(dir, ".gantry-db-", ".zip");
+        Path partial = Files.createTempFile(dir, ".gantry-backup-", ".zip");
+        try {
+            Files.delete(dbZip);
+            tx.run("backing up the database to " + dbZip, c -> {
+                try (PreparedStatement ps = c.prepareStatement("BACKUP TO ?")) {
+                    ps.setString(1, dbZip.toString());
+                    ps.execute();
+                }
+                return null;
+            });
+            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(partial))) {
+                try (ZipFile db = new ZipFile(dbZip.toFile())) {
+                    for (ZipEntry entry : db.stream().toList()) {
+                        zip.putNextEntry(new ZipEntry("db/" + entry.getName()));
+                        try (InputStream in = db.getInputStream(entry)) {
+                            in.transferTo(zip);
+                        }
+                        zip.closeEntry();
+                    }
+                }
+                addFiles(zip, home.resolve("builds"));
+            }
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(dbZip);
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    private void addFiles(ZipOutputStream zip, Path root) throws IOException {
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(root)) {
+            files = walk.filter(Files::isRegularFile).sorted().toList();
+        }
+        for (Path file : files) {
+            long length;
+            InputStream in;
+            try {
+                in = Files.newInputStream(file);
+                length = Files.size(file);
+            } catch (NoSuchFileException e) {
+                continue; // its job was deleted while the backup ran
+            }
+            try (in) {
+                zip.putNextEntry(new ZipEntry(home.relativize(file).toString().replace('\\', '/')));
+                copy(in, zip, length);
+                zip.closeEntry();
+            }
+        }
+    }
+
+    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long left = length;
+        while (left > 0) {
+            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+            if (n < 0) {
+                break;
+            }
+            out.write(buffer, 0, n);
+            left -= n;
+        }
+    }
+
+    /**
+     * Restores a zip written by {@link #backup(Path)} into {@code newHome}, which must not exist
+     * or be empty; afterwards {@link #open(Path) open(newHome)} finds everything that was in the
+     * backup. Entries that would land outside {@code newHome} are refused.
+     *
+     * @throws FileAlreadyExistsException when {@code newHome} is not empty
+     * @throws IOException when the zip cannot be read, is not a Gantry backup, or the files cannot be written
+     */
+    public static void restore(Path backupZip, Path newHome) throws IOException {
+        Path home = newHome.toAbsolutePath().normalize();
+        if (Files.isDirectory(home)) {
+            try (Stream<Path> entries = Files.list(home)) {
+                if (entries.findAny().isPresent()) {
+                    throw new FileAlreadyExistsException(home.toString(), null, "restore needs a new or empty directory; this one has files");
+                }
+            }
+        }
+        Files.createDirectories(home);
+        boolean sawDatabase = false;
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(backupZip))) {
+            for (ZipEntry entry; (entry = zip.getNextEntry()) != null; ) {
+                Path target = home.resolve(entry.getName()).normalize();
+                if (!target.startsWith(home) || target.equals(home)) {
+                    throw new IOException("backup " + backupZip + " has the entry '" + entry.getName() + "', which points outside the home; refusing to restore it");
+                }
+                if (entry.isDirectory()) {
+                    Files.createDirectories(target);
+                    continue;
+                }
+                sawDatabase |= target.equals(home.resolve("db").resolve("gantry.mv.db"));
+                Files.createDirectories(target.getParent());
+                Files.copy(zip, target);
+            }
+        }
+        if (!sawDatabase) {
+            throw new IOException("backup " + backupZip + " has no db/gantry.mv.db: it is not a Gantry backup made by Store.backup");
+        }
+    }
+
+    /**
+     * Shuts the database down (committed data is on disk afterwards) and releases the home for
+     * another process. Repository calls after this throw {@link IllegalStateException}. Log
+     * writers still open keep working on their files. Idempotent.
+     */
+    @Override
+    public void close() {
+        tx.close();
+        try (Connection c = pool.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SHUTDOWN");
+        } catch (SQLException | IllegalStateException e) {
+            // Already shut down or disposed: nothing left to close.
+        } finally {
+            pool.dispose();
+        }
+    }
+
+    /** The job's id, or empty; {@code forUpdate} locks its row until the transaction ends. */
+    static OptionalLong jobId(Connection c, String name, boolean forUpdate) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM jobs WHERE name = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            ps.setString(1, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(rs.getLong(1)) : OptionalLong.empty();
+            }
+        }
+    }
+
+    OptionalLong jobIdIfAny(String job) {
+        Objects.requireNonNull(job, "job");
+        return tx.run("looking up job '" + job + "'", c -> jobId(c, job, false));
+    }
+
+    /** {@code builds/<job id>/<number>} of an existing build (not created here). */
+    Path buildDirectory(String job, int number) {
+        Objects.requireNonNull(job, "job");
+        long id = tx.run("looking up build " + job + " #" + number, c -> {
+            OptionalLong found = jobId(c, job, false);
+            if (found.isEmpty() || !H2BuildRepository.exists(c, found.getAsLong(), number)) {
+                throw new NoSuchElementException("there is no build " + job + " #" + number);
+            }
+            return found.getAsLong();
+        });
+        return buildDirectory(id, number);
+    }
+
+    Path buildDirectory(long jobId, int number) {
+        return home.resolve("builds").resolve(Long.toString(jobId)).resolve(Integer.toString(number));
+    }
+
+    private void deleteJobFiles(long jobId) {
+        try {
+            deleteTree(home.resolve("builds").resolve(Long.toString(jobId)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("the job was deleted but its files under " + home.resolve("builds").resolve(Long.toString(jobId))
+                    + " could not be removed (" + e + "); they are removed on the next start", e);
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
+        }
+        for (Path p : paths) {
+            Files.deleteIfExists(p);
+        }
+    }
+}
