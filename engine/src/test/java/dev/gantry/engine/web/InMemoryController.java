@@ -36,6 +36,7 @@ public final class InMemoryController implements Controller {
     private final Map<String, Long> generated = new HashMap<>();
     private final AtomicBoolean ready = new AtomicBoolean(true);
     private volatile boolean failing;
+    private final java.util.concurrent.atomic.AtomicLong generatedRead = new java.util.concurrent.atomic.AtomicLong();
 
     @Override
     public synchronized JobRecord putJob(String name, String script, Long expectedVersion) throws InvalidJobException, StaleVersionException {
@@ -127,6 +128,11 @@ public final class InMemoryController implements Controller {
         generated.put(job + "#" + number, size);
     }
 
+    /** How many bytes of generated logs have been produced for readers so far. */
+    public long generatedBytesRead() {
+        return generatedRead.get();
+    }
+
     /** The byte at {@code position} of a generated log: lines of 63 letters and a newline. */
     public static byte generatedByte(long position) {
         int column = (int) (position % 64);
@@ -137,7 +143,7 @@ public final class InMemoryController implements Controller {
     public synchronized InputStream log(String job, int number, long offset) {
         Long size = generated.get(job + "#" + number);
         if (size != null) {
-            return new GeneratedStream(offset, size);
+            return new GeneratedStream(offset, size, generatedRead);
         }
         ByteArrayOutputStream log = logs.get(job + "#" + number);
         if (log == null) {
@@ -193,15 +199,21 @@ public final class InMemoryController implements Controller {
     private static final class GeneratedStream extends InputStream {
         private long position;
         private final long end;
+        private final java.util.concurrent.atomic.AtomicLong produced;
 
-        GeneratedStream(long from, long end) {
+        GeneratedStream(long from, long end, java.util.concurrent.atomic.AtomicLong produced) {
             this.position = Math.min(from, end);
             this.end = end;
+            this.produced = produced;
         }
 
         @Override
         public int read() {
-            return position < end ? generatedByte(position++) & 0xff : -1;
+            if (position >= end) {
+                return -1;
+            }
+            produced.incrementAndGet();
+            return generatedByte(position++) & 0xff;
         }
 
         @Override
@@ -213,6 +225,7 @@ public final class InMemoryController implements Controller {
             for (int i = 0; i < n; i++) {
                 b[off + i] = generatedByte(position++);
             }
+            produced.addAndGet(n);
             return n;
         }
     }

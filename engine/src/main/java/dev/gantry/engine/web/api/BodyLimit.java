@@ -37,8 +37,8 @@ public final class BodyLimit implements ContainerRequestFilter {
                 declared = Long.MAX_VALUE;
             }
             if (declared > maxBytes) {
-                request.abortWith(Response.status(413).type(MediaType.APPLICATION_JSON_TYPE)
-                        .entity(ErrorMapper.error("payload_too_large", message(maxBytes))).build());
+                request.abortWith(ErrorMapper.closing(Response.status(413).type(MediaType.APPLICATION_JSON_TYPE)
+                        .entity(ErrorMapper.error("payload_too_large", message(maxBytes))).build()));
                 return;
             }
         }

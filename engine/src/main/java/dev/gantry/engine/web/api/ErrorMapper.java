@@ -34,7 +34,8 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
     @Override
     public Response toResponse(Throwable e) {
         if (e instanceof ApiException a) {
-            return json(a.status(), a.body() != null ? a.body() : error(a.code(), a.getMessage()));
+            Response r = json(a.status(), a.body() != null ? a.body() : error(a.code(), a.getMessage()));
+            return a.status() == 413 ? closing(r) : r;
         }
         if (e instanceof NoSuchElementException) {
             return json(404, error("not_found", e.getMessage() == null ? "not found" : e.getMessage()));
@@ -64,6 +65,14 @@ public final class ErrorMapper implements ExceptionMapper<Throwable> {
         String method = request == null ? "?" : request.getMethod();
         String path = uriInfo == null ? "?" : "/" + uriInfo.getPath(false);
         return method + " " + path;
+    }
+
+    /**
+     * Asks the client not to reuse the connection: the rest of the refused body is still on its
+     * way, and the server will close the connection rather than read it.
+     */
+    static Response closing(Response r) {
+        return Response.fromResponse(r).header("Connection", "close").build();
     }
 
     static Map<String, Object> error(String code, String message) {
