@@ -46,6 +46,9 @@ public final class RestApi {
         rc.property(CommonProperties.JSON_PROCESSING_FEATURE_DISABLE, true);
         rc.property(CommonProperties.MOXY_JSON_FEATURE_DISABLE, true);
         rc.property(ServerProperties.BV_FEATURE_DISABLE, true);
+        // The default providers for images, XML sources and data sources load java.desktop and
+        // JAXP classes at start-up; the API reads and writes only JSON, text and streams.
+        rc.property(CommonProperties.PROVIDER_DEFAULT_DISABLE, "ALL");
         rc.property(ServerProperties.RESPONSE_SET_STATUS_OVER_SEND_ERROR, true);
         rc.property(ServerProperties.PROCESSING_RESPONSE_ERRORS_ENABLED, true);
         rc.property(ServerProperties.LOCATION_HEADER_RELATIVE_URI_RESOLUTION_DISABLED, true);
