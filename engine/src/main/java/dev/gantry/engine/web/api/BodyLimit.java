@@ -19,7 +19,7 @@ import java.io.InputStream;
  */
 @PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
-public final class BodyLimit implements ContainerRequestFilter {
+final class BodyLimit implements ContainerRequestFilter {
     private final long maxBytes;
 
     BodyLimit(long maxBytes) {

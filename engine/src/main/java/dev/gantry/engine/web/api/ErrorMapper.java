@@ -20,7 +20,7 @@ import java.util.NoSuchElementException;
  * client ever sees an HTML page or a stack trace; unexpected exceptions are logged and answered
  * with a generic 500.
  */
-public final class ErrorMapper implements ExceptionMapper<Throwable> {
+final class ErrorMapper implements ExceptionMapper<Throwable> {
     private static final System.Logger LOG = System.getLogger(ErrorMapper.class.getName());
 
     @Context

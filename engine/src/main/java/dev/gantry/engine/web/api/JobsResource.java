@@ -28,7 +28,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +42,8 @@ import java.util.Optional;
  * before them whenever the method fits; any other path (and PUT or DELETE on any path) names a job
  * as a whole. A job whose last part is {@code builds} (or whose last parts are {@code builds/N}) is
  * read, triggered and listed through an encoded last separator: {@code team/builds} as
- * {@code /api/v1/jobs/team%2Fbuilds}, since an encoded slash never separates route segments.
+ * {@code /api/v1/jobs/team%2Fbuilds}, since an encoded slash never separates route segments (it
+ * is decoded once, into the name). Public only because Jersey invokes resource methods reflectively.
  */
 @Singleton
 @Path("api/v1")
@@ -331,9 +331,5 @@ public final class JobsResource {
 
     private static String iso(Instant t) {
         return t == null ? null : t.toString();
-    }
-
-    static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -40,7 +40,7 @@ import java.util.stream.Collectors;
  */
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
-public final class JsonBody implements MessageBodyReader<Object>, MessageBodyWriter<Object> {
+final class JsonBody implements MessageBodyReader<Object>, MessageBodyWriter<Object> {
     static final ObjectMapper MAPPER = htmlSafe(JsonMapper.builder()
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -15,7 +15,10 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** Liveness, readiness and Prometheus metrics, for load balancers and monitoring. */
+/**
+ * Liveness, readiness and Prometheus metrics, for load balancers and monitoring. Public only
+ * because Jersey invokes resource methods reflectively.
+ */
 @Singleton
 @Path("/")
 public final class OpsResource {
