@@ -82,8 +82,16 @@ public final class InMemoryController implements Controller {
         return jobs.remove(name) != null;
     }
 
+    private volatile Runnable beforeTrigger = () -> { };
+
+    /** Runs {@code hook} at the start of every trigger, e.g. to delete the job meanwhile. */
+    public void beforeTrigger(Runnable hook) {
+        beforeTrigger = hook;
+    }
+
     @Override
     public synchronized BuildRecord trigger(String job, Map<String, Object> parameters, String cause) {
+        beforeTrigger.run();
         if (!jobs.containsKey(job)) {
             throw new NoSuchElementException("no job " + job);
         }

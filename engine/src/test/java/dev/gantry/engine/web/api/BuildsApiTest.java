@@ -67,6 +67,15 @@ class BuildsApiTest {
     }
 
     @Test
+    void jobDeletedWhileTriggeringIs404() {
+        api.controller.beforeTrigger(() -> api.controller.deleteJob("team-a/api"));
+        HttpResponse<String> r = api.send("POST", "/api/v1/jobs/team-a/api/builds", null);
+        assertEquals(404, r.statusCode(), r.body());
+        assertEquals("not_found", Api.json(r).get("code").asText());
+        assertEquals("no job team-a/api", Api.json(r).get("message").asText());
+    }
+
+    @Test
     void buildAnswersTheDocumentedShape() {
         trigger("team-a/api");
         JsonNode queued = Api.json(api.get("/api/v1/jobs/team-a/api/builds/1"));
