@@ -1,0 +1,88 @@
+package dev.gantry.engine.web;
+
+import java.nio.ByteBuffer;
+import java.util.Set;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.URIUtil;
+
+/**
+ * The first handler of every request: counts requests by method and status for /metrics, and
+ * refuses paths with dot segments in any spelling ({@code ..}, {@code %2e%2e}, {@code .%2E})
+ * before Jetty's normalisation could quietly turn {@code jobs/a/../b} into {@code jobs/b}.
+ */
+final class FrontHandler extends Handler.Wrapper {
+    private static final Set<String> METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS");
+
+    private final Metrics.Counter requests;
+    private final Metrics.Histogram durations;
+
+    FrontHandler(Handler next, Metrics metrics) {
+        super(next);
+        this.requests = metrics.counter("http_requests_total", "HTTP requests answered, by method and status.", "method", "status");
+        this.durations = metrics.histogram("http_request_duration_seconds", "Time to answer HTTP requests, by method.", Metrics.DEFAULT_BUCKETS, "method");
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        long start = System.nanoTime();
+        String method = METHODS.contains(request.getMethod()) ? request.getMethod() : "OTHER";
+        Callback counting = new Callback.Nested(callback) {
+            @Override
+            public void succeeded() {
+                record();
+                super.succeeded();
+            }
+
+            @Override
+            public void failed(Throwable x) {
+                record();
+                super.failed(x);
+            }
+
+            private void record() {
+                requests.inc(method, Integer.toString(response.getStatus()));
+                durations.observe((System.nanoTime() - start) / 1e9, method);
+            }
+        };
+        String why = dotSegment(request.getHttpURI().getPath());
+        if (why != null) {
+            byte[] body = JsonErrorHandler.body(400, why);
+            response.setStatus(400);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.write(true, ByteBuffer.wrap(body), counting);
+            return true;
+        }
+        return super.handle(request, response, counting);
+    }
+
+    /** Why the raw (still encoded) path is refused, or null. */
+    static String dotSegment(String rawPath) {
+        if (rawPath == null) {
+            return null;
+        }
+        if (rawPath.indexOf(';') >= 0) {
+            return "the path contains ';': path parameters are not supported, and ';' cannot be part of a job name";
+        }
+        for (String segment : rawPath.split("/", -1)) {
+            if (segment.indexOf('.') < 0 && segment.indexOf('%') < 0) {
+                continue;
+            }
+            String decoded;
+            try {
+                decoded = URIUtil.decodePath(segment);
+            } catch (RuntimeException e) {
+                return "the path has an invalid percent-encoding in segment '" + segment + "'";
+            }
+            for (String part : decoded.split("[/\\\\]", -1)) {
+                if (part.equals(".") || part.equals("..")) {
+                    return "the path has a '" + part + "' segment (here spelled '" + segment + "'); relative segments are not allowed";
+                }
+            }
+        }
+        return null;
+    }
+}

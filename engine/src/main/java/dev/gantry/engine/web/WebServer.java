@@ -1,0 +1,144 @@
+package dev.gantry.engine.web;
+
+import dev.gantry.engine.server.Controller;
+import dev.gantry.engine.web.api.RestApi;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.util.Objects;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.glassfish.jersey.servlet.ServletContainer;
+
+/**
+ * The controller's HTTP server: an embedded Jetty hosting the Jersey REST API ({@code /api/v1}),
+ * {@code /health}, {@code /ready} and {@code /metrics}. Started once per controller process and
+ * closed on shutdown; stopping waits for requests in flight for a few seconds.
+ */
+public final class WebServer implements AutoCloseable {
+    /** The default largest request body: 10 MiB. */
+    public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+    private static final long STOP_TIMEOUT_MILLIS = 5_000;
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final Metrics metrics;
+
+    private WebServer(Server server, ServerConnector connector, Metrics metrics) {
+        this.server = server;
+        this.connector = connector;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Starts serving with the default body limit; see {@link #start(Controller, String, int, Metrics, long)}.
+     */
+    public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics) throws IOException {
+        return start(controller, bindAddress, port, metrics, DEFAULT_MAX_BODY_BYTES);
+    }
+
+    /**
+     * Starts serving and returns once the port is bound and the API is initialised.
+     *
+     * @param controller what the API calls; not null
+     * @param bindAddress the address to listen on ({@code 127.0.0.1}, {@code 0.0.0.0}, a host name)
+     * @param port the TCP port, or 0 for a free one (see {@link #port()})
+     * @param metrics the registry behind {@code /metrics}, to which HTTP and JVM metrics are
+     *     added; null for a new one (see {@link #metrics()})
+     * @param maxBodyBytes the largest request body accepted; larger ones are refused with 413
+     *     while being read
+     * @throws IOException when the address cannot be bound (in use, unknown host), naming it
+     */
+    public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes) throws IOException {
+        Objects.requireNonNull(controller, "controller");
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
+        }
+        Metrics registry = metrics == null ? new Metrics() : metrics;
+        registry.registerJvm();
+
+        QueuedThreadPool threads = new QueuedThreadPool(200, 4);
+        threads.setName("gantry-web");
+        Server server = new Server(threads);
+        server.setStopTimeout(STOP_TIMEOUT_MILLIS);
+        server.setStopAtShutdown(false);
+
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // An encoded '/' is allowed through so that it can be part of a job name (see JobsResource);
+        // every other ambiguity stays refused, and FrontHandler refuses dot segments in any spelling.
+        http.setUriCompliance(UriCompliance.DEFAULT.with("gantry", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(bindAddress);
+        connector.setPort(port);
+        server.addConnector(connector);
+
+        ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
+        context.setContextPath("/");
+        context.getServletHandler().setDecodeAmbiguousURIs(true);
+        ServletHolder jersey = new ServletHolder("gantry-api", new ServletContainer(RestApi.create(controller, registry, maxBodyBytes)));
+        jersey.setInitOrder(0);
+        context.addServlet(jersey, "/*");
+        JsonErrorHandler errors = new JsonErrorHandler();
+        context.setErrorHandler(errors);
+        server.setErrorHandler(errors);
+        server.setHandler(new GracefulHandler(new FrontHandler(context, registry)));
+
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IOException("cannot serve HTTP on " + bindAddress + ":" + port + ": " + e.getMessage()
+                    + " (is the port in use, or the address not one of this host's?)", e);
+        }
+        return new WebServer(server, connector, registry);
+    }
+
+    /** The bound port (the chosen one when started with port 0). */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    /** {@code http://host:port/}, with the loopback address when bound to every address. */
+    public URI baseUri() {
+        String host = connector.getHost();
+        if (host == null || host.isEmpty() || host.equals("0.0.0.0") || host.equals("::")) {
+            host = InetAddress.getLoopbackAddress().getHostAddress();
+        }
+        if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port() + "/");
+    }
+
+    /** The registry behind {@code /metrics}. */
+    public Metrics metrics() {
+        return metrics;
+    }
+
+    /**
+     * Stops accepting connections, lets requests in flight finish (up to 5 s) and releases the
+     * port. Idempotent.
+     */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping the web server on port " + port() + " failed: " + e.getMessage(), e);
+        }
+    }
+}

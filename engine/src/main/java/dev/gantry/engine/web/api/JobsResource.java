@@ -1,0 +1,335 @@
+package dev.gantry.engine.web.api;
+
+import dev.gantry.engine.server.Controller;
+import dev.gantry.engine.server.JobNames;
+import dev.gantry.engine.store.BuildRecord;
+import dev.gantry.engine.store.BuildStatus;
+import dev.gantry.engine.store.JobRecord;
+import dev.gantry.engine.store.StageRow;
+import dev.gantry.engine.store.StaleVersionException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import jakarta.ws.rs.core.UriInfo;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The jobs and builds API under {@code /api/v1}. Job names contain {@code /} for folders, so the
+ * build sub-resources are recognised from the end of the path: {@code .../builds},
+ * {@code .../builds/N}, {@code .../builds/N/log} and {@code .../builds/N/stop} belong to the job
+ * before them whenever the method fits; any other path (and PUT or DELETE on any path) names a job
+ * as a whole. A job whose last part is {@code builds} (or whose last parts are {@code builds/N}) is
+ * read, triggered and listed through an encoded last separator: {@code team/builds} as
+ * {@code /api/v1/jobs/team%2Fbuilds}, since an encoded slash never separates route segments (it
+ * is decoded once, into the name). Public only because Jersey invokes resource methods reflectively.
+ */
+@Singleton
+@Path("api/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public final class JobsResource {
+    static final String NAME = "{name: .+}";
+    static final String NUMBER = "{number: [0-9]{1,9}}";
+    static final int DEFAULT_LIMIT = 50;
+    static final int MAX_LIMIT = 500;
+    private static final String TEXT = "text/plain; charset=UTF-8";
+
+    private final Controller controller;
+
+    @Context
+    private UriInfo uriInfo;
+
+    @Inject
+    JobsResource(Controller controller) {
+        this.controller = controller;
+    }
+
+    /** The request body of {@code PUT /jobs/{name}}. */
+    record JobBody(String script, Long version) {
+    }
+
+    /** The optional request body of {@code POST /jobs/{name}/builds}. */
+    record TriggerBody(Map<String, Object> parameters) {
+    }
+
+    @GET
+    @Path("openapi.json")
+    public Response openApi() {
+        InputStream in = JobsResource.class.getResourceAsStream("openapi.json");
+        if (in == null) {
+            throw new IllegalStateException("openapi.json is missing from the class path next to " + JobsResource.class.getName());
+        }
+        return Response.ok(in, MediaType.APPLICATION_JSON_TYPE).build();
+    }
+
+    @GET
+    @Path("jobs")
+    public Map<String, Object> jobs() {
+        List<Object> jobs = new ArrayList<>();
+        for (JobRecord j : controller.jobs()) {
+            jobs.add(job(j, false));
+        }
+        return Map.of("jobs", jobs);
+    }
+
+    @PUT
+    @Path("jobs/" + NAME)
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response putJob(@PathParam("name") String name, JobBody body) {
+        checkName(name);
+        if (body == null) {
+            throw ApiException.badRequest("missing_body", "PUT a JSON body {\"script\": \"<pipeline>\"} to create or replace job '" + name + "'");
+        }
+        if (body.script() == null) {
+            throw ApiException.badRequest("missing_script", "the body needs a \"script\" with the pipeline text");
+        }
+        if (body.version() != null && body.version() < 0) {
+            throw ApiException.badRequest("invalid_version", "\"version\" must be 0 (the job must not exist yet) or the version you read, got " + body.version());
+        }
+        JobRecord saved;
+        try {
+            saved = controller.putJob(name, body.script(), body.version());
+        } catch (Controller.InvalidJobException e) {
+            List<Object> errors = new ArrayList<>();
+            e.problems().forEach(p -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("line", p.line());
+                m.put("column", p.column());
+                m.put("message", p.message());
+                errors.add(m);
+            });
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("code", "invalid_pipeline");
+            out.put("message", "the script of job '" + name + "' is not a valid pipeline: " + e.getMessage());
+            out.put("errors", errors);
+            throw new ApiException(400, "invalid_pipeline", e.getMessage(), out);
+        } catch (StaleVersionException e) {
+            throw new ApiException(409, "stale_version", e.getMessage());
+        }
+        if (saved.version() == 1) {
+            return Response.created(jobUri(name)).entity(job(saved, false)).build();
+        }
+        return Response.ok(job(saved, false)).build();
+    }
+
+    @GET
+    @Path("jobs/" + NAME)
+    public Map<String, Object> getJob(@PathParam("name") String name) {
+        return job(existingJob(name), true);
+    }
+
+    @DELETE
+    @Path("jobs/" + NAME)
+    public Response deleteJob(@PathParam("name") String name) {
+        checkName(name);
+        if (!controller.deleteJob(name)) {
+            throw ApiException.notFound("there is no job '" + name + "'");
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("jobs/" + NAME + "/builds")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response trigger(@PathParam("name") String name, TriggerBody body) {
+        existingJob(name);
+        Map<String, Object> parameters = body == null || body.parameters() == null ? Map.of() : body.parameters();
+        BuildRecord b = controller.trigger(name, parameters, "Started by REST API");
+        URI location = uriInfo.getBaseUriBuilder().path("api/v1/jobs").path(name).path("builds").path(Integer.toString(b.number())).build();
+        return Response.created(location).entity(Map.of("number", b.number())).build();
+    }
+
+    @GET
+    @Path("jobs/" + NAME + "/builds")
+    public Map<String, Object> builds(@PathParam("name") String name, @QueryParam("offset") String offset, @QueryParam("limit") String limit) {
+        existingJob(name);
+        int from = intParam("offset", offset, 0, 0, Integer.MAX_VALUE);
+        int count = Math.min(MAX_LIMIT, intParam("limit", limit, DEFAULT_LIMIT, 1, Integer.MAX_VALUE));
+        List<Object> builds = new ArrayList<>();
+        for (BuildRecord b : controller.builds(name, from, count)) {
+            builds.add(build(b));
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("offset", from);
+        out.put("limit", count);
+        out.put("builds", builds);
+        return out;
+    }
+
+    @GET
+    @Path("jobs/" + NAME + "/builds/" + NUMBER)
+    public Map<String, Object> getBuild(@PathParam("name") String name, @PathParam("number") int number) {
+        return build(existingBuild(name, number));
+    }
+
+    @GET
+    @Path("jobs/" + NAME + "/builds/" + NUMBER + "/log")
+    @Produces({TEXT, MediaType.APPLICATION_JSON})
+    public Response log(@PathParam("name") String name, @PathParam("number") int number, @QueryParam("start") String startParam) {
+        long start = longParam("start", startParam);
+        // Status before size: a build seen running may finish meanwhile (the client just asks once
+        // more), but a build seen completed has its final size.
+        boolean more = existingBuild(name, number).status() != BuildStatus.COMPLETED;
+        long size;
+        try {
+            size = controller.logSize(name, number);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the log size of " + name + " #" + number, e);
+        }
+        long from = Math.min(start, size);
+        long length = size - from;
+        StreamingOutput body = out -> copy(name, number, from, length, out);
+        Response.ResponseBuilder r = Response.ok(body, TEXT).header("X-Text-Size", size);
+        if (more) {
+            r.header("X-More-Data", "true");
+        }
+        return r.build();
+    }
+
+    @POST
+    @Path("jobs/" + NAME + "/builds/" + NUMBER + "/stop")
+    public Response stop(@PathParam("name") String name, @PathParam("number") int number) {
+        existingBuild(name, number);
+        if (!controller.stop(name, number)) {
+            throw new ApiException(409, "not_running", "build #" + number + " of job '" + name + "' is already completed");
+        }
+        return Response.accepted(Map.of("number", number, "stopping", true)).build();
+    }
+
+    /** Copies exactly the bytes up to the size announced in X-Text-Size, in small chunks. */
+    private void copy(String name, int number, long from, long length, OutputStream out) throws IOException {
+        if (length <= 0) {
+            return;
+        }
+        try (InputStream in = controller.log(name, number, from)) {
+            byte[] buffer = new byte[64 * 1024];
+            long left = length;
+            while (left > 0) {
+                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
+                if (n < 0) {
+                    break;
+                }
+                out.write(buffer, 0, n);
+                left -= n;
+            }
+        }
+    }
+
+    private JobRecord existingJob(String name) {
+        checkName(name);
+        return controller.job(name).orElseThrow(() -> ApiException.notFound("there is no job '" + name + "'"));
+    }
+
+    private BuildRecord existingBuild(String name, int number) {
+        checkName(name);
+        Optional<BuildRecord> b = controller.build(name, number);
+        if (b.isPresent()) {
+            return b.get();
+        }
+        existingJob(name);
+        throw ApiException.notFound("job '" + name + "' has no build #" + number);
+    }
+
+    static void checkName(String name) {
+        String why = JobNames.check(name);
+        if (why != null) {
+            throw ApiException.badRequest("invalid_name", why);
+        }
+    }
+
+    private URI jobUri(String name) {
+        return uriInfo.getBaseUriBuilder().path("api/v1/jobs").path(name).build();
+    }
+
+    private static int intParam(String what, String value, int dflt, int min, int max) {
+        if (value == null || value.isEmpty()) {
+            return dflt;
+        }
+        try {
+            int v = Integer.parseInt(value);
+            if (v >= min && v <= max) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below with the accepted range
+        }
+        throw ApiException.badRequest("invalid_parameter", "query parameter '" + what + "' must be a whole number of at least " + min + ", got '" + value + "'");
+    }
+
+    private static long longParam(String what, String value) {
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            long v = Long.parseLong(value);
+            if (v >= 0) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiException.badRequest("invalid_parameter", "query parameter '" + what + "' must be a byte offset of at least 0, got '" + value + "'");
+    }
+
+    static Map<String, Object> job(JobRecord j, boolean withScript) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", j.name());
+        m.put("version", j.version());
+        m.put("created", iso(j.created()));
+        m.put("updated", iso(j.updated()));
+        if (withScript) {
+            m.put("script", j.script());
+        }
+        return m;
+    }
+
+    static Map<String, Object> build(BuildRecord b) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("number", b.number());
+        m.put("status", b.status().name());
+        m.put("result", b.status() == BuildStatus.COMPLETED ? b.result() : null);
+        m.put("durationMillis", b.durationMillis());
+        List<Object> stages = new ArrayList<>();
+        for (StageRow s : b.stages() == null ? List.<StageRow>of() : b.stages()) {
+            Map<String, Object> st = new LinkedHashMap<>();
+            st.put("name", s.name());
+            st.put("parent", s.parent());
+            st.put("result", s.result());
+            st.put("durationMillis", s.durationMillis());
+            stages.add(st);
+        }
+        m.put("stages", stages);
+        m.put("tests", b.tests() == null ? Map.of() : b.tests());
+        m.put("artifacts", b.artifacts() == null ? List.of() : b.artifacts());
+        m.put("parameters", b.parameters() == null ? Map.of() : b.parameters());
+        m.put("cause", b.cause());
+        m.put("queuedAt", iso(b.queuedAt()));
+        m.put("startedAt", iso(b.startedAt()));
+        return m;
+    }
+
+    private static String iso(Instant t) {
+        return t == null ? null : t.toString();
+    }
+}
