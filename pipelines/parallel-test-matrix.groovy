@@ -4,8 +4,13 @@
 // expect tests: 10
 // expect log: tests passed on windows with JDK 21
 // expect log: collected 5 reports
+// expect log: test run nightly done
+// expect artifact: reports/TEST-linux-17.xml
 pipeline {
     agent any
+    parameters {
+        string(name: 'LABEL', defaultValue: 'nightly', description: 'A label for this test run')
+    }
     options {
         parallelsAlwaysFailFast()
     }
@@ -65,6 +70,8 @@ echo "tests passed on $PLATFORM with JDK $JDK"
         stage('Report') {
             steps {
                 junit 'reports/*.xml'
+                archiveArtifacts artifacts: 'reports/*.xml', fingerprint: true
+                echo "test run ${params.LABEL} done"
                 script {
                     def files = sh(script: 'ls reports | wc -l', returnStdout: true).trim()
                     echo "collected ${files} reports"

@@ -9,7 +9,9 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "gantry", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Gantry: runs Jenkinsfile pipelines, locally or on a controller with agents.",
-        subcommands = {RunCommand.class, LintCommand.class, StepsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {RunCommand.class, LintCommand.class, StepsCommand.class, ServerCommand.class,
+                ClientCommands.Job.class, ClientCommands.Build.class, ClientCommands.Log.class, ClientCommands.Stop.class,
+                CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:build failed", "2:invalid pipeline or usage", "3:build unstable", "4:build aborted"})
 public final class Main implements Runnable {

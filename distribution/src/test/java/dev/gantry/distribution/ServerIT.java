@@ -1,0 +1,130 @@
+package dev.gantry.distribution;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The controller of the built distribution, over HTTP: a job from pipelines/, a build with
+ * parameters, its log, stages, tests and artifacts; an invalid job; then a restart that finds it
+ * all again.
+ */
+class ServerIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path dir;
+
+    private Process server;
+    private URI base;
+
+    @AfterEach
+    void stopServer() throws Exception {
+        if (server != null && server.isAlive()) {
+            server.destroy();
+            if (!server.waitFor(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+            }
+        }
+    }
+
+    private void start() throws Exception {
+        Path out = dir.resolve("server-" + System.nanoTime() + ".log");
+        server = Gantry.command(out, List.of("server", "--home", dir.resolve("home").toString(), "--port", "0"), Map.of()).start();
+        Pattern ready = Pattern.compile("ready at (http://\\S+/)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Matcher m = ready.matcher(Files.readString(out));
+            if (m.find()) {
+                base = URI.create(m.group(1));
+                break;
+            }
+            assertTrue(server.isAlive(), () -> "the server exited: " + read(out));
+            assertTrue(System.nanoTime() < deadline, () -> "the server did not get ready: " + read(out));
+            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+        }
+        assertEquals(200, get("ready").statusCode());
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
+    }
+
+    private HttpResponse<String> get(String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> send(String method, String path, Object body) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aJobFromPipelinesRunsWithParametersAndSurvivesARestart() throws Exception {
+        start();
+        String script = Files.readString(Gantry.REPO.resolve("pipelines/parallel-test-matrix.groovy"));
+        HttpResponse<String> put = send("PUT", "api/v1/jobs/team-a/matrix", Map.of("script", script));
+        assertEquals(201, put.statusCode(), put.body());
+
+        HttpResponse<String> invalid = send("PUT", "api/v1/jobs/team-a/broken", Map.of("script", "pipeline { agent any }"));
+        assertEquals(400, invalid.statusCode(), invalid.body());
+        JsonNode errors = JSON.readTree(invalid.body()).get("errors");
+        assertTrue(errors.size() > 0 && errors.get(0).get("line").asInt() == 1 && errors.get(0).get("message").asText().contains("stages"), invalid.body());
+
+        HttpResponse<String> trigger = send("POST", "api/v1/jobs/team-a/matrix/builds", Map.of("parameters", Map.of("LABEL", "release-candidate")));
+        assertEquals(201, trigger.statusCode(), trigger.body());
+        int number = JSON.readTree(trigger.body()).get("number").asInt();
+        assertEquals(1, number);
+
+        JsonNode build = waitForCompletion("api/v1/jobs/team-a/matrix/builds/1");
+        assertEquals("SUCCESS", build.get("result").asText(), build.toString());
+        assertEquals(10, build.get("tests").get("total").asInt(), build.toString());
+        assertTrue(build.get("artifacts").toString().contains("reports/TEST-linux-17.xml"), build.toString());
+        assertTrue(build.get("stages").toString().contains("\"parent\":\"Test\""), build.toString());
+        String log = get("api/v1/jobs/team-a/matrix/builds/1/log").body();
+        assertTrue(log.contains("test run release-candidate done") && log.contains("Finished: SUCCESS"), log);
+
+        server.destroy();
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
+        start();
+        JsonNode again = JSON.readTree(get("api/v1/jobs/team-a/matrix/builds/1").body());
+        assertEquals(build.get("result"), again.get("result"));
+        assertEquals(build.get("stages"), again.get("stages"));
+        assertEquals(build.get("tests"), again.get("tests"));
+        assertEquals(log, get("api/v1/jobs/team-a/matrix/builds/1/log").body());
+        assertEquals(200, get("api/v1/jobs/team-a/matrix").statusCode());
+    }
+
+    private JsonNode waitForCompletion(String path) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (true) {
+            JsonNode b = JSON.readTree(get(path).body());
+            if ("COMPLETED".equals(b.path("status").asText())) {
+                return b;
+            }
+            assertTrue(System.nanoTime() < deadline, "the build did not complete: " + b);
+            java.util.concurrent.locks.LockSupport.parkNanos(100_000_000L);
+        }
+    }
+}

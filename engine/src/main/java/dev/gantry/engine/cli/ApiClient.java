@@ -1,0 +1,94 @@
+package dev.gantry.engine.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/** A small client of the controller's REST API for the CLI: JSON in and out, errors as messages. */
+final class ApiClient {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final URI base;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+    ApiClient(String url) {
+        this.base = URI.create(url.endsWith("/") ? url : url + "/");
+    }
+
+    /** The path of a job: each part percent-encoded, slashes between folders kept. */
+    static String jobPath(String job) {
+        StringBuilder sb = new StringBuilder("api/v1/jobs");
+        for (String part : job.split("/", -1)) {
+            sb.append('/').append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"));
+        }
+        return sb.toString();
+    }
+
+    /** A failed call: the HTTP status and the server's message. */
+    static final class ApiException extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final transient JsonNode body;
+
+        ApiException(int status, String message, JsonNode body) {
+            super(message);
+            this.status = status;
+            this.body = body;
+        }
+    }
+
+    JsonNode call(String method, String path, Object body) throws IOException, InterruptedException, ApiException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        if (body != null) {
+            b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
+        } else {
+            b.method(method, HttpRequest.BodyPublishers.noBody());
+        }
+        HttpResponse<byte[]> r = send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode json = r.body().length == 0 ? null : parse(r.body());
+        if (r.statusCode() >= 400) {
+            String msg = json != null && json.hasNonNull("message") ? json.get("message").asText() : new String(r.body(), StandardCharsets.UTF_8);
+            throw new ApiException(r.statusCode(), "HTTP " + r.statusCode() + ": " + msg, json);
+        }
+        return json;
+    }
+
+    /** GETs a stream (a log); the caller closes it. Returns the response for its headers. */
+    HttpResponse<InputStream> stream(String path) throws IOException, InterruptedException, ApiException {
+        HttpResponse<InputStream> r = send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() >= 400) {
+            byte[] body;
+            try (InputStream in = r.body()) {
+                body = in.readAllBytes();
+            }
+            JsonNode json = body.length == 0 ? null : parse(body);
+            throw new ApiException(r.statusCode(), "HTTP " + r.statusCode() + ": "
+                    + (json != null && json.hasNonNull("message") ? json.get("message").asText() : new String(body, StandardCharsets.UTF_8)), json);
+        }
+        return r;
+    }
+
+    private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
+        try {
+            return http.send(req, handler);
+        } catch (ConnectException e) {
+            throw new IOException("cannot reach the controller at " + base + " (is gantry server running? use --url)", e);
+        }
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

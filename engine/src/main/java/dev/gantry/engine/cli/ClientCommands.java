@@ -1,0 +1,248 @@
+package dev.gantry.engine.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** The CLI verbs that talk to a running controller over its REST API. */
+final class ClientCommands {
+    private ClientCommands() {
+    }
+
+    /** Options every client command has. */
+    static class Remote {
+        @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:GANTRY_URL:-http://127.0.0.1:8080}",
+                description = "The controller (default: $GANTRY_URL, else http://127.0.0.1:8080).")
+        String url;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        ApiClient client() {
+            return new ApiClient(url);
+        }
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
+        int fail(Exception e) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("gantry " + spec.name() + ": " + e.getMessage());
+            if (e instanceof ApiClient.ApiException ae && ae.body != null && ae.body.has("errors")) {
+                for (JsonNode p : ae.body.get("errors")) {
+                    err.println("  " + p.path("line").asInt() + ":" + p.path("column").asInt() + ": " + p.path("message").asText());
+                }
+            }
+            err.flush();
+            return e instanceof ApiClient.ApiException ae && ae.status < 500 ? Main.USAGE : 1;
+        }
+    }
+
+    /** {@code gantry job list|apply|delete}. */
+    @Command(name = "job", mixinStandardHelpOptions = true, description = "Manages jobs on a controller.",
+            subcommands = {JobList.class, JobApply.class, JobDelete.class})
+    static final class Job implements Runnable {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "a job command is required (list, apply, delete)");
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the jobs.")
+    static final class JobList extends Remote implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            try {
+                JsonNode jobs = client().call("GET", "api/v1/jobs", null);
+                for (JsonNode j : jobs.isArray() ? jobs : jobs.path("jobs")) {
+                    out().println(j.path("name").asText() + "\tversion " + j.path("version").asText());
+                }
+                out().flush();
+                return 0;
+            } catch (Exception e) {
+                return fail(e);
+            }
+        }
+    }
+
+    @Command(name = "apply", mixinStandardHelpOptions = true,
+            description = {"Creates or replaces a job from a pipeline file (the job is named NAME, or after the file).",
+                    "The pipeline is checked first; problems are listed with their line and column."})
+    static final class JobApply extends Remote implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "FILE", description = "A Jenkinsfile.")
+        Path file;
+
+        @Option(names = "--name", paramLabel = "NAME", description = "The job's full name (folders separated by /).")
+        String name;
+
+        @Override
+        public Integer call() {
+            try {
+                String job = name != null ? name : file.getFileName().toString().replaceAll("\\.groovy$", "");
+                JsonNode r = client().call("PUT", ApiClient.jobPath(job), Map.of("script", Files.readString(file)));
+                out().println("job " + job + " is at version " + r.path("version").asText());
+                out().flush();
+                return 0;
+            } catch (Exception e) {
+                return fail(e);
+            }
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a job and its builds.")
+    static final class JobDelete extends Remote implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "JOB")
+        String job;
+
+        @Override
+        public Integer call() {
+            try {
+                client().call("DELETE", ApiClient.jobPath(job), null);
+                out().println("deleted " + job);
+                out().flush();
+                return 0;
+            } catch (Exception e) {
+                return fail(e);
+            }
+        }
+    }
+
+    /** {@code gantry build JOB [--param K=V]... [--follow]}. */
+    @Command(name = "build", mixinStandardHelpOptions = true,
+            description = {"Starts a build of a job on the controller.",
+                    "With --follow, streams its log and exits with the build's exit code (0, 1, 3, 4)."})
+    static final class Build extends Remote implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "JOB")
+        String job;
+
+        @Option(names = "--param", paramLabel = "NAME=VALUE", description = "A build parameter; repeatable.")
+        Map<String, String> params = new LinkedHashMap<>();
+
+        @Option(names = {"-f", "--follow"}, description = "Follow the log until the build ends.")
+        boolean follow;
+
+        @Override
+        public Integer call() {
+            try {
+                JsonNode r = client().call("POST", ApiClient.jobPath(job) + "/builds", Map.of("parameters", params));
+                int number = r.path("number").asInt();
+                if (!follow) {
+                    out().println(job + " #" + number + " queued");
+                    out().flush();
+                    return 0;
+                }
+                return Logs.follow(client(), job, number, out());
+            } catch (Exception e) {
+                return fail(e);
+            }
+        }
+    }
+
+    /** {@code gantry log JOB#N [--follow]}. */
+    @Command(name = "log", mixinStandardHelpOptions = true, description = "Prints a build's console log.")
+    static final class Log extends Remote implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "JOB#N", description = "The job and build number, e.g. team-a/api#12.")
+        String build;
+
+        @Option(names = {"-f", "--follow"}, description = "Keep printing until the build ends; exit with its exit code.")
+        boolean follow;
+
+        @Override
+        public Integer call() {
+            try {
+                Ref ref = Ref.parse(build);
+                if (follow) {
+                    return Logs.follow(client(), ref.job, ref.number, out());
+                }
+                HttpResponse<InputStream> r = client().stream(ApiClient.jobPath(ref.job) + "/builds/" + ref.number + "/log");
+                try (InputStream in = r.body()) {
+                    Logs.copy(in, out());
+                }
+                return 0;
+            } catch (Exception e) {
+                return fail(e);
+            }
+        }
+    }
+
+    /** {@code gantry stop JOB#N}. */
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Aborts a queued or running build.")
+    static final class Stop extends Remote implements Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "JOB#N")
+        String build;
+
+        @Override
+        public Integer call() {
+            try {
+                Ref ref = Ref.parse(build);
+                client().call("POST", ApiClient.jobPath(ref.job) + "/builds/" + ref.number + "/stop", null);
+                out().println("stopping " + ref.job + " #" + ref.number);
+                out().flush();
+                return 0;
+            } catch (Exception e) {
+                return fail(e);
+            }
+        }
+    }
+
+    /** A build reference {@code JOB#N}. */
+    record Ref(String job, int number) {
+        static Ref parse(String s) {
+            int hash = s.lastIndexOf('#');
+            if (hash <= 0 || hash == s.length() - 1 || !s.substring(hash + 1).matches("\\d{1,9}")) {
+                throw new IllegalArgumentException("'" + s + "' is not JOB#NUMBER (for example team-a/api#12)");
+            }
+            return new Ref(s.substring(0, hash), Integer.parseInt(s.substring(hash + 1)));
+        }
+    }
+
+    /** Following a log: poll for new bytes from the last offset until the build completes. */
+    static final class Logs {
+        private Logs() {
+        }
+
+        static int follow(ApiClient client, String job, int number, PrintWriter out) throws Exception {
+            long offset = 0;
+            String buildPath = ApiClient.jobPath(job) + "/builds/" + number;
+            while (true) {
+                JsonNode b = client.call("GET", buildPath, null);
+                boolean done = "COMPLETED".equals(b.path("status").asText());
+                HttpResponse<InputStream> r = client.stream(buildPath + "/log?start=" + offset);
+                try (InputStream in = r.body()) {
+                    offset += copy(in, out);
+                }
+                if (done) {
+                    return switch (b.path("result").asText()) {
+                        case "SUCCESS" -> 0;
+                        case "UNSTABLE" -> 3;
+                        case "ABORTED", "NOT_BUILT" -> 4;
+                        default -> 1;
+                    };
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+            }
+        }
+
+        static long copy(InputStream in, PrintWriter out) throws java.io.IOException {
+            // The log is bytes; the terminal gets them as they are.
+            out.flush();
+            long n = in.transferTo(System.out);
+            System.out.flush();
+            return n;
+        }
+    }
+}

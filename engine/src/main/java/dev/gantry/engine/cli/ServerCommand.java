@@ -1,0 +1,74 @@
+package dev.gantry.engine.cli;
+
+import dev.gantry.engine.server.ControllerService;
+import dev.gantry.engine.server.Logging;
+import dev.gantry.engine.steps.StepLibrary;
+import dev.gantry.engine.store.Store;
+import dev.gantry.engine.web.Metrics;
+import dev.gantry.engine.web.WebServer;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code gantry server}: the controller: store, queue, executors and the REST API. Runs until
+ * SIGTERM or Ctrl-C, then stops taking builds, lets running ones finish within the grace period,
+ * aborts the rest, and closes the store.
+ */
+@Command(name = "server", mixinStandardHelpOptions = true, description = "Runs the controller: jobs, builds, REST API.")
+final class ServerCommand implements Callable<Integer> {
+    @Option(names = "--home", paramLabel = "DIR", description = "Where the controller keeps its data (default: $GANTRY_HOME, else ~/.gantry).")
+    Path home;
+
+    @Option(names = "--port", paramLabel = "N", defaultValue = "8080", description = "The HTTP port (default 8080; 0 picks a free one).")
+    int port;
+
+    @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "127.0.0.1", description = "The address to listen on (default 127.0.0.1).")
+    String bind;
+
+    @Option(names = "--executors", paramLabel = "N", defaultValue = "2", description = "Builds that run at once on the built-in node (default 2).")
+    int executors;
+
+    @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "30", description = "On shutdown, how long running builds may take to finish (default 30).")
+    int grace;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        Logging.configure();
+        Path h = (home != null ? home : defaultHome()).toAbsolutePath().normalize();
+        Store store = Store.open(h);
+        ControllerService controller = new ControllerService(StepLibrary.builtins(), store.jobs(), store.builds(), store.logs(),
+                (job, number) -> {
+                    try {
+                        return store.artifactsDir(job, number);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }, h.resolve("workspace"), Math.max(1, executors));
+        WebServer web = WebServer.start(controller, bind, port, new Metrics().registerJvm());
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("gantry: shutting down: no new builds; running builds have " + grace + " s to finish");
+            controller.shutdown(grace * 1000L);
+            web.close();
+            store.close();
+            stopped.countDown();
+        }, "gantry-shutdown"));
+        System.out.println("Gantry controller ready at http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + web.port()
+                + "/ (home " + h + ")");
+        System.out.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private static Path defaultHome() {
+        String env = System.getenv("GANTRY_HOME");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".gantry");
+    }
+}
