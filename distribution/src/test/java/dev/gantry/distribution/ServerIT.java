@@ -102,6 +102,23 @@ class ServerIT {
         assertEquals(10, build.get("tests").get("total").asInt(), build.toString());
         assertTrue(build.get("artifacts").toString().contains("reports/TEST-linux-17.xml"), build.toString());
         assertTrue(build.get("stages").toString().contains("\"parent\":\"Test\""), build.toString());
+        HttpResponse<byte[]> artifact = http.send(HttpRequest.newBuilder(base.resolve(
+                "api/v1/jobs/team-a/matrix/builds/1/artifacts/reports/TEST-linux-17.xml")).build(), HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, artifact.statusCode());
+        assertTrue(artifact.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment;"));
+        assertTrue(new String(artifact.body(), java.nio.charset.StandardCharsets.UTF_8).contains("suite-linux-17"));
+        HttpResponse<byte[]> zip = http.send(HttpRequest.newBuilder(base.resolve("api/v1/jobs/team-a/matrix/builds/1/artifacts.zip")).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, zip.statusCode());
+        int entries = 0;
+        try (var z = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.body()))) {
+            while (z.getNextEntry() != null) {
+                entries++;
+            }
+        }
+        assertEquals(5, entries);
+        assertEquals(400, get("api/v1/jobs/team-a/matrix/builds/1/artifacts/%2e%2e/%2e%2e/%2e%2e/etc/passwd").statusCode());
+        assertEquals(404, get("api/v1/jobs/team-a/matrix/builds/1/artifacts/reports/missing.xml").statusCode());
         String log = get("api/v1/jobs/team-a/matrix/builds/1/log").body();
         assertTrue(log.contains("test run release-candidate done") && log.contains("Finished: SUCCESS"), log);
 

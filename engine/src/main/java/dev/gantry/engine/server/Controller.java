@@ -49,6 +49,17 @@ public interface Controller {
     /** The log's current size in bytes. */
     long logSize(String job, int number) throws IOException;
 
+    /**
+     * Opens one archived artifact of a build.
+     *
+     * @throws java.nio.file.NoSuchFileException when the build has no such artifact
+     * @throws IOException when the path would leave the build's artifacts (it is refused, not followed)
+     */
+    InputStream artifact(String job, int number, String path) throws IOException;
+
+    /** Writes every archived artifact of a build as one zip, paths kept. */
+    void artifactsZip(String job, int number, java.io.OutputStream out) throws IOException;
+
     /** Aborts a queued or running build; false when it was not queued or running. */
     boolean stop(String job, int number);
 

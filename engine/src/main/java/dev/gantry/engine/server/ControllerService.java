@@ -12,6 +12,7 @@ import dev.gantry.engine.store.JobRecord;
 import dev.gantry.engine.store.JobRepository;
 import dev.gantry.engine.store.LogStore;
 import dev.gantry.engine.store.StaleVersionException;
+import dev.gantry.engine.workspace.LocalArtifactStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ public final class ControllerService implements Controller, AutoCloseable {
     private final BuildRepository builds;
     private final LogStore logs;
     private final PipelineLinter linter;
+    private final BiFunction<String, Integer, Path> artifactsDir;
     private final BuildExecutor executor;
     private final BlockingQueue<BuildRecord> queue = new LinkedBlockingQueue<>();
     private final Map<String, BuildRun> running = new ConcurrentHashMap<>();
@@ -51,6 +53,7 @@ public final class ControllerService implements Controller, AutoCloseable {
         this.builds = builds;
         this.logs = logs;
         this.linter = new PipelineLinter(steps);
+        this.artifactsDir = artifactsDir;
         this.executor = new BuildExecutor(steps, builds, logs, artifactsDir, workspaces);
         recover();
         this.executors = new Thread[executorCount];
@@ -160,6 +163,35 @@ public final class ControllerService implements Controller, AutoCloseable {
     @Override
     public long logSize(String job, int number) throws IOException {
         return logs.size(job, number);
+    }
+
+    @Override
+    public InputStream artifact(String job, int number, String path) throws IOException {
+        if (builds.find(job, number).isEmpty()) {
+            throw new java.nio.file.NoSuchFileException(job + " #" + number);
+        }
+        LocalArtifactStore store = new LocalArtifactStore(artifactsDir.apply(job, number));
+        if (!store.list().contains(path)) {
+            throw new java.nio.file.NoSuchFileException(path);
+        }
+        return store.open(path);
+    }
+
+    @Override
+    public void artifactsZip(String job, int number, java.io.OutputStream out) throws IOException {
+        if (builds.find(job, number).isEmpty()) {
+            throw new java.nio.file.NoSuchFileException(job + " #" + number);
+        }
+        LocalArtifactStore store = new LocalArtifactStore(artifactsDir.apply(job, number));
+        java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out);
+        for (String path : store.list()) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(path));
+            try (InputStream in = store.open(path)) {
+                in.transferTo(zip);
+            }
+            zip.closeEntry();
+        }
+        zip.finish();
     }
 
     @Override

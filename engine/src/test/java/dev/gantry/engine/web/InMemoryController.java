@@ -237,4 +237,27 @@ public final class InMemoryController implements Controller {
             return n;
         }
     }
+
+    /** Artifacts by build key and path, for the download endpoints. */
+    final Map<String, Map<String, byte[]>> artifacts = new java.util.concurrent.ConcurrentHashMap<>();
+
+    @Override
+    public java.io.InputStream artifact(String job, int number, String path) throws java.io.IOException {
+        byte[] data = artifacts.getOrDefault(job + "#" + number, Map.of()).get(path);
+        if (data == null) {
+            throw new java.nio.file.NoSuchFileException(path);
+        }
+        return new java.io.ByteArrayInputStream(data);
+    }
+
+    @Override
+    public void artifactsZip(String job, int number, java.io.OutputStream out) throws java.io.IOException {
+        java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out);
+        for (Map.Entry<String, byte[]> e : artifacts.getOrDefault(job + "#" + number, Map.of()).entrySet()) {
+            zip.putNextEntry(new java.util.zip.ZipEntry(e.getKey()));
+            zip.write(e.getValue());
+            zip.closeEntry();
+        }
+        zip.finish();
+    }
 }

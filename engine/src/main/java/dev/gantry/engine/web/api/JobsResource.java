@@ -207,6 +207,48 @@ public final class JobsResource {
         return r.build();
     }
 
+    /** One archived artifact, always as an attachment (never rendered by the browser). */
+    @GET
+    @Path("jobs/" + NAME + "/builds/" + NUMBER + "/artifacts/{path: .+}")
+    @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
+    public Response artifact(@PathParam("name") String name, @PathParam("number") int number, @PathParam("path") String path) {
+        existingBuild(name, number);
+        InputStream in;
+        try {
+            in = controller.artifact(name, number, path);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ApiException(404, "not_found", "build #" + number + " of job '" + name + "' has no artifact '" + path + "'");
+        } catch (IOException e) {
+            throw new ApiException(400, "invalid_path", "'" + path + "' is not a path inside the build's artifacts");
+        }
+        String file = path.contains("/") ? path.substring(path.lastIndexOf('/') + 1) : path;
+        StreamingOutput body = out -> {
+            try (InputStream source = in) {
+                source.transferTo(out);
+            }
+        };
+        return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM).header("Content-Disposition", attachment(file))
+                .header("X-Content-Type-Options", "nosniff").build();
+    }
+
+    /** Every archived artifact of a build as one zip attachment. */
+    @GET
+    @Path("jobs/" + NAME + "/builds/" + NUMBER + "/artifacts.zip")
+    @Produces({"application/zip", MediaType.APPLICATION_JSON})
+    public Response artifactsZip(@PathParam("name") String name, @PathParam("number") int number) {
+        existingBuild(name, number);
+        StreamingOutput body = out -> controller.artifactsZip(name, number, out);
+        String file = name.replace('/', '-') + "-" + number + "-artifacts.zip";
+        return Response.ok(body, "application/zip").header("Content-Disposition", attachment(file)).build();
+    }
+
+    /** A Content-Disposition that is safe whatever the name holds (RFC 6266 with an RFC 5987 fallback). */
+    private static String attachment(String fileName) {
+        String ascii = fileName.replaceAll("[^A-Za-z0-9._-]", "_");
+        return "attachment; filename=\"" + ascii + "\"; filename*=UTF-8''"
+                + java.net.URLEncoder.encode(fileName, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
     @POST
     @Path("jobs/" + NAME + "/builds/" + NUMBER + "/stop")
     public Response stop(@PathParam("name") String name, @PathParam("number") int number) {

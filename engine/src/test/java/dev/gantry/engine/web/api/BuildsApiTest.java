@@ -199,4 +199,22 @@ class BuildsApiTest {
         assertEquals("s", Api.json(api.get("/api/v1/jobs/x/builds%2F3")).get("script").asText());
         assertEquals(404, api.get("/api/v1/jobs/x/builds/3").statusCode(), "build 3 of job x");
     }
+
+    @Test
+    void artifactsDownloadAsAttachmentsSinglyAndAsAZip() throws Exception {
+        trigger("team-a/api");
+        api.controller.artifacts.put("team-a/api#1", Map.of("dist/app <1>.txt", "app".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        HttpResponse<String> one = api.get("/api/v1/jobs/team-a/api/builds/1/artifacts/dist/app%20%3C1%3E.txt");
+        assertEquals(200, one.statusCode(), one.body());
+        assertEquals("app", one.body());
+        String disposition = one.headers().firstValue("Content-Disposition").orElseThrow();
+        assertTrue(disposition.startsWith("attachment; filename=\"app__1_.txt\"; filename*=UTF-8''app%20%3C1%3E.txt"), disposition);
+        assertEquals("application/octet-stream", one.headers().firstValue("Content-Type").orElseThrow());
+        assertEquals(404, api.get("/api/v1/jobs/team-a/api/builds/1/artifacts/dist/other.txt").statusCode());
+        assertEquals(404, api.get("/api/v1/jobs/team-a/api/builds/9/artifacts/dist/app.txt").statusCode());
+        assertEquals(400, api.get("/api/v1/jobs/team-a/api/builds/1/artifacts/%2e%2e/%2e%2e/etc/passwd").statusCode());
+        HttpResponse<String> zip = api.get("/api/v1/jobs/team-a/api/builds/1/artifacts.zip");
+        assertEquals(200, zip.statusCode());
+        assertTrue(zip.headers().firstValue("Content-Disposition").orElseThrow().startsWith("attachment;"));
+    }
 }
