@@ -133,6 +133,31 @@ class ServerIT {
         assertEquals(200, get("api/v1/jobs/team-a/matrix").statusCode());
     }
 
+    @Test
+    void theCliAppliesJobsAndFollowsBuildsWithTheirExitCode() throws Exception {
+        start();
+        String url = base.toString();
+        Path ok = dir.resolve("ok.groovy");
+        Files.writeString(ok, "pipeline { agent any\n parameters { string(name: 'WHO', defaultValue: 'nobody') }\n"
+                + " stages { stage('Greet') { steps { echo \"hello ${params.WHO}\" } } } }\n");
+        Gantry.run(dir, 60, "job", "apply", ok.toString(), "--name", "cli/greet", "--url", url).assertExit(0).assertOutput("version 1");
+        Gantry.run(dir, 120, "build", "cli/greet", "--param", "WHO=operator", "--follow", "--url", url)
+                .assertExit(0).assertOutput("hello operator", "Finished: SUCCESS");
+        Gantry.run(dir, 60, "log", "cli/greet#1", "--url", url).assertExit(0).assertOutput("hello operator");
+        Gantry.run(dir, 60, "job", "list", "--url", url).assertExit(0).assertOutput("cli/greet");
+        Path unstable = dir.resolve("unstable.groovy");
+        Files.writeString(unstable, "node { unstable 'flaky' }\n");
+        Gantry.run(dir, 60, "job", "apply", unstable.toString(), "--url", url).assertExit(0);
+        Gantry.run(dir, 120, "build", "unstable", "--follow", "--url", url).assertExit(3).assertOutput("flaky");
+        Path bad = dir.resolve("bad.groovy");
+        Files.writeString(bad, "pipeline { agent any }\n");
+        Gantry.run(dir, 60, "job", "apply", bad.toString(), "--url", url).assertExit(2).assertOutput("1:", "stages");
+        Gantry.run(dir, 60, "log", "nope", "--url", url).assertExit(2).assertOutput("JOB#NUMBER");
+        Gantry.run(dir, 60, "job", "delete", "cli/greet", "--url", url).assertExit(0);
+        Gantry.run(dir, 60, "build", "cli/greet", "--url", url).assertExit(2).assertOutput("404");
+        Gantry.run(dir, 30, "job", "list", "--url", "http://127.0.0.1:1/").assertExit(1).assertOutput("cannot reach the controller");
+    }
+
     private JsonNode waitForCompletion(String path) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {

@@ -45,6 +45,9 @@ final class ClientCommands {
                 }
             }
             err.flush();
+            if (e instanceof IllegalArgumentException || e instanceof java.nio.file.NoSuchFileException) {
+                return Main.USAGE;
+            }
             return e instanceof ApiClient.ApiException ae && ae.status < 500 ? Main.USAGE : 1;
         }
     }

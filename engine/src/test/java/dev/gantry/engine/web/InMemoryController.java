@@ -239,7 +239,7 @@ public final class InMemoryController implements Controller {
     }
 
     /** Artifacts by build key and path, for the download endpoints. */
-    final Map<String, Map<String, byte[]>> artifacts = new java.util.concurrent.ConcurrentHashMap<>();
+    public final Map<String, Map<String, byte[]>> artifacts = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public java.io.InputStream artifact(String job, int number, String path) throws java.io.IOException {
