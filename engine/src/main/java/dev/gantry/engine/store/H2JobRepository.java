@@ -27,6 +27,12 @@ final class H2JobRepository implements JobRepository {
     public JobRecord save(String name, String script, Long expectedVersion) throws StaleVersionException {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(script, "script");
+        if (name.length() > 1000) {
+            throw new IllegalArgumentException("a job name has at most 1000 characters, this one has " + name.length());
+        }
+        if (script.length() > Json.MAX_TEXT) {
+            throw new IllegalArgumentException("the script of job '" + name + "' has " + script.length() + " characters; at most " + Json.MAX_TEXT + " are stored");
+        }
         if (expectedVersion != null && expectedVersion < 0) {
             throw new IllegalArgumentException("expected version of job '" + name + "' must be 0 (create) or a version read before, not " + expectedVersion);
         }

@@ -19,9 +19,16 @@ final class Json {
     private Json() {
     }
 
+    /** The longest text a script or JSON column holds (CHARACTER VARYING(1000000) in V1). */
+    static final int MAX_TEXT = 1_000_000;
+
     static String write(Object value, String what) {
         try {
-            return MAPPER.writeValueAsString(value);
+            String json = MAPPER.writeValueAsString(value);
+            if (json.length() > MAX_TEXT) {
+                throw new IllegalArgumentException("the build's " + what + " are " + json.length() + " characters as JSON; at most " + MAX_TEXT + " are stored");
+            }
+            return json;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("the build's " + what + " cannot be stored as JSON: " + e.getOriginalMessage(), e);
         }

@@ -209,6 +209,32 @@ class BuildRepositoryTest {
         assertNotNull(store.jobs().find("team-a/api").orElse(null), "the jobs table is still there");
     }
 
+    @Test
+    void readingBuildsDoesNotWriteToTheDatabaseFile() throws Exception {
+        List<StageRow> stages = IntStream.range(0, 40).mapToObj(i -> new StageRow("stage " + i + " " + "x".repeat(50), null, "SUCCESS", i)).toList();
+        for (int i = 1; i <= 60; i++) {
+            builds.create("team-a/api", Map.of("LONG", "p".repeat(2000)), "x");
+            builds.complete("team-a/api", i, "SUCCESS", 1, stages, Map.of("total", 1), List.of("a".repeat(1000)));
+        }
+        Path db = home.resolve("db/gantry.mv.db");
+        long before = java.nio.file.Files.size(db);
+        for (int i = 0; i < 300; i++) {
+            assertEquals(50, builds.list("team-a/api", 0, 50).size());
+            assertEquals(stages, builds.find("team-a/api", 1 + i % 60).orElseThrow().stages());
+        }
+        long after = java.nio.file.Files.size(db);
+        assertTrue(after - before < 1024 * 1024, "reads grew the database file from " + before + " to " + after + " bytes");
+    }
+
+    @Test
+    void oversizedJsonIsRefusedWithItsSize() {
+        builds.create("team-a/api", Map.of(), "x");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> builds.updateStages("team-a/api", 1, List.of(new StageRow("s".repeat(1_000_001), null, null, 0))));
+        assertTrue(e.getMessage().contains("stages"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> builds.create("team-a/api", Map.of("P", "v".repeat(1_000_001)), "x"));
+    }
+
     private static List<Integer> numbers(List<BuildRecord> list) {
         return list.stream().map(BuildRecord::number).toList();
     }

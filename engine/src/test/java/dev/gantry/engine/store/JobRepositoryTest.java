@@ -137,6 +137,14 @@ class JobRepositoryTest {
     }
 
     @Test
+    void oversizedScriptsAndNamesAreRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> jobs.save("big", "x".repeat(1_000_001), 0L));
+        assertTrue(e.getMessage().contains("'big'") && e.getMessage().contains("1000001"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> jobs.save("n".repeat(1001), "x", 0L));
+        assertTrue(jobs.list().isEmpty());
+    }
+
+    @Test
     void listIsSortedByName() throws Exception {
         jobs.save("b", "x", 0L);
         jobs.save("a/z", "x", 0L);

@@ -76,6 +76,28 @@ class StoreLifecycleTest {
     }
 
     @Test
+    void aHomeOpenInAnotherProcessIsRefusedWithAMessage() throws Exception {
+        Path home = temp.resolve("home");
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process child = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"), HoldingOpener.class.getName(), home.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try {
+            java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+            assertEquals("open", out.readLine());
+            StoreException e = assertThrows(StoreException.class, () -> Store.open(home));
+            assertTrue(e.getMessage().contains("another Gantry process"), e.getMessage());
+        } finally {
+            child.getOutputStream().close();
+            assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child JVM did not end");
+        }
+        assertEquals(0, child.exitValue());
+        try (Store store = Store.open(home)) {
+            assertTrue(store.jobs().list().isEmpty(), "the home opens once the other process is gone");
+        }
+    }
+
+    @Test
     void deleteRemovesBuildsLogsAndArtifacts() throws Exception {
         Path home = temp.resolve("home");
         try (Store store = Store.open(home)) {
