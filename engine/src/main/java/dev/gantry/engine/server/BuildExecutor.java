@@ -83,7 +83,9 @@ final class BuildExecutor {
                 logFile.write(msg.getBytes(StandardCharsets.UTF_8));
                 result = Result.FAILURE;
             } finally {
+                // The record may only be completed once the live updater has stopped writing stages.
                 updater.interrupt();
+                updater.join();
             }
         } catch (IOException e) {
             result = Result.FAILURE;
@@ -118,8 +120,13 @@ final class BuildExecutor {
             }
             List<StageRow> now = stages(run);
             if (!now.equals(last)) {
-                builds.updateStages(job, number, now);
-                last = now;
+                try {
+                    builds.updateStages(job, number, now);
+                    last = now;
+                } catch (RuntimeException e) {
+                    System.getLogger(BuildExecutor.class.getName()).log(System.Logger.Level.WARNING,
+                            "cannot update the stages of " + job + " #" + number + ": " + e.getMessage());
+                }
             }
         }
     }
