@@ -149,6 +149,16 @@ class ServerIT {
         Files.writeString(unstable, "node { unstable 'flaky' }\n");
         Gantry.run(dir, 60, "job", "apply", unstable.toString(), "--url", url).assertExit(0);
         Gantry.run(dir, 120, "build", "unstable", "--follow", "--url", url).assertExit(3).assertOutput("flaky");
+        Path flip = dir.resolve("flip.groovy");
+        Files.writeString(flip, "pipeline { agent any\n parameters { booleanParam(name: 'FAIL', defaultValue: false) }\n"
+                + " stages { stage('S') { steps { script { if (params.FAIL) { error 'asked to fail' } } } } }\n"
+                + " post {\n  regression { echo 'post-regression' }\n  fixed { echo 'post-fixed' }\n  changed { echo 'post-changed' }\n }\n}\n");
+        Gantry.run(dir, 60, "job", "apply", flip.toString(), "--url", url).assertExit(0);
+        Gantry.Done first = Gantry.run(dir, 120, "build", "flip", "--follow", "--url", url).assertExit(0);
+        assertTrue(!first.output().contains("post-changed"), first.output());
+        Gantry.run(dir, 120, "build", "flip", "--param", "FAIL=true", "--follow", "--url", url).assertExit(1)
+                .assertOutput("post-regression", "post-changed");
+        Gantry.run(dir, 120, "build", "flip", "--follow", "--url", url).assertExit(0).assertOutput("post-fixed", "post-changed");
         Path bad = dir.resolve("bad.groovy");
         Files.writeString(bad, "pipeline { agent any }\n");
         Gantry.run(dir, 60, "job", "apply", bad.toString(), "--url", url).assertExit(2).assertOutput("1:", "stages");

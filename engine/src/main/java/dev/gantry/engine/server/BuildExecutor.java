@@ -72,6 +72,7 @@ final class BuildExecutor {
                     .service(StashStore.class, new LocalStashStore(stashDir))
                     .service(ArtifactStore.class, artifacts)
                     .service(TestResults.class, tests)
+                    .previousResult(previousResult(job, number))
                     .build();
             onStart.accept(run);
             BuildRun live = run;
@@ -108,6 +109,16 @@ final class BuildExecutor {
                 deleteTree(stashDir);
             }
         }
+    }
+
+    /** The result of the newest completed build before this one, for post changed/fixed/regression. */
+    private Result previousResult(String job, int number) {
+        for (BuildRecord b : builds.list(job, 0, 50)) {
+            if (b.number() < number && b.result() != null) {
+                return Result.valueOf(b.result());
+            }
+        }
+        return null;
     }
 
     private void publishStages(BuildRun run, String job, int number) {
