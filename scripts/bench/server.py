@@ -1,0 +1,156 @@
+#!/usr/bin/env python3
+"""Benchmarks the controller of the built distribution from outside (HTTP and processes).
+
+Prints one line per workload, `name value unit`, as issue 08 defines them (built-in node only,
+until remote agents exist):
+  W1  start to ready: process start until /ready answers 200 (fresh home, then existing home)
+  W2  idle RSS of the controller 5 s after ready
+  W3  one build of 100 sequential `sh 'true'` steps, trigger to completion
+  W4  50 builds of `echo hi` triggered at once (2 executors), until all complete
+  W5  one build running `seq 1 6000000` (~47 MB of log), until complete and the log read whole
+  W6  20 builds of `sleep 5` at once (20 executors), until all complete; and peak RSS
+Usage: scripts/bench/server.py [--gantry PATH] [--only W1,W3]
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+
+
+def rss_kb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    return 0
+
+
+class Server:
+    def __init__(self, gantry, home, executors):
+        self.start = time.monotonic()
+        self.log = open(home.rstrip("/") + ".out", "w")
+        self.proc = subprocess.Popen([gantry, "server", "--home", home, "--port", "0", "--executors", str(executors)],
+                                     stdout=subprocess.PIPE, stderr=self.log, text=True)
+        self.base = None
+        for line in self.proc.stdout:
+            m = re.search(r"ready at (http://\S+/)", line)
+            if m:
+                self.base = m.group(1)
+                break
+        if not self.base:
+            sys.exit("the controller did not start")
+        while True:
+            try:
+                if urllib.request.urlopen(self.base + "ready").status == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.005)
+        self.ready_after = time.monotonic() - self.start
+        threading.Thread(target=self._drain, daemon=True).start()
+
+    def _drain(self):
+        for _ in self.proc.stdout:
+            pass
+
+    def call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req) as r:
+            raw = r.read()
+            return json.loads(raw) if raw and r.headers.get("Content-Type", "").startswith("application/json") else raw
+
+    def job(self, name, script):
+        self.call("PUT", f"api/v1/jobs/{name}", {"script": script})
+
+    def trigger(self, name):
+        return self.call("POST", f"api/v1/jobs/{name}/builds", {})["number"]
+
+    def wait(self, name, number):
+        while True:
+            b = self.call("GET", f"api/v1/jobs/{name}/builds/{number}")
+            if b["status"] == "COMPLETED":
+                return b
+            time.sleep(0.01)
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(60)
+        self.log.close()
+
+
+def pipeline(steps):
+    return "pipeline { agent any\n stages { stage('S') { steps {\n" + steps + "\n } } } }\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gantry", default="distribution/target/gantry/bin/gantry")
+    ap.add_argument("--only", default="W1,W2,W3,W4,W5,W6")
+    args = ap.parse_args()
+    gantry = os.path.abspath(args.gantry)
+    only = set(args.only.split(","))
+    tmp = tempfile.mkdtemp(prefix="gantry-bench-")
+    try:
+        home = os.path.join(tmp, "home")
+        s = Server(gantry, home, 2)
+        if "W1" in only:
+            print(f"W1-start-to-ready-fresh-home {s.ready_after * 1000:.0f} ms")
+        time.sleep(5)
+        if "W2" in only:
+            print(f"W2-idle-rss {rss_kb(s.proc.pid) / 1024:.0f} MB")
+        if "W3" in only:
+            s.job("w3", pipeline("\n".join(["sh 'true'"] * 100)))
+            t = time.monotonic()
+            b = s.wait("w3", s.trigger("w3"))
+            print(f"W3-100-sh-steps {(time.monotonic() - t) * 1000:.0f} ms ({b['result']})")
+        if "W4" in only:
+            s.job("w4", pipeline("echo 'hi'"))
+            t = time.monotonic()
+            numbers = [s.trigger("w4") for _ in range(50)]
+            for n in numbers:
+                s.wait("w4", n)
+            print(f"W4-50-echo-builds {(time.monotonic() - t) * 1000:.0f} ms")
+        if "W5" in only:
+            s.job("w5", pipeline("sh 'seq 1 6000000'"))
+            t = time.monotonic()
+            n = s.trigger("w5")
+            s.wait("w5", n)
+            log = s.call("GET", f"api/v1/jobs/w5/builds/{n}/log")
+            print(f"W5-47MB-log {(time.monotonic() - t) * 1000:.0f} ms (log {len(log) / 1e6:.1f} MB)")
+        s.stop()
+        s = Server(gantry, home, 2)
+        if "W1" in only:
+            print(f"W1-start-to-ready-existing-home {s.ready_after * 1000:.0f} ms")
+        s.stop()
+        if "W6" in only:
+            s = Server(gantry, os.path.join(tmp, "home6"), 20)
+            s.job("w6", pipeline("sh 'sleep 5'"))
+            peak = [0]
+            done = threading.Event()
+
+            def sample():
+                while not done.is_set():
+                    peak[0] = max(peak[0], rss_kb(s.proc.pid))
+                    time.sleep(0.05)
+            threading.Thread(target=sample, daemon=True).start()
+            t = time.monotonic()
+            numbers = [s.trigger("w6") for _ in range(20)]
+            for n in numbers:
+                s.wait("w6", n)
+            done.set()
+            print(f"W6-20-sleep-5-builds {(time.monotonic() - t) * 1000:.0f} ms (peak RSS {peak[0] / 1024:.0f} MB)")
+            s.stop()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
