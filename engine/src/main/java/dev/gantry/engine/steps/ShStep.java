@@ -26,6 +26,9 @@ import java.util.List;
  * unless {@code returnStatus} asks for it. Stateless.
  */
 public final class ShStep implements Step {
+    /** Scripts up to this many characters are passed to sh -c instead of through a file. */
+    static final int INLINE_LIMIT = 32 * 1024;
+
     private static final StepDescriptor DESCRIPTOR = StepDescriptor.builder("sh")
             .help("Runs a Bourne shell script on the node, in the current directory, with the build's environment. "
                     + "Fails the build when the script exits with a non-zero code, unless returnStatus is set.")
@@ -62,13 +65,19 @@ public final class ShStep implements Step {
             context.console().println("[" + label + "]");
         }
         boolean shebang = script.startsWith("#!");
-        String file;
-        try {
-            file = host.writeTempScript("script.sh", script.getBytes(StandardCharsets.UTF_8), shebang);
-        } catch (IOException e) {
-            throw FileStepSupport.failed("sh", e);
+        // A plain script runs as `sh -xe -c SCRIPT`: the same shell, options and trace as a script
+        // file, without writing and deleting a file for every step. Scripts with an interpreter
+        // line, and large ones (argument lists are limited), go through a temporary file.
+        boolean inline = !shebang && script.length() <= INLINE_LIMIT && script.indexOf('\0') < 0;
+        String file = null;
+        if (!inline) {
+            try {
+                file = host.writeTempScript("script.sh", script.getBytes(StandardCharsets.UTF_8), shebang);
+            } catch (IOException e) {
+                throw FileStepSupport.failed("sh", e);
+            }
         }
-        List<String> command = shebang ? List.of(file) : List.of("sh", "-xe", file);
+        List<String> command = inline ? List.of("sh", "-xe", "-c", script) : shebang ? List.of(file) : List.of("sh", "-xe", file);
         ByteArrayOutputStream captured = returnStdout && !returnStatus ? new ByteArrayOutputStream() : null;
         int code;
         try (OutputStream console = context.console().stream()) {
@@ -89,10 +98,12 @@ public final class ShStep implements Step {
                 throw new FlowInterruptedException(Result.ABORTED, "interrupted");
             }
         } finally {
-            try {
-                host.deleteTempScript(file);
-            } catch (IOException e) {
-                context.console().warn("sh: could not delete the temporary script " + file + ": " + e.getMessage());
+            if (file != null) {
+                try {
+                    host.deleteTempScript(file);
+                } catch (IOException e) {
+                    context.console().warn("sh: could not delete the temporary script " + file + ": " + e.getMessage());
+                }
             }
         }
         if (returnStatus) {

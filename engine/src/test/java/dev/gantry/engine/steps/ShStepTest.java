@@ -118,9 +118,18 @@ class ShStepTest {
         Object out = run(new TestStepContext(sub), "script", "pwd -P", "returnStdout", true);
         assertEquals(tmp.resolve("ws/module").toRealPath().toString(), ((String) out).trim());
         Path tmpDir = tmp.resolve("ws@tmp");
+        // A plain script runs as sh -c and writes no file at all.
+        assertTrue(!Files.exists(tmpDir) || isEmpty(tmpDir));
+        // A script with an interpreter line goes through a temporary file, removed afterwards.
+        Object viaFile = run(new TestStepContext(sub), "script", "#!/bin/sh\npwd -P", "returnStdout", true);
+        assertEquals(tmp.resolve("ws/module").toRealPath().toString(), ((String) viaFile).trim());
         assertTrue(Files.isDirectory(tmpDir));
-        try (Stream<Path> left = Files.list(tmpDir)) {
-            assertEquals(List.of(), left.toList());
+        assertTrue(isEmpty(tmpDir), tmpDir + " still holds files");
+    }
+
+    private static boolean isEmpty(Path dir) throws java.io.IOException {
+        try (Stream<Path> left = Files.list(dir)) {
+            return left.toList().isEmpty();
         }
     }
 
