@@ -19,8 +19,8 @@ final class ClientCommands {
     private ClientCommands() {
     }
 
-    /** Options every client command has. */
-    static class Remote {
+    /** Options every client command has, and its error handling: subclasses implement {@link #execute()}. */
+    abstract static class Remote implements Callable<Integer> {
         @Option(names = "--url", paramLabel = "URL", defaultValue = "${env:GANTRY_URL:-http://127.0.0.1:8080}",
                 description = "The controller (default: $GANTRY_URL, else http://127.0.0.1:8080).")
         String url;
@@ -34,6 +34,20 @@ final class ClientCommands {
 
         PrintWriter out() {
             return spec.commandLine().getOut();
+        }
+
+        /** Does the work; returns the exit code. */
+        abstract int execute() throws Exception;
+
+        @Override
+        public final Integer call() {
+            try {
+                int code = execute();
+                out().flush();
+                return code;
+            } catch (Exception e) {
+                return fail(e);
+            }
         }
 
         int fail(Exception e) {
@@ -66,26 +80,21 @@ final class ClientCommands {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the jobs.")
-    static final class JobList extends Remote implements Callable<Integer> {
+    static final class JobList extends Remote {
         @Override
-        public Integer call() {
-            try {
-                JsonNode jobs = client().call("GET", "api/v1/jobs", null);
-                for (JsonNode j : jobs.isArray() ? jobs : jobs.path("jobs")) {
-                    out().println(j.path("name").asText() + "\tversion " + j.path("version").asText());
-                }
-                out().flush();
-                return 0;
-            } catch (Exception e) {
-                return fail(e);
+        int execute() throws Exception {
+            JsonNode jobs = client().call("GET", "api/v1/jobs", null);
+            for (JsonNode j : jobs.isArray() ? jobs : jobs.path("jobs")) {
+                out().println(j.path("name").asText() + "\tversion " + j.path("version").asText());
             }
+            return 0;
         }
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
             description = {"Creates or replaces a job from a pipeline file (the job is named NAME, or after the file).",
                     "The pipeline is checked first; problems are listed with their line and column."})
-    static final class JobApply extends Remote implements Callable<Integer> {
+    static final class JobApply extends Remote {
         @Parameters(index = "0", paramLabel = "FILE", description = "A Jenkinsfile.")
         Path file;
 
@@ -93,34 +102,24 @@ final class ClientCommands {
         String name;
 
         @Override
-        public Integer call() {
-            try {
-                String job = name != null ? name : file.getFileName().toString().replaceAll("\\.groovy$", "");
-                JsonNode r = client().call("PUT", ApiClient.jobPath(job), Map.of("script", Files.readString(file)));
-                out().println("job " + job + " is at version " + r.path("version").asText());
-                out().flush();
-                return 0;
-            } catch (Exception e) {
-                return fail(e);
-            }
+        int execute() throws Exception {
+            String job = name != null ? name : file.getFileName().toString().replaceAll("\\.groovy$", "");
+            JsonNode r = client().call("PUT", ApiClient.jobPath(job), Map.of("script", Files.readString(file)));
+            out().println("job " + job + " is at version " + r.path("version").asText());
+            return 0;
         }
     }
 
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a job and its builds.")
-    static final class JobDelete extends Remote implements Callable<Integer> {
+    static final class JobDelete extends Remote {
         @Parameters(index = "0", paramLabel = "JOB")
         String job;
 
         @Override
-        public Integer call() {
-            try {
-                client().call("DELETE", ApiClient.jobPath(job), null);
-                out().println("deleted " + job);
-                out().flush();
-                return 0;
-            } catch (Exception e) {
-                return fail(e);
-            }
+        int execute() throws Exception {
+            client().call("DELETE", ApiClient.jobPath(job), null);
+            out().println("deleted " + job);
+            return 0;
         }
     }
 
@@ -128,7 +127,7 @@ final class ClientCommands {
     @Command(name = "build", mixinStandardHelpOptions = true,
             description = {"Starts a build of a job on the controller.",
                     "With --follow, streams its log and exits with the build's exit code (0, 1, 3, 4)."})
-    static final class Build extends Remote implements Callable<Integer> {
+    static final class Build extends Remote {
         @Parameters(index = "0", paramLabel = "JOB")
         String job;
 
@@ -139,25 +138,20 @@ final class ClientCommands {
         boolean follow;
 
         @Override
-        public Integer call() {
-            try {
-                JsonNode r = client().call("POST", ApiClient.jobPath(job) + "/builds", Map.of("parameters", params));
-                int number = r.path("number").asInt();
-                if (!follow) {
-                    out().println(job + " #" + number + " queued");
-                    out().flush();
-                    return 0;
-                }
-                return Logs.follow(client(), job, number, out());
-            } catch (Exception e) {
-                return fail(e);
+        int execute() throws Exception {
+            JsonNode r = client().call("POST", ApiClient.jobPath(job) + "/builds", Map.of("parameters", params));
+            int number = r.path("number").asInt();
+            if (!follow) {
+                out().println(job + " #" + number + " queued");
+                return 0;
             }
+            return Logs.follow(client(), job, number, out());
         }
     }
 
     /** {@code gantry log JOB#N [--follow]}. */
     @Command(name = "log", mixinStandardHelpOptions = true, description = "Prints a build's console log.")
-    static final class Log extends Remote implements Callable<Integer> {
+    static final class Log extends Remote {
         @Parameters(index = "0", paramLabel = "JOB#N", description = "The job and build number, e.g. team-a/api#12.")
         String build;
 
@@ -165,40 +159,31 @@ final class ClientCommands {
         boolean follow;
 
         @Override
-        public Integer call() {
-            try {
-                Ref ref = Ref.parse(build);
-                if (follow) {
-                    return Logs.follow(client(), ref.job, ref.number, out());
-                }
-                HttpResponse<InputStream> r = client().stream(ApiClient.jobPath(ref.job) + "/builds/" + ref.number + "/log");
-                try (InputStream in = r.body()) {
-                    Logs.copy(in, out());
-                }
-                return 0;
-            } catch (Exception e) {
-                return fail(e);
+        int execute() throws Exception {
+            Ref ref = Ref.parse(build);
+            if (follow) {
+                return Logs.follow(client(), ref.job, ref.number, out());
             }
+            HttpResponse<InputStream> r = client().stream(ApiClient.jobPath(ref.job) + "/builds/" + ref.number + "/log");
+            try (InputStream in = r.body()) {
+                Logs.copy(in, out());
+            }
+            return 0;
         }
     }
 
     /** {@code gantry stop JOB#N}. */
     @Command(name = "stop", mixinStandardHelpOptions = true, description = "Aborts a queued or running build.")
-    static final class Stop extends Remote implements Callable<Integer> {
+    static final class Stop extends Remote {
         @Parameters(index = "0", paramLabel = "JOB#N")
         String build;
 
         @Override
-        public Integer call() {
-            try {
-                Ref ref = Ref.parse(build);
-                client().call("POST", ApiClient.jobPath(ref.job) + "/builds/" + ref.number + "/stop", null);
-                out().println("stopping " + ref.job + " #" + ref.number);
-                out().flush();
-                return 0;
-            } catch (Exception e) {
-                return fail(e);
-            }
+        int execute() throws Exception {
+            Ref ref = Ref.parse(build);
+            client().call("POST", ApiClient.jobPath(ref.job) + "/builds/" + ref.number + "/stop", null);
+            out().println("stopping " + ref.job + " #" + ref.number);
+            return 0;
         }
     }
 
