@@ -149,7 +149,10 @@ def main():
             print(f"W6-20-sleep-5-builds {(time.monotonic() - t) * 1000:.0f} ms (peak RSS {peak[0] / 1024:.0f} MB)")
             s.stop()
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if os.environ.get("KEEP") is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print("kept", tmp)
 
 
 if __name__ == "__main__":

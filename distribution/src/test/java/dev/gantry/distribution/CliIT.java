@@ -32,6 +32,24 @@ class CliIT {
     }
 
     @Test
+    void theLauncherKeepsAClassArchiveInTheCacheWithoutNoise() throws Exception {
+        Path cache = dir.resolve("cache");
+        Path f = write("one.groovy", "node { echo 'once' }\n");
+        for (int i = 0; i < 2; i++) {
+            Gantry.Done d = Gantry.run(dir, 60, Map.of("GANTRY_CACHE", cache.toString()), "run", f.toString(),
+                    "--workspace", dir.resolve("ws").toString()).assertExit(0).assertOutput("once");
+            assertFalse(d.output().contains("[warning]") || d.output().contains("[info]"), d.output());
+        }
+        try (var files = Files.list(cache)) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().matches("classes-cli-\\d+\\.jsa")), "no archive in " + cache);
+        }
+        Path off = dir.resolve("off");
+        Gantry.run(dir, 60, Map.of("GANTRY_CACHE", off.toString(), "GANTRY_CDS", "off"), "run", f.toString(),
+                "--workspace", dir.resolve("ws").toString()).assertExit(0);
+        assertFalse(Files.exists(off), "GANTRY_CDS=off must not create a cache");
+    }
+
+    @Test
     void usageErrorsExitWithTwoAndSaySo() throws Exception {
         Gantry.run(dir, 30, "frobnicate").assertExit(2).assertOutput("frobnicate");
         Gantry.run(dir, 30, "run").assertExit(2).assertOutput("FILE");

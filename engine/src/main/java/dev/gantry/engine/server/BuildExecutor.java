@@ -76,7 +76,8 @@ final class BuildExecutor {
                     .build();
             onStart.accept(run);
             BuildRun live = run;
-            Thread updater = Thread.ofVirtual().name("stages-" + job + "-" + number).start(() -> publishStages(live, job, number));
+            java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+            Thread updater = Thread.ofVirtual().name("stages-" + job + "-" + number).start(() -> publishStages(live, job, number, finished));
             try {
                 result = ScriptRunner.run(run, job, script, queued.parameters());
             } catch (InvalidPipelineException e) {
@@ -85,7 +86,8 @@ final class BuildExecutor {
                 result = Result.FAILURE;
             } finally {
                 // The record may only be completed once the live updater has stopped writing stages.
-                updater.interrupt();
+                // It is told, never interrupted: an interrupt must not reach a thread in a database call.
+                finished.countDown();
                 updater.join();
             }
         } catch (IOException e) {
@@ -121,11 +123,13 @@ final class BuildExecutor {
         return null;
     }
 
-    private void publishStages(BuildRun run, String job, int number) {
+    private void publishStages(BuildRun run, String job, int number, java.util.concurrent.CountDownLatch finished) {
         List<StageRow> last = List.of();
-        while (!Thread.currentThread().isInterrupted()) {
+        while (true) {
             try {
-                Thread.sleep(1000);
+                if (finished.await(1, java.util.concurrent.TimeUnit.SECONDS)) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }

@@ -30,7 +30,9 @@ final class FileLogStore implements LogStore {
         }
         try {
             Files.createDirectories(log.getParent());
-            OutputStream file = Files.newOutputStream(log, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+            // java.io, not an NIO channel: a build thread interrupted by an abort while it writes a
+            // line must not close the log for the rest of the build (post actions still write).
+            OutputStream file = new java.io.FileOutputStream(log.toFile(), true);
             return new Writer(new BufferedOutputStream(file, BUFFER), log);
         } catch (IOException | RuntimeException e) {
             writing.remove(log);

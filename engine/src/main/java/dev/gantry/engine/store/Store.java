@@ -86,7 +86,11 @@ public final class Store implements AutoCloseable {
         // WRITE_DELAY=0: by default MVStore writes commits to the file up to 500 ms later, so a
         // kill -9 loses the last commits (the kill test shows it); 0 writes each commit before it
         // returns. It does not fsync: an OS crash or power loss can still lose the last moments.
-        String url = "jdbc:h2:file:" + abs.resolve("db").resolve("gantry") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
+        // async: H2 reads and writes through an AsynchronousFileChannel, which an interrupted thread
+        // cannot close. With the default file system, one interrupt arriving while any thread is in
+        // a database call (an aborted build, a stopped helper thread) closes the file channel and
+        // with it the whole database ("The database has been closed").
+        String url = "jdbc:h2:async:" + abs.resolve("db").resolve("gantry") + ";DB_CLOSE_ON_EXIT=FALSE;LOCK_TIMEOUT=10000;WRITE_DELAY=0";
         JdbcConnectionPool pool = JdbcConnectionPool.create(url, "gantry", "");
         pool.setMaxConnections(MAX_CONNECTIONS);
         Store store = new Store(abs, pool);
