@@ -122,6 +122,12 @@ class ServerIT {
         String log = get("api/v1/jobs/team-a/matrix/builds/1/log").body();
         assertTrue(log.contains("test run release-candidate done") && log.contains("Finished: SUCCESS"), log);
 
+        String metrics = get("metrics").body();
+        assertTrue(metrics.contains("gantry_builds_completed_total{result=\"SUCCESS\"} 1"), metrics);
+        assertTrue(metrics.contains("gantry_builds_started_total 1"), metrics);
+        assertTrue(metrics.contains("gantry_executors_total 2"), metrics);
+        assertTrue(metrics.contains("gantry_build_duration_seconds_count 1"), metrics);
+
         server.destroy();
         assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
         start();

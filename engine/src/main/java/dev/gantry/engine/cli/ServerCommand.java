@@ -1,5 +1,6 @@
 package dev.gantry.engine.cli;
 
+import dev.gantry.engine.server.BuildMetrics;
 import dev.gantry.engine.server.ControllerService;
 import dev.gantry.engine.server.Logging;
 import dev.gantry.engine.steps.StepLibrary;
@@ -51,7 +52,9 @@ final class ServerCommand implements Callable<Integer> {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }, h.resolve("workspace"), Math.max(1, executors));
-        WebServer web = WebServer.start(controller, bind, port, new Metrics().registerJvm());
+        Metrics metrics = new Metrics().registerJvm();
+        BuildMetrics.register(metrics, controller);
+        WebServer web = WebServer.start(controller, bind, port, metrics);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("gantry: shutting down: no new builds; running builds have " + grace + " s to finish");

@@ -42,6 +42,7 @@ public final class ControllerService implements Controller, AutoCloseable {
     private final Map<String, Boolean> cancelledQueued = new ConcurrentHashMap<>();
     private final Thread[] executors;
     private volatile boolean accepting = true;
+    private volatile BuildListener listener = new BuildListener() { };
 
     /**
      * @param executorCount how many builds run at once on the built-in node
@@ -89,12 +90,14 @@ public final class ControllerService implements Controller, AutoCloseable {
             if (job.isEmpty()) {
                 continue;
             }
+            listener.started(next, java.time.Duration.between(next.queuedAt(), java.time.Instant.now()).toMillis());
             try {
                 executor.execute(next, job.get().script(), run -> running.put(key, run));
             } catch (RuntimeException e) {
                 System.err.println("gantry: build " + key + " failed to run: " + e);
             } finally {
                 running.remove(key);
+                builds.find(next.job(), next.number()).ifPresent(b -> listener.completed(b));
             }
         }
     }
@@ -210,6 +213,26 @@ public final class ControllerService implements Controller, AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    /** Sets who hears of builds starting and ending (one listener; metrics compose their own). */
+    public void listener(BuildListener l) {
+        this.listener = l;
+    }
+
+    /** Builds waiting for an executor. */
+    public int queueLength() {
+        return queue.size();
+    }
+
+    /** Executors running a build now. */
+    public int busyExecutors() {
+        return running.size();
+    }
+
+    /** Executors in all. */
+    public int executorCount() {
+        return executors.length;
     }
 
     @Override
