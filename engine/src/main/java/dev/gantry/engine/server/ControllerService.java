@@ -97,6 +97,9 @@ public final class ControllerService implements Controller, AutoCloseable {
                 System.err.println("gantry: build " + key + " failed to run: " + e);
             } finally {
                 running.remove(key);
+                synchronized (running) {
+                    running.notifyAll();
+                }
                 builds.find(next.job(), next.number()).ifPresent(b -> listener.completed(b));
             }
         }
@@ -247,11 +250,14 @@ public final class ControllerService implements Controller, AutoCloseable {
     public void shutdown(long graceMillis) {
         accepting = false;
         long deadline = System.nanoTime() + graceMillis * 1_000_000;
-        while (!running.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                break;
+        synchronized (running) {
+            for (long left = graceMillis; !running.isEmpty() && left > 0; left = (deadline - System.nanoTime()) / 1_000_000) {
+                try {
+                    running.wait(left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         }
         running.values().forEach(r -> r.abort("Aborted: the controller is shutting down"));
