@@ -29,10 +29,6 @@ final class StepCall implements StepContext, Console, RunControl {
         this.source = ctx.logSource(id);
     }
 
-    void close() {
-        // Nothing held per call today; streams are closed by the steps that open them.
-    }
-
     @Override
     public String id() { return id; }
 

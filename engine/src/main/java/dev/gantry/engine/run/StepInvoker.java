@@ -86,8 +86,6 @@ final class StepInvoker {
         } catch (Exception e) {
             record(ctx, journaled, id, name, e, null);
             throw new StepFailedException(name + ": " + e, e);
-        } finally {
-            call.close();
         }
     }
 

@@ -48,7 +48,7 @@ public final class ControlSteps {
             List<?> conditions = a.isSet("conditions") ? (List<?>) a.get("conditions") : List.of();
             for (int attempt = 1; ; attempt++) {
                 try {
-                    return c.body().run(ContextChange.builder().label("attempt " + attempt + " of " + count).build());
+                    return c.body().run();
                 } catch (FlowInterruptedException e) {
                     throw e;
                 } catch (RuntimeException e) {

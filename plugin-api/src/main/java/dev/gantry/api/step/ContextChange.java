@@ -8,29 +8,27 @@ import org.apiguardian.api.API;
 /**
  * How the context of a {@link Body} differs from its caller's: environment overrides (a null
  * value removes a variable), a different workspace or directory, a new stage in the stage graph,
- * and a cancellation scope (see {@link StepContext#newCancellation()}). Immutable.
+ * time-stamped lines, and a cancellation scope (see {@link StepContext#newCancellation()}). Immutable.
  *
  * @since 0.1
  */
 @API(status = API.Status.STABLE, since = "0.1")
 public final class ContextChange {
     /** No change at all. */
-    public static final ContextChange NONE = new ContextChange(Map.of(), null, null, null, null, false);
+    public static final ContextChange NONE = new ContextChange(Map.of(), null, null, null, false);
 
     private final Map<String, String> environment;
     private final Workspace workspace;
     private final String stage;
     private final Cancellation cancellation;
-    private final String displayLabel;
     private final boolean timestamps;
 
     private ContextChange(Map<String, String> environment, Workspace workspace, String stage,
-                          Cancellation cancellation, String displayLabel, boolean timestamps) {
+                          Cancellation cancellation, boolean timestamps) {
         this.environment = environment;
         this.workspace = workspace;
         this.stage = stage;
         this.cancellation = cancellation;
-        this.displayLabel = displayLabel;
         this.timestamps = timestamps;
     }
 
@@ -50,9 +48,6 @@ public final class ContextChange {
     /** The cancellation scope the body runs in, or null to keep the caller's. */
     public Cancellation cancellation() { return cancellation; }
 
-    /** A short label for the body's log block ("retry 2 of 3"), or null. */
-    public String displayLabel() { return displayLabel; }
-
     /** Whether console lines written by the body get a time prefix. */
     public boolean timestamps() { return timestamps; }
 
@@ -62,7 +57,6 @@ public final class ContextChange {
         private Workspace workspace;
         private String stage;
         private Cancellation cancellation;
-        private String displayLabel;
         private boolean timestamps;
 
         public Builder env(String name, String value) { environment.put(name, value); return this; }
@@ -75,14 +69,12 @@ public final class ContextChange {
 
         public Builder cancellation(Cancellation c) { this.cancellation = c; return this; }
 
-        public Builder label(String label) { this.displayLabel = label; return this; }
-
         /** Time-stamps the body's console lines. */
         public Builder timestamps() { this.timestamps = true; return this; }
 
         public ContextChange build() {
             return new ContextChange(java.util.Collections.unmodifiableMap(new LinkedHashMap<>(environment)),
-                    workspace, stage, cancellation, displayLabel, timestamps);
+                    workspace, stage, cancellation, timestamps);
         }
     }
 }
