@@ -27,7 +27,7 @@ class AbortAndCleanupTest {
     void finallyRunsStepsAfterATimeout() throws Exception {
         PipelineHarness.run(dir, """
                 node {
-                    timeout(time: 300, unit: 'MILLISECONDS') {
+                    timeout(time: 1500, unit: 'MILLISECONDS') {
                         try {
                             sh 'sleep 20; echo not-reached'
                         } finally {
@@ -60,14 +60,16 @@ class AbortAndCleanupTest {
                 node {
                     stage('Long') {
                         try {
-                            sh 'sleep 20; echo not-reached'
+                            sh 'touch started; sleep 20; echo not-reached'
                         } finally {
                             sh 'echo cleanup-after-abort'
                         }
                     }
                 }
                 """, r -> r.onStart(build -> Thread.ofVirtual().start(() -> {
-                    await(() -> !build.stages().isEmpty());
+                    // Abort only once the script is inside the try: an abort that lands before it
+                    // ends the build without a finally to run, which is right but not this test.
+                    await(() -> Files.exists(dir.resolve("ws/started")));
                     build.abort("Aborted by test user");
                 }))).assertResult(Result.ABORTED).assertStage("Long", "ABORTED")
                 .assertLog("cleanup-after-abort", "Aborted by test user").assertNoLog("not-reached");
@@ -81,6 +83,7 @@ class AbortAndCleanupTest {
                     stage('Stubborn') {
                         while (true) {
                             try {
+                                writeFile file: 'sleeping', text: 'yes'
                                 sleep 5
                             } catch (e) {
                                 writeFile file: 'swallowed', text: 'yes'
@@ -89,7 +92,8 @@ class AbortAndCleanupTest {
                     }
                 }
                 """, r -> r.onStart(build -> Thread.ofVirtual().start(() -> {
-                    await(() -> !build.stages().isEmpty());
+                    // The first abort must reach the script inside the try, where it is swallowed.
+                    await(() -> Files.exists(dir.resolve("ws/sleeping")));
                     build.abort("first abort");
                     await(() -> Files.exists(marker));
                     build.abort("second abort");

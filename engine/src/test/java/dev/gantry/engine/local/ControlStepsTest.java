@@ -146,10 +146,11 @@ class ControlStepsTest {
 
     @Test
     void activityTimeoutSurvivesABodyThatKeepsPrinting() throws Exception {
-        // 1.5 s of output, a line every 100 ms, under a 600 ms inactivity limit.
+        // 3 s of output, a line every 100 ms, under a 1.5 s inactivity limit: twice the limit in all,
+        // with a wide margin between lines for a busy machine.
         scripted("""
-                timeout(time: 600, unit: 'MILLISECONDS', activity: true) {
-                    sh 'for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do echo tick $i; sleep 0.1; done; echo kept-alive'
+                timeout(time: 1500, unit: 'MILLISECONDS', activity: true) {
+                    sh 'i=0; while [ $i -lt 30 ]; do echo tick $i; sleep 0.1; i=$((i+1)); done; echo kept-alive'
                 }
                 """).assertResult(Result.SUCCESS).assertLog("kept-alive");
         scripted("""

@@ -178,30 +178,4 @@ class ShStepTest {
         }
         assertEquals(0, ctx.openStreams.get());
     }
-
-    @Test
-    void manyShortScriptsCostLittleMoreThanAShellLoop() throws Exception {
-        TestStepContext ctx = new TestStepContext(ws());
-        for (int i = 0; i < 100; i++) {
-            run(ctx, "script", "true");
-        }
-        long loop = timeShellLoop(200);
-        long start = System.nanoTime();
-        for (int i = 0; i < 200; i++) {
-            run(ctx, "script", "true");
-        }
-        long steps = System.nanoTime() - start;
-        // A JVM needs about twice a shell's time to start a process, so 3x leaves the step itself
-        // little room; the slack absorbs scheduling noise on a busy machine.
-        assertTrue(steps <= 3 * loop + Duration.ofMillis(300).toNanos(),
-                "200 sh steps took " + steps / 1_000_000 + " ms, a shell loop of 200 'sh -c true' " + loop / 1_000_000 + " ms");
-    }
-
-    private static long timeShellLoop(int n) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("sh", "-c",
-                "i=0; while [ $i -lt " + n + " ]; do sh -c true; i=$((i+1)); done").inheritIO();
-        long start = System.nanoTime();
-        assertEquals(0, pb.start().waitFor());
-        return System.nanoTime() - start;
-    }
 }
