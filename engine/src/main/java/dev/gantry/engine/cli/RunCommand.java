@@ -69,7 +69,8 @@ final class RunCommand implements Callable<Integer> {
             err.println("gantry run: " + fileName + ": no such file");
             return Main.USAGE;
         }
-        LintResult lint = LintCommand.lint(new PipelineLinter(steps), fileName);
+        byte[] content = Files.readAllBytes(file);
+        LintResult lint = new PipelineLinter(steps).lint(fileName, content);
         if (!lint.ok()) {
             for (Problem p : lint.problems()) {
                 err.println(p.format(fileName));
@@ -79,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
             err.flush();
             return Main.USAGE;
         }
-        String source = TextFiles.decodeUtf8(Files.readAllBytes(file));
+        String source = PipelineLinter.text(content).orElseThrow();
         Path ws = (workspace == null ? Path.of("") : workspace).toAbsolutePath().normalize();
         LocalRun local = new LocalRun(steps, ws).job(job != null ? job : defaultJobName(file)).number(number)
                 .parameters(params).interactive(System.console() != null)

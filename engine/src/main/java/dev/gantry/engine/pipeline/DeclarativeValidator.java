@@ -760,19 +760,31 @@ final class DeclarativeValidator {
         }
     }
 
-    private void options(Call c, boolean pipelineLevel) {
-        ClosureExpression b = block(c, "options { timeout(time: 1, unit: 'HOURS') }");
+    /**
+     * The calls in a section's block ({@code options { ... }}, {@code tools { ... }}); any other
+     * statement is reported as "Expected EXPECTED, not ...". Empty when the block is missing.
+     */
+    private List<Call> calls(Call c, String example, String expected) {
+        ClosureExpression b = block(c, example);
         if (b == null) {
-            return;
+            return List.of();
         }
+        List<Call> out = new ArrayList<>();
+        for (Statement s : statements(b)) {
+            Call call = Call.of(s);
+            if (call == null) {
+                r.at(s, "Expected " + expected + ", not " + describe(s));
+            } else {
+                out.add(call);
+            }
+        }
+        return out;
+    }
+
+    private void options(Call c, boolean pipelineLevel) {
         Set<String> allowed = pipelineLevel ? DeclarativeGrammar.PIPELINE_OPTIONS : DeclarativeGrammar.STAGE_OPTIONS;
         Map<String, Integer> seen = new HashMap<>();
-        for (Statement s : statements(b)) {
-            Call o = Call.of(s);
-            if (o == null) {
-                r.at(s, "Expected an option such as timeout(...) or timestamps(), not " + describe(s));
-                continue;
-            }
+        for (Call o : calls(c, "options { timeout(time: 1, unit: 'HOURS') }", "an option such as timeout(...) or timestamps()")) {
             if (!allowed.contains(o.name)) {
                 if (!pipelineLevel && DeclarativeGrammar.PIPELINE_OPTIONS.contains(o.name)) {
                     r.at(o.node, "Option '" + o.name + "' is only allowed in the pipeline's options, not a stage's;"
@@ -813,17 +825,8 @@ final class DeclarativeValidator {
     }
 
     private void parameters(Call c, String owner) {
-        ClosureExpression b = block(c, "parameters { string(name: 'TARGET', defaultValue: 'staging') }");
-        if (b == null) {
-            return;
-        }
         Map<String, Integer> names = new HashMap<>();
-        for (Statement s : statements(b)) {
-            Call p = Call.of(s);
-            if (p == null) {
-                r.at(s, "Expected a parameter such as string(name: 'X') in " + owner + ", not " + describe(s));
-                continue;
-            }
+        for (Call p : calls(c, "parameters { string(name: 'TARGET', defaultValue: 'staging') }", "a parameter such as string(name: 'X') in " + owner)) {
             StepDescriptor d = DeclarativeGrammar.PARAMETER_SPECS.get(p.name);
             if (d == null) {
                 r.at(p.node, "Unknown parameter type '" + p.name + "'"
@@ -854,16 +857,7 @@ final class DeclarativeValidator {
     }
 
     private void triggers(Call c) {
-        ClosureExpression b = block(c, "triggers { cron('H 4 * * 1-5') }");
-        if (b == null) {
-            return;
-        }
-        for (Statement s : statements(b)) {
-            Call t = Call.of(s);
-            if (t == null) {
-                r.at(s, "Expected a trigger such as cron('H * * * *'), not " + describe(s));
-                continue;
-            }
+        for (Call t : calls(c, "triggers { cron('H 4 * * 1-5') }", "a trigger such as cron('H * * * *')")) {
             StepDescriptor d = DeclarativeGrammar.TRIGGER_SPECS.get(t.name);
             if (d == null) {
                 r.at(t.node, "Unknown trigger '" + t.name + "'"
@@ -899,16 +893,7 @@ final class DeclarativeValidator {
     }
 
     private void tools(Call c) {
-        ClosureExpression b = block(c, "tools { maven 'Maven 3.9' }");
-        if (b == null) {
-            return;
-        }
-        for (Statement s : statements(b)) {
-            Call t = Call.of(s);
-            if (t == null) {
-                r.at(s, "Expected a tool such as maven 'Maven 3.9', not " + describe(s));
-                continue;
-            }
+        for (Call t : calls(c, "tools { maven 'Maven 3.9' }", "a tool such as maven 'Maven 3.9'")) {
             if (!DeclarativeGrammar.TOOL_TYPES.contains(t.name)) {
                 r.at(t.node, "Unknown tool type '" + t.name + "'"
                         + "; use one of " + String.join(", ", DeclarativeGrammar.TOOL_TYPES)

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -66,19 +67,26 @@ public final class PipelineLinter {
      * @param content the file's bytes
      */
     public LintResult lint(String fileName, byte[] content) {
+        return text(content).map(t -> lintText(fileName, t)).orElseGet(PipelineLinter::notText);
+    }
+
+    /**
+     * A pipeline file's text: strict UTF-8, no NUL bytes, without a leading byte-order mark; empty
+     * when the bytes are not such text. The one decoder that linting and running share.
+     */
+    public static Optional<String> text(byte[] content) {
         for (byte b : content) {
             if (b == 0) {
-                return notText();
+                return Optional.empty();
             }
         }
-        String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+            String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
+            return Optional.of(text.startsWith("\uFEFF") ? text.substring(1) : text);
         } catch (CharacterCodingException e) {
-            return notText();
+            return Optional.empty();
         }
-        return lintText(fileName, text);
     }
 
     /**

@@ -138,11 +138,6 @@ final class CancellationScope implements Cancellation {
         return null;
     }
 
-    /** Whether {@code e} is this scope's own cancellation (not an enclosing one's). */
-    boolean isOwnCancellation() {
-        return result != null;
-    }
-
     String reason() {
         return reason;
     }

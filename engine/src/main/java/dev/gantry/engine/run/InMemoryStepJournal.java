@@ -17,9 +17,4 @@ public final class InMemoryStepJournal implements StepJournal {
     public void record(String id, StepOutcome outcome) {
         outcomes.putIfAbsent(id, outcome);
     }
-
-    /** How many step outcomes were recorded. */
-    public int size() {
-        return outcomes.size();
-    }
 }

@@ -44,13 +44,6 @@ public final class StepLibrary {
         return new StepLibrary(byName);
     }
 
-    /** A library with these steps added (a plugin's, say); same-named additions are rejected. */
-    public StepLibrary plus(Collection<? extends Step> more) {
-        java.util.List<Step> all = new java.util.ArrayList<>(steps.values());
-        all.addAll(more);
-        return of(all);
-    }
-
     public Optional<Step> find(String name) {
         return Optional.ofNullable(steps.get(name));
     }
