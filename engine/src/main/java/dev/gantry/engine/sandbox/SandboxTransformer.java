@@ -386,6 +386,16 @@ final class SandboxTransformer extends CompilationCustomizer {
             return b.transformExpression(this);
         }
 
+        /** The field of the class being compiled that {@code this.name} (outside closures) names, or null. */
+        private FieldNode ownField(PropertyExpression p) {
+            if (closureDepth > 0 || p.isSafe() || p.isSpreadSafe() || !(p.getObjectExpression() instanceof VariableExpression v)
+                    || !v.isThisExpression() || !(p.getProperty() instanceof ConstantExpression c) || !(c.getValue() instanceof String name)) {
+                return null;
+            }
+            FieldNode field = current.getDeclaredField(name);
+            return field == null || field.isStatic() != (method != null && method.isStatic()) ? null : field;
+        }
+
         private Expression assign(BinaryExpression b, Expression left, Expression value) {
             if (left instanceof VariableExpression v) {
                 if (v.getAccessedVariable() instanceof DynamicVariable) {
@@ -398,6 +408,14 @@ final class SandboxTransformer extends CompilationCustomizer {
             if (left instanceof AttributeExpression a) {
                 return at(runtime("setAttribute", transform(a.getObjectExpression()), transform(a.getProperty()),
                         bool(a.isSafe()), bool(a.isSpreadSafe()), value), b);
+            }
+            if (left instanceof PropertyExpression p && ownField(p) != null) {
+                // this.x = v for a field of this very class writes the field, as Groovy does inside
+                // a class; as a dynamic property write it would call the setter that the compiler
+                // made for a script's @Field, whose own body is this same write: endless recursion.
+                FieldNode field = ownField(p);
+                Expression checked = needsCheckedCast(field.getType()) ? checkedCast(value, field.getType(), false) : value;
+                return at(new BinaryExpression(new org.codehaus.groovy.ast.expr.FieldExpression(field), b.getOperation(), checked), b);
             }
             if (left instanceof PropertyExpression p) {
                 return at(runtime("setProperty", transform(p.getObjectExpression()), transform(p.getProperty()),

@@ -116,6 +116,27 @@ class SandboxAllowsPipelineCodeTest {
     }
 
     @Test
+    void fieldsCanBeAssignedInScriptsAndClasses() {
+        Object result = new SandboxHarness().run("""
+                import groovy.transform.Field
+                @Field int runs = 0
+                @Field String last
+                class Box {
+                    def value
+                    void put(v) { this.value = v }
+                }
+                runs = runs + 1
+                runs += 1
+                last = 'set'
+                this.last = last + '!'
+                def b = new Box()
+                b.put('boxed')
+                "${runs} ${last} ${b.value}"
+                """);
+        assertEquals("2 set! boxed", String.valueOf(result));
+    }
+
+    @Test
     void userClassesAndFieldsWork() {
         Object result = new SandboxHarness().run("""
                 import groovy.transform.Field
