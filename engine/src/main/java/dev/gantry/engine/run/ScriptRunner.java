@@ -94,12 +94,20 @@ public final class ScriptRunner {
     }
 
     /**
+     * The compiled class of a script, from {@link CompiledScripts} when this exact text was
+     * compiled before (builds of one job version compile once), else compiled now.
+     */
+    private static Class<?> compileCached(String fileName, String source) {
+        return CompiledScripts.SHARED.get(fileName, source, () -> compileClass(fileName, source));
+    }
+
+    /**
      * Compiles a pipeline, turning compiler failures into problems with positions; limits of the
      * JVM (a script too large for one class) are explained instead of reported as internal errors.
      */
     static Class<?> compileChecked(String fileName, String source) throws InvalidPipelineException {
         try {
-            return compileClass(fileName, source);
+            return compileCached(fileName, source);
         } catch (CompilationFailedException e) {
             throw new InvalidPipelineException(CompileProblems.of(e));
         } catch (RuntimeException e) {
