@@ -84,6 +84,16 @@ public final class ScriptRunner {
         }
     }
 
+    /**
+     * Compiles {@code source} into the shared cache now, so that the first build of a job just
+     * saved does not wait for the compiler.
+     *
+     * @throws InvalidPipelineException when it does not compile
+     */
+    public static void precompile(String fileName, String source) throws InvalidPipelineException {
+        compileChecked(fileName, source);
+    }
+
     static Script compile(String fileName, String source) {
         return instantiate(compileClass(fileName, source), fileName);
     }

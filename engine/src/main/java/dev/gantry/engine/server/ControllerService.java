@@ -115,7 +115,14 @@ public final class ControllerService implements Controller, AutoCloseable {
         if (!lint.ok()) {
             throw new InvalidJobException(lint.problems());
         }
-        return jobs.save(name, script, expectedVersion);
+        JobRecord saved = jobs.save(name, script, expectedVersion);
+        try {
+            // Builds run under the job's name as file name: compile now under the same key.
+            dev.gantry.engine.run.ScriptRunner.precompile(name, script);
+        } catch (dev.gantry.engine.run.InvalidPipelineException e) {
+            // Linted clean but not compilable (a JVM limit, say): the build will say so in its log.
+        }
+        return saved;
     }
 
     @Override
