@@ -43,8 +43,11 @@ final class BuildExecutor {
     private final LogStore logs;
     private final BiFunction<String, Integer, Path> artifactsDir;
     private final Path workspaces;
+    private final BuildLogs buildLogs;
 
-    BuildExecutor(StepLibrary steps, BuildRepository builds, LogStore logs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces) {
+    BuildExecutor(StepLibrary steps, BuildRepository builds, LogStore logs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces,
+                  BuildLogs buildLogs) {
+        this.buildLogs = buildLogs;
         this.steps = steps;
         this.builds = builds;
         this.logs = logs;
@@ -63,10 +66,9 @@ final class BuildExecutor {
         Result result = Result.FAILURE;
         InMemoryTestResults tests = new InMemoryTestResults();
         LocalArtifactStore artifacts = new LocalArtifactStore(artifactsDir.apply(job, number));
-        try (OutputStream logFile = logs.append(job, number); PrintingLogSink sink = new PrintingLogSink(logFile)) {
+        try (BuildLog sink = buildLogs.open(job, number)) {
             stashDir = Files.createTempDirectory("gantry-stash-");
-            byte[] cause = queued.cause().getBytes(StandardCharsets.UTF_8);
-            sink.chunk(new dev.gantry.engine.run.LogSink.LogSource(null, null, null, false), cause, 0, cause.length, true, true);
+            sink.line(queued.cause());
             run = BuildRun.builder(job, steps, sink, new LocalNodeProvider(workspaces.resolve(job)))
                     .number(number)
                     .service(StashStore.class, new LocalStashStore(stashDir))
@@ -76,13 +78,14 @@ final class BuildExecutor {
                     .build();
             onStart.accept(run);
             BuildRun live = run;
+            sink.onFailure(live::abort);
             java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
             Thread updater = Thread.ofVirtual().name("stages-" + job + "-" + number).start(() -> publishStages(live, job, number, finished));
             try {
                 result = ScriptRunner.run(run, job, script, queued.parameters());
             } catch (InvalidPipelineException e) {
-                String msg = "ERROR: the pipeline does not compile: " + e.getMessage() + "\nFinished: FAILURE\n";
-                logFile.write(msg.getBytes(StandardCharsets.UTF_8));
+                sink.line("ERROR: the pipeline does not compile: " + e.getMessage());
+                sink.line("Finished: FAILURE");
                 result = Result.FAILURE;
             } finally {
                 // The record may only be completed once the live updater has stopped writing stages.
@@ -90,9 +93,14 @@ final class BuildExecutor {
                 finished.countDown();
                 updater.join();
             }
+            if (sink.failure() != null) {
+                result = Result.FAILURE;
+            }
         } catch (IOException e) {
             result = Result.FAILURE;
-            System.err.println("gantry: build " + job + " #" + number + " could not write its log: " + e.getMessage());
+            String message = "the log of " + job + " #" + number + " cannot be written: " + e.getMessage();
+            buildLogs.failed(job, number, message);
+            System.err.println("gantry: " + message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result = Result.ABORTED;
@@ -107,6 +115,7 @@ final class BuildExecutor {
             }
             builds.complete(job, number, result.name(), (System.nanoTime() - started) / 1_000_000,
                     run == null ? List.of() : stages(run), testTotals, artifacts.list());
+            buildLogs.changed(job, number);
             if (stashDir != null) {
                 deleteTree(stashDir);
             }

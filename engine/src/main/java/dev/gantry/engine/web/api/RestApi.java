@@ -62,6 +62,7 @@ public final class RestApi {
             }
         });
         rc.register(JobsResource.class);
+        rc.register(LogsResource.class);
         rc.register(OpsResource.class);
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
