@@ -59,6 +59,9 @@ public final class RestApi {
             protected void configure() {
                 bind(controller).to(Controller.class);
                 bind(metrics).to(Metrics.class);
+                // Servlet 3 async for the log streams; Jersey finds it through META-INF/services, which is off here.
+                bind(new org.glassfish.jersey.servlet.async.AsyncContextDelegateProviderImpl())
+                        .to(org.glassfish.jersey.servlet.spi.AsyncContextDelegateProvider.class);
             }
         });
         rc.register(JobsResource.class);
