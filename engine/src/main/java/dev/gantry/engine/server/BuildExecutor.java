@@ -8,20 +8,16 @@ import dev.gantry.api.build.TestResults.Summary;
 import dev.gantry.engine.local.LocalNodeProvider;
 import dev.gantry.engine.run.BuildRun;
 import dev.gantry.engine.run.InvalidPipelineException;
-import dev.gantry.engine.run.PrintingLogSink;
 import dev.gantry.engine.run.ScriptRunner;
 import dev.gantry.engine.run.StageRecord;
 import dev.gantry.engine.steps.StepLibrary;
 import dev.gantry.engine.store.BuildRecord;
 import dev.gantry.engine.store.BuildRepository;
-import dev.gantry.engine.store.LogStore;
 import dev.gantry.engine.store.StageRow;
 import dev.gantry.engine.testresults.InMemoryTestResults;
 import dev.gantry.engine.workspace.LocalArtifactStore;
 import dev.gantry.engine.workspace.LocalStashStore;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,17 +36,14 @@ import java.util.function.BiFunction;
 final class BuildExecutor {
     private final StepLibrary steps;
     private final BuildRepository builds;
-    private final LogStore logs;
     private final BiFunction<String, Integer, Path> artifactsDir;
     private final Path workspaces;
     private final BuildLogs buildLogs;
 
-    BuildExecutor(StepLibrary steps, BuildRepository builds, LogStore logs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces,
-                  BuildLogs buildLogs) {
+    BuildExecutor(StepLibrary steps, BuildRepository builds, BuildLogs buildLogs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces) {
         this.buildLogs = buildLogs;
         this.steps = steps;
         this.builds = builds;
-        this.logs = logs;
         this.artifactsDir = artifactsDir;
         this.workspaces = workspaces;
     }

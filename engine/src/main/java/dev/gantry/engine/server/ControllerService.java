@@ -57,7 +57,7 @@ public final class ControllerService implements Controller, AutoCloseable {
         this.linter = new PipelineLinter(steps);
         this.artifactsDir = artifactsDir;
         this.buildLogs = new BuildLogs(logs);
-        this.executor = new BuildExecutor(steps, builds, logs, artifactsDir, workspaces, buildLogs);
+        this.executor = new BuildExecutor(steps, builds, buildLogs, artifactsDir, workspaces);
         recover();
         this.executors = new Thread[executorCount];
         for (int i = 0; i < executorCount; i++) {
