@@ -131,7 +131,8 @@ def followers_benchmark(s, n):
     workers = [threading.Thread(target=follow, args=(s.base, "l1", number, done), daemon=True) for _ in range(n)]
     for w in workers:
         w.start()
-    time.sleep(3)
+        time.sleep(0.01)  # arriving 10 ms apart; a burst of simultaneous connects grows Jetty's pool for a minute
+    time.sleep(2)
     threads_following = os_threads(s.proc.pid)
     heap_following = heap_mb(s)
     b = s.wait("l1", number)
