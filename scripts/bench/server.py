@@ -9,6 +9,9 @@ until remote agents exist):
   W4  50 builds of `echo hi` triggered at once (2 executors), until all complete
   W5  one build running `seq 1 6000000` (~47 MB of log), until complete and the log read whole
   W6  20 builds of `sleep 5` at once (20 executors), until all complete; and peak RSS
+  L1  100 server-sent-event followers of one running build (a line every 100 ms for 6 s): the
+      controller's OS threads and heap before they connect and while they follow, and the time
+      from the build's end until every follower has its end event
 Usage: scripts/bench/server.py [--gantry PATH] [--only W1,W3]
 """
 import argparse
@@ -86,6 +89,62 @@ class Server:
         self.log.close()
 
 
+def os_threads(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("Threads:"):
+                return int(line.split()[1])
+    return 0
+
+
+def heap_mb(s):
+    text = s.call("GET", "metrics").decode()
+    m = re.search(r'^jvm_memory_used_bytes\{area="heap"\} (\S+)', text, re.M)
+    return float(m.group(1)) / 1e6 if m else -1
+
+
+def follow(base, job, number, out):
+    """Reads the build's event stream until its end event; records when it came and how many log bytes."""
+    import http.client
+    import urllib.parse
+    u = urllib.parse.urlparse(base)
+    c = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+    c.request("GET", f"/api/v1/jobs/{job}/builds/{number}/log/stream", headers={"Accept": "text/event-stream"})
+    r = c.getresponse()
+    events = 0
+    for line in r:
+        if line.startswith(b"id:"):
+            events += 1
+        if line.startswith(b"event: end"):
+            out.append((time.monotonic(), events))
+            break
+    c.close()
+
+
+def followers_benchmark(s, n):
+    s.job("l1", pipeline("sh 'for i in $(seq 1 60); do echo line $i; sleep 0.1; done'"))
+    time.sleep(1)
+    threads_idle = os_threads(s.proc.pid)
+    heap_idle = heap_mb(s)
+    number = s.trigger("l1")
+    done = []
+    workers = [threading.Thread(target=follow, args=(s.base, "l1", number, done), daemon=True) for _ in range(n)]
+    for w in workers:
+        w.start()
+        time.sleep(0.01)  # arriving 10 ms apart; a burst of simultaneous connects grows Jetty's pool for a minute
+    time.sleep(2)
+    threads_following = os_threads(s.proc.pid)
+    heap_following = heap_mb(s)
+    b = s.wait("l1", number)
+    ended = time.monotonic()
+    for w in workers:
+        w.join(120)
+    last = max(t for t, _ in done) if done else float("nan")
+    print(f"L1-{n}-sse-followers threads {threads_idle} -> {threads_following}, heap {heap_idle:.0f} -> {heap_following:.0f} MB, "
+          f"{len(done)}/{n} got the end event within {(last - ended) * 1000:.0f} ms of completion ({b['result']}), "
+          f"~{sum(e for _, e in done) // max(1, len(done))} events each")
+
+
 def pipeline(steps):
     return "pipeline { agent any\n stages { stage('S') { steps {\n" + steps + "\n } } } }\n"
 
@@ -93,7 +152,8 @@ def pipeline(steps):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gantry", default="distribution/target/gantry/bin/gantry")
-    ap.add_argument("--only", default="W1,W2,W3,W4,W5,W6")
+    ap.add_argument("--only", default="W1,W2,W3,W4,W5,W6,L1")
+    ap.add_argument("--followers", type=int, default=100)
     args = ap.parse_args()
     gantry = os.path.abspath(args.gantry)
     only = set(args.only.split(","))
@@ -125,6 +185,8 @@ def main():
             s.wait("w5", n)
             log = s.call("GET", f"api/v1/jobs/w5/builds/{n}/log")
             print(f"W5-47MB-log {(time.monotonic() - t) * 1000:.0f} ms (log {len(log) / 1e6:.1f} MB)")
+        if "L1" in only:
+            followers_benchmark(s, args.followers)
         s.stop()
         s = Server(gantry, home, 2)
         if "W1" in only:

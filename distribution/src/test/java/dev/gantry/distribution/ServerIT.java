@@ -174,6 +174,36 @@ class ServerIT {
         Gantry.run(dir, 30, "job", "list", "--url", "http://127.0.0.1:1/").assertExit(1).assertOutput("cannot reach the controller");
     }
 
+    @Test
+    void theCliFollowsALogOverEventsExactlyAndPrintsOneStepsLog() throws Exception {
+        start();
+        String url = base.toString();
+        Path count = dir.resolve("count.groovy");
+        Files.writeString(count, "pipeline { agent any\n stages { stage('Count') { steps {\n"
+                + "  sh 'for i in $(seq 1 3000); do echo line $i; done; sleep 1; for i in $(seq 3001 6000); do echo line $i; done'\n"
+                + "  echo 'counted'\n } } } }\n");
+        Gantry.run(dir, 60, "job", "apply", count.toString(), "--name", "cli/count", "--url", url).assertExit(0);
+        Gantry.Done followed = Gantry.run(dir, 120, "build", "cli/count", "--follow", "--url", url).assertExit(0);
+        String log = get("api/v1/jobs/cli/count/builds/1/log").body();
+        assertEquals(log, followed.output(), "--follow prints the log exactly: no gap, nothing twice");
+        assertTrue(log.contains("\nline 6000\n") && log.contains("Finished: SUCCESS"), log);
+        JsonNode steps = JSON.readTree(get("api/v1/jobs/cli/count/builds/1/steps").body()).get("steps");
+        String shId = null;
+        for (JsonNode s : steps) {
+            if (s.get("name").asText().equals("sh")) {
+                shId = s.get("id").asText();
+                assertEquals("SUCCESS", s.get("status").asText(), s.toString());
+                assertTrue(s.get("durationMillis").asLong() >= 1000, s.toString());
+            }
+        }
+        assertTrue(shId != null, steps.toString());
+        Gantry.Done step = Gantry.run(dir, 60, "log", "cli/count#1", "--step", shId, "--url", url).assertExit(0);
+        String stepLog = step.output();
+        assertTrue(stepLog.contains("line 1\n") && stepLog.endsWith("line 6000\n"), stepLog);
+        assertTrue(!stepLog.contains("counted") && !stepLog.contains("[Pipeline]"), stepLog);
+        Gantry.run(dir, 60, "log", "cli/count#1", "--follow", "--url", url).assertExit(0);
+    }
+
     private JsonNode waitForCompletion(String path) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {

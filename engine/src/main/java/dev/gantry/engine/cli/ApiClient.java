@@ -25,9 +25,14 @@ final class ApiClient {
 
     /** The path of a job: each part percent-encoded, slashes between folders kept. */
     static String jobPath(String job) {
-        StringBuilder sb = new StringBuilder("api/v1/jobs");
-        for (String part : job.split("/", -1)) {
-            sb.append('/').append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"));
+        return "api/v1/jobs/" + segments(job);
+    }
+
+    /** Each {@code /}-separated part percent-encoded, the slashes kept (job names, step ids). */
+    static String segments(String s) {
+        StringBuilder sb = new StringBuilder();
+        for (String part : s.split("/", -1)) {
+            sb.append(sb.length() == 0 ? "" : "/").append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"));
         }
         return sb.toString();
     }
@@ -63,7 +68,14 @@ final class ApiClient {
 
     /** GETs a stream (a log); the caller closes it. Returns the response for its headers. */
     HttpResponse<InputStream> stream(String path) throws IOException, InterruptedException, ApiException {
-        HttpResponse<InputStream> r = send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+        return stream(path, java.util.Map.of());
+    }
+
+    /** GETs a stream with request headers ({@code Accept}, {@code Last-Event-ID}); the caller closes it. */
+    HttpResponse<InputStream> stream(String path, java.util.Map<String, String> headers) throws IOException, InterruptedException, ApiException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).GET();
+        headers.forEach(b::header);
+        HttpResponse<InputStream> r = send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() >= 400) {
             byte[] body;
             try (InputStream in = r.body()) {

@@ -158,9 +158,19 @@ final class ClientCommands {
         @Option(names = {"-f", "--follow"}, description = "Keep printing until the build ends; exit with its exit code.")
         boolean follow;
 
+        @Option(names = "--step", paramLabel = "ID", description = "Print only what this step or stage wrote (ids: GET .../builds/N/steps).")
+        String step;
+
         @Override
         int execute() throws Exception {
             Ref ref = Ref.parse(build);
+            if (step != null) {
+                HttpResponse<InputStream> r = client().stream(ApiClient.jobPath(ref.job) + "/builds/" + ref.number + "/steps/" + ApiClient.segments(step) + "/log");
+                try (InputStream in = r.body()) {
+                    Logs.copy(in, out());
+                }
+                return 0;
+            }
             if (follow) {
                 return Logs.follow(client(), ref.job, ref.number, out());
             }
@@ -198,31 +208,15 @@ final class ClientCommands {
         }
     }
 
-    /** Following a log: poll for new bytes from the last offset until the build completes. */
+    /** Printing and following logs. */
     static final class Logs {
         private Logs() {
         }
 
+        /** Streams the log (server-sent events, resumed after a dropped connection) until the build ends; its exit code. */
         static int follow(ApiClient client, String job, int number, PrintWriter out) throws Exception {
-            long offset = 0;
-            String buildPath = ApiClient.jobPath(job) + "/builds/" + number;
-            while (true) {
-                JsonNode b = client.call("GET", buildPath, null);
-                boolean done = "COMPLETED".equals(b.path("status").asText());
-                HttpResponse<InputStream> r = client.stream(buildPath + "/log?start=" + offset);
-                try (InputStream in = r.body()) {
-                    offset += copy(in, out);
-                }
-                if (done) {
-                    return switch (b.path("result").asText()) {
-                        case "SUCCESS" -> 0;
-                        case "UNSTABLE" -> 3;
-                        case "ABORTED", "NOT_BUILT" -> 4;
-                        default -> 1;
-                    };
-                }
-                java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
-            }
+            out.flush();
+            return new LogFollower(client, job, number, System.out, new PrintWriter(System.err, true)).follow();
         }
 
         static long copy(InputStream in, PrintWriter out) throws java.io.IOException {

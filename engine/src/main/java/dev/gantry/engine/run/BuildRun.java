@@ -92,8 +92,10 @@ public final class BuildRun {
     public List<StageRecord> stages() { return Collections.unmodifiableList(new ArrayList<>(stages)); }
 
     StageRecord openStage(String name, StageRecord parent) {
-        StageRecord s = new StageRecord("s" + stageIds.incrementAndGet(), name, parent);
+        StageRecord s = new StageRecord("s" + stageIds.incrementAndGet(), name, parent,
+                r -> log.stageFinished(r.id(), r.status().name(), r.durationMillis()));
         stages.add(s);
+        log.stageStarted(s.id(), name, parent == null ? null : parent.id());
         return s;
     }
 

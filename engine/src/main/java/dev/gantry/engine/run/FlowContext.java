@@ -104,7 +104,8 @@ final class FlowContext {
     }
 
     LogSink.LogSource logSource(String stepId) {
-        return new LogSink.LogSource(stage == null ? null : stage.name(), stepId, branch, timestamps || run.timestamps());
+        return new LogSink.LogSource(stage == null ? null : stage.name(), stepId, branch, timestamps || run.timestamps(),
+                stage == null ? null : stage.id());
     }
 
     void engineLine(String line) {

@@ -100,6 +100,30 @@ public final class JsonLinesLogSink implements LogSink, AutoCloseable {
                 a.flush();
                 b.flush();
             }
+
+            @Override
+            public void stepStarted(LogSource source, String stepName) {
+                a.stepStarted(source, stepName);
+                b.stepStarted(source, stepName);
+            }
+
+            @Override
+            public void stepFinished(LogSource source, String status) {
+                a.stepFinished(source, status);
+                b.stepFinished(source, status);
+            }
+
+            @Override
+            public void stageStarted(String stageId, String name, String parentId) {
+                a.stageStarted(stageId, name, parentId);
+                b.stageStarted(stageId, name, parentId);
+            }
+
+            @Override
+            public void stageFinished(String stageId, String status, long durationMillis) {
+                a.stageFinished(stageId, status, durationMillis);
+                b.stageFinished(stageId, status, durationMillis);
+            }
         };
     }
 }

@@ -20,6 +20,7 @@ public final class PrintingLogSink implements LogSink, AutoCloseable {
     private final Thread flusher;
     private volatile boolean dirty;
     private volatile boolean closed;
+    private long position;
 
     public PrintingLogSink(OutputStream out) {
         this.out = new BufferedOutputStream(out, 1 << 16);
@@ -44,20 +45,35 @@ public final class PrintingLogSink implements LogSink, AutoCloseable {
         try {
             if (startsLine) {
                 if (source.timestamps()) {
-                    out.write(('[' + LocalTime.now().format(TIME) + "] ").getBytes(StandardCharsets.US_ASCII));
+                    write(('[' + LocalTime.now().format(TIME) + "] ").getBytes(StandardCharsets.US_ASCII));
                 }
                 if (source.branch() != null) {
-                    out.write(('[' + source.branch() + "] ").getBytes(StandardCharsets.UTF_8));
+                    write(('[' + source.branch() + "] ").getBytes(StandardCharsets.UTF_8));
                 }
             }
             out.write(bytes, offset, length);
+            position += length;
             if (endsLine) {
                 out.write('\n');
+                position++;
             }
             dirty = true;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the console log: " + e.getMessage(), e);
         }
+    }
+
+    private void write(byte[] b) throws IOException {
+        out.write(b);
+        position += b.length;
+    }
+
+    /**
+     * Bytes written to this sink so far (buffered ones included): the offset, relative to where
+     * the stream stood when the sink was made, at which the next chunk's bytes will start.
+     */
+    public synchronized long position() {
+        return position;
     }
 
     @Override

@@ -22,12 +22,19 @@ public final class StageRecord {
     private volatile long durationMillis = -1;
     private volatile Status status;
     private volatile Result explicitResult;
+    private final java.util.function.Consumer<StageRecord> onFinish;
 
     StageRecord(String id, String name, StageRecord parent) {
+        this(id, name, parent, r -> { });
+    }
+
+    /** @param onFinish hears the stage end once (the log index records it) */
+    StageRecord(String id, String name, StageRecord parent, java.util.function.Consumer<StageRecord> onFinish) {
         this.id = id;
         this.name = name;
         this.parent = parent;
         this.startMillis = System.currentTimeMillis();
+        this.onFinish = onFinish;
     }
 
     public String id() { return id; }
@@ -55,10 +62,14 @@ public final class StageRecord {
         explicitResult = explicitResult == null ? r : explicitResult.combine(r);
     }
 
-    synchronized void finish(Status s) {
-        if (status == null) {
+    void finish(Status s) {
+        synchronized (this) {
+            if (status != null) {
+                return;
+            }
             status = s;
             durationMillis = (System.nanoTime() - startNanos) / 1_000_000;
         }
+        onFinish.accept(this);
     }
 }

@@ -63,17 +63,23 @@ final class StepInvoker {
             ctx.engineLine("[Pipeline] " + name);
         }
         StepCall call = new StepCall(ctx, id, bound);
+        LogSink.LogSource source = ctx.logSource(id);
+        ctx.run.log().stepStarted(source, name);
+        String status = Result.FAILURE.name();
         try {
             Object value = step.run(call, bound);
             if (journaled) {
                 ctx.run.journal().record(id, StepJournal.StepOutcome.success(name, value));
             }
+            status = Result.SUCCESS.name();
             return value;
         } catch (FlowInterruptedException e) {
+            status = e.result().name();
             record(ctx, journaled, id, name, e, e.result().name());
             throw e;
         } catch (InterruptedException e) {
             FlowInterruptedException fie = ctx.interrupted();
+            status = fie.result().name();
             record(ctx, journaled, id, name, fie, fie.result().name());
             throw fie;
         } catch (RuntimeException e) {
@@ -86,6 +92,8 @@ final class StepInvoker {
         } catch (Exception e) {
             record(ctx, journaled, id, name, e, null);
             throw new StepFailedException(name + ": " + e, e);
+        } finally {
+            ctx.run.log().stepFinished(source, status);
         }
     }
 

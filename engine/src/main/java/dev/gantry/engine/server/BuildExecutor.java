@@ -8,20 +8,16 @@ import dev.gantry.api.build.TestResults.Summary;
 import dev.gantry.engine.local.LocalNodeProvider;
 import dev.gantry.engine.run.BuildRun;
 import dev.gantry.engine.run.InvalidPipelineException;
-import dev.gantry.engine.run.PrintingLogSink;
 import dev.gantry.engine.run.ScriptRunner;
 import dev.gantry.engine.run.StageRecord;
 import dev.gantry.engine.steps.StepLibrary;
 import dev.gantry.engine.store.BuildRecord;
 import dev.gantry.engine.store.BuildRepository;
-import dev.gantry.engine.store.LogStore;
 import dev.gantry.engine.store.StageRow;
 import dev.gantry.engine.testresults.InMemoryTestResults;
 import dev.gantry.engine.workspace.LocalArtifactStore;
 import dev.gantry.engine.workspace.LocalStashStore;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -40,14 +36,14 @@ import java.util.function.BiFunction;
 final class BuildExecutor {
     private final StepLibrary steps;
     private final BuildRepository builds;
-    private final LogStore logs;
     private final BiFunction<String, Integer, Path> artifactsDir;
     private final Path workspaces;
+    private final BuildLogs buildLogs;
 
-    BuildExecutor(StepLibrary steps, BuildRepository builds, LogStore logs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces) {
+    BuildExecutor(StepLibrary steps, BuildRepository builds, BuildLogs buildLogs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces) {
+        this.buildLogs = buildLogs;
         this.steps = steps;
         this.builds = builds;
-        this.logs = logs;
         this.artifactsDir = artifactsDir;
         this.workspaces = workspaces;
     }
@@ -63,10 +59,9 @@ final class BuildExecutor {
         Result result = Result.FAILURE;
         InMemoryTestResults tests = new InMemoryTestResults();
         LocalArtifactStore artifacts = new LocalArtifactStore(artifactsDir.apply(job, number));
-        try (OutputStream logFile = logs.append(job, number); PrintingLogSink sink = new PrintingLogSink(logFile)) {
+        try (BuildLog sink = buildLogs.open(job, number)) {
             stashDir = Files.createTempDirectory("gantry-stash-");
-            byte[] cause = queued.cause().getBytes(StandardCharsets.UTF_8);
-            sink.chunk(new dev.gantry.engine.run.LogSink.LogSource(null, null, null, false), cause, 0, cause.length, true, true);
+            sink.line(queued.cause());
             run = BuildRun.builder(job, steps, sink, new LocalNodeProvider(workspaces.resolve(job)))
                     .number(number)
                     .service(StashStore.class, new LocalStashStore(stashDir))
@@ -76,13 +71,14 @@ final class BuildExecutor {
                     .build();
             onStart.accept(run);
             BuildRun live = run;
+            sink.onFailure(live::abort);
             java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
             Thread updater = Thread.ofVirtual().name("stages-" + job + "-" + number).start(() -> publishStages(live, job, number, finished));
             try {
                 result = ScriptRunner.run(run, job, script, queued.parameters());
             } catch (InvalidPipelineException e) {
-                String msg = "ERROR: the pipeline does not compile: " + e.getMessage() + "\nFinished: FAILURE\n";
-                logFile.write(msg.getBytes(StandardCharsets.UTF_8));
+                sink.line("ERROR: the pipeline does not compile: " + e.getMessage());
+                sink.line("Finished: FAILURE");
                 result = Result.FAILURE;
             } finally {
                 // The record may only be completed once the live updater has stopped writing stages.
@@ -90,9 +86,14 @@ final class BuildExecutor {
                 finished.countDown();
                 updater.join();
             }
+            if (sink.failure() != null) {
+                result = Result.FAILURE;
+            }
         } catch (IOException e) {
             result = Result.FAILURE;
-            System.err.println("gantry: build " + job + " #" + number + " could not write its log: " + e.getMessage());
+            String message = "the log of " + job + " #" + number + " cannot be written: " + e.getMessage();
+            buildLogs.failed(job, number, message);
+            System.err.println("gantry: " + message);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             result = Result.ABORTED;
@@ -107,6 +108,7 @@ final class BuildExecutor {
             }
             builds.complete(job, number, result.name(), (System.nanoTime() - started) / 1_000_000,
                     run == null ? List.of() : stages(run), testTotals, artifacts.list());
+            buildLogs.changed(job, number);
             if (stashDir != null) {
                 deleteTree(stashDir);
             }

@@ -50,6 +50,14 @@ public interface Controller {
     long logSize(String job, int number) throws IOException;
 
     /**
+     * Logs beyond the console text: the step index, one step's log, live followers, log write
+     * failures. Empty for controllers without them (test doubles).
+     */
+    default Optional<BuildLogs> buildLogs() {
+        return Optional.empty();
+    }
+
+    /**
      * Opens one archived artifact of a build.
      *
      * @throws java.nio.file.NoSuchFileException when the build has no such artifact

@@ -37,6 +37,7 @@ public final class ControllerService implements Controller, AutoCloseable {
     private final PipelineLinter linter;
     private final BiFunction<String, Integer, Path> artifactsDir;
     private final BuildExecutor executor;
+    private final BuildLogs buildLogs;
     private final BlockingQueue<BuildRecord> queue = new LinkedBlockingQueue<>();
     private final Map<String, BuildRun> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> cancelledQueued = new ConcurrentHashMap<>();
@@ -55,7 +56,8 @@ public final class ControllerService implements Controller, AutoCloseable {
         this.logs = logs;
         this.linter = new PipelineLinter(steps);
         this.artifactsDir = artifactsDir;
-        this.executor = new BuildExecutor(steps, builds, logs, artifactsDir, workspaces);
+        this.buildLogs = new BuildLogs(logs);
+        this.executor = new BuildExecutor(steps, builds, buildLogs, artifactsDir, workspaces);
         recover();
         this.executors = new Thread[executorCount];
         for (int i = 0; i < executorCount; i++) {
@@ -179,6 +181,11 @@ public final class ControllerService implements Controller, AutoCloseable {
     }
 
     @Override
+    public Optional<BuildLogs> buildLogs() {
+        return Optional.of(buildLogs);
+    }
+
+    @Override
     public InputStream artifact(String job, int number, String path) throws IOException {
         if (builds.find(job, number).isEmpty()) {
             throw new java.nio.file.NoSuchFileException(job + " #" + number);
@@ -220,6 +227,7 @@ public final class ControllerService implements Controller, AutoCloseable {
             cancelledQueued.put(key, Boolean.TRUE);
             queue.removeIf(q -> q.job().equals(job) && q.number() == number);
             builds.complete(job, number, Result.ABORTED.name(), 0, List.of(), Map.of(), List.of());
+            buildLogs.changed(job, number);
             return true;
         }
         return false;

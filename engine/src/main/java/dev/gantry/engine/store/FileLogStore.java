@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /** Logs as plain files at {@code builds/<job id>/<number>/log}, appended in place. */
 final class FileLogStore implements LogStore {
     private static final int BUFFER = 64 * 1024;
+    static final String INDEX = "log.index";
     private final Store store;
     private final Set<Path> writing = ConcurrentHashMap.newKeySet();
 
@@ -38,6 +39,50 @@ final class FileLogStore implements LogStore {
             writing.remove(log);
             throw e;
         }
+    }
+
+    @Override
+    public OutputStream appendIndex(String job, int number) throws IOException {
+        Path index = store.buildDirectory(job, number).resolve(INDEX);
+        if (!writing.add(index)) {
+            throw new IllegalStateException("build " + job + " #" + number + " already has an open log index writer; close it before appending again");
+        }
+        try {
+            Files.createDirectories(index.getParent());
+            OutputStream file = new java.io.FileOutputStream(index.toFile(), true);
+            return new Writer(new BufferedOutputStream(file, 8 * 1024), index);
+        } catch (IOException | RuntimeException e) {
+            writing.remove(index);
+            throw e;
+        }
+    }
+
+    @Override
+    public LogIndex index(String job, int number) throws IOException {
+        Path log = logIfKnown(job, number);
+        if (log == null) {
+            return LogIndex.empty();
+        }
+        try (InputStream in = Files.newInputStream(log.resolveSibling(INDEX))) {
+            return LogIndex.read(in);
+        } catch (NoSuchFileException e) {
+            return LogIndex.empty();
+        }
+    }
+
+    @Override
+    public InputStream read(String job, int number, java.util.List<LogIndex.Range> ranges) throws IOException {
+        Path log = logIfKnown(job, number);
+        if (log == null || ranges.isEmpty()) {
+            return InputStream.nullInputStream();
+        }
+        java.nio.channels.FileChannel channel;
+        try {
+            channel = java.nio.channels.FileChannel.open(log, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            return InputStream.nullInputStream();
+        }
+        return new RangesStream(channel, java.util.List.copyOf(ranges), channel.size());
     }
 
     @Override
@@ -101,17 +146,29 @@ final class FileLogStore implements LogStore {
 
         @Override
         public void write(int b) throws IOException {
-            out.write(b);
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw named(e);
+            }
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw named(e);
+            }
         }
 
         @Override
         public void flush() throws IOException {
-            out.flush();
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw named(e);
+            }
         }
 
         @Override
@@ -119,10 +176,17 @@ final class FileLogStore implements LogStore {
             if (closed.compareAndSet(false, true)) {
                 try {
                     out.close();
+                } catch (IOException e) {
+                    throw named(e);
                 } finally {
                     writing.remove(log);
                 }
             }
+        }
+
+        /** The OS says "No space left on device" without saying where; users need the file. */
+        private IOException named(IOException e) {
+            return new IOException(e.getMessage() + " (" + log + ")", e);
         }
     }
 
@@ -168,6 +232,56 @@ final class FileLogStore implements LogStore {
         @Override
         public void close() throws IOException {
             in.close();
+        }
+    }
+
+    /** The bytes of some ranges of a file, read by position: nothing between them is read. */
+    private static final class RangesStream extends InputStream {
+        private final java.nio.channels.FileChannel channel;
+        private final java.util.List<LogIndex.Range> ranges;
+        private final long size;
+        private int next;
+        private long position;
+        private long end;
+
+        RangesStream(java.nio.channels.FileChannel channel, java.util.List<LogIndex.Range> ranges, long size) {
+            this.channel = channel;
+            this.ranges = ranges;
+            this.size = size;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
+            while (position >= end) {
+                if (next >= ranges.size()) {
+                    return -1;
+                }
+                LogIndex.Range r = ranges.get(next++);
+                position = Math.min(r.start(), size);
+                end = Math.min(r.end(), size);
+            }
+            int n = channel.read(java.nio.ByteBuffer.wrap(b, off, (int) Math.min(len, end - position)), position);
+            if (n < 0) {
+                end = position;
+                return read(b, off, len);
+            }
+            position += n;
+            return n;
+        }
+
+        @Override
+        public void close() throws IOException {
+            channel.close();
         }
     }
 }

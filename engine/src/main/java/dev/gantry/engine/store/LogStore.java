@@ -19,4 +19,23 @@ public interface LogStore {
 
     /** Reads from {@code offset} to the current end. */
     InputStream read(String job, int number, long offset) throws IOException;
+
+    /**
+     * Opens the build's log index ({@link LogIndex}, the file {@code log.index} beside the log)
+     * for appending, creating it; one writer per build at a time, like {@link #append}. Write
+     * failures name the file.
+     *
+     * @throws java.util.NoSuchElementException when the build does not exist
+     */
+    OutputStream appendIndex(String job, int number) throws IOException;
+
+    /** The build's log index as written so far; {@link LogIndex#empty()} when there is none. */
+    LogIndex index(String job, int number) throws IOException;
+
+    /**
+     * Reads {@code ranges} of the log (ascending, as {@link LogIndex#ranges} gives them) one after
+     * the other, seeking over everything else: the cost is the ranges' size, not the log's. Ranges
+     * are cut at the log's current end.
+     */
+    InputStream read(String job, int number, java.util.List<LogIndex.Range> ranges) throws IOException;
 }

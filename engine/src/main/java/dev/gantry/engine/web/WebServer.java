@@ -87,6 +87,8 @@ public final class WebServer implements AutoCloseable {
         context.getServletHandler().setDecodeAmbiguousURIs(true);
         ServletHolder jersey = new ServletHolder("gantry-api", new ServletContainer(RestApi.create(controller, registry, maxBodyBytes)));
         jersey.setInitOrder(0);
+        // Log streams (server-sent events) are suspended requests: no thread waits with them.
+        jersey.setAsyncSupported(true);
         context.addServlet(jersey, "/*");
         JsonErrorHandler errors = new JsonErrorHandler();
         context.setErrorHandler(errors);

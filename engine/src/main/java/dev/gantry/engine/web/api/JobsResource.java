@@ -25,8 +25,6 @@ import jakarta.ws.rs.core.StreamingOutput;
 import jakarta.ws.rs.core.UriInfo;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -180,31 +178,19 @@ public final class JobsResource {
     @GET
     @Path("jobs/" + NAME + "/builds/" + NUMBER)
     public Map<String, Object> getBuild(@PathParam("name") String name, @PathParam("number") int number) {
-        return build(existingBuild(name, number));
+        Map<String, Object> b = build(existingBuild(name, number));
+        controller.buildLogs().flatMap(l -> l.failure(name, number)).ifPresent(f -> b.put("error", f));
+        return b;
     }
 
     @GET
     @Path("jobs/" + NAME + "/builds/" + NUMBER + "/log")
     @Produces({TEXT, MediaType.APPLICATION_JSON})
-    public Response log(@PathParam("name") String name, @PathParam("number") int number, @QueryParam("start") String startParam) {
-        long start = longParam("start", startParam);
-        // Status before size: a build seen running may finish meanwhile (the client just asks once
-        // more), but a build seen completed has its final size.
-        boolean more = existingBuild(name, number).status() != BuildStatus.COMPLETED;
-        long size;
-        try {
-            size = controller.logSize(name, number);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read the log size of " + name + " #" + number, e);
-        }
-        long from = Math.min(start, size);
-        long length = size - from;
-        StreamingOutput body = out -> copy(name, number, from, length, out);
-        Response.ResponseBuilder r = Response.ok(body, TEXT).header("X-Text-Size", size);
-        if (more) {
-            r.header("X-More-Data", "true");
-        }
-        return r.build();
+    public Response log(@PathParam("name") String name, @PathParam("number") int number, @QueryParam("start") String startParam,
+                        @jakarta.ws.rs.HeaderParam("Range") String range, @QueryParam("download") String download) {
+        // Status before size (inside): a build seen running may finish meanwhile (the client just
+        // asks once more), but a build seen completed has its final size.
+        return LogsResource.text(controller, existingBuild(name, number), name, number, startParam, range, download);
     }
 
     /** One archived artifact, always as an attachment (never rendered by the browser). */
@@ -259,25 +245,6 @@ public final class JobsResource {
         return Response.accepted(Map.of("number", number, "stopping", true)).build();
     }
 
-    /** Copies exactly the bytes up to the size announced in X-Text-Size, in small chunks. */
-    private void copy(String name, int number, long from, long length, OutputStream out) throws IOException {
-        if (length <= 0) {
-            return;
-        }
-        try (InputStream in = controller.log(name, number, from)) {
-            byte[] buffer = new byte[64 * 1024];
-            long left = length;
-            while (left > 0) {
-                int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-                if (n < 0) {
-                    break;
-                }
-                out.write(buffer, 0, n);
-                left -= n;
-            }
-        }
-    }
-
     private JobRecord existingJob(String name) {
         checkName(name);
         return controller.job(name).orElseThrow(() -> ApiException.notFound("there is no job '" + name + "'"));
@@ -317,21 +284,6 @@ public final class JobsResource {
             // reported below with the accepted range
         }
         throw ApiException.badRequest("invalid_parameter", "query parameter '" + what + "' must be a whole number of at least " + min + ", got '" + value + "'");
-    }
-
-    private static long longParam(String what, String value) {
-        if (value == null || value.isEmpty()) {
-            return 0;
-        }
-        try {
-            long v = Long.parseLong(value);
-            if (v >= 0) {
-                return v;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiException.badRequest("invalid_parameter", "query parameter '" + what + "' must be a byte offset of at least 0, got '" + value + "'");
     }
 
     static Map<String, Object> job(JobRecord j, boolean withScript) {

@@ -59,9 +59,13 @@ public final class RestApi {
             protected void configure() {
                 bind(controller).to(Controller.class);
                 bind(metrics).to(Metrics.class);
+                // Servlet 3 async for the log streams; Jersey finds it through META-INF/services, which is off here.
+                bind(new org.glassfish.jersey.servlet.async.AsyncContextDelegateProviderImpl())
+                        .to(org.glassfish.jersey.servlet.spi.AsyncContextDelegateProvider.class);
             }
         });
         rc.register(JobsResource.class);
+        rc.register(LogsResource.class);
         rc.register(OpsResource.class);
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
