@@ -21,6 +21,8 @@ public record BuildCause(String type, String shortDescription, String userId, St
     public static final String USER = "hudson.model.Cause$UserIdCause";
     public static final String TIMER = "hudson.triggers.TimerTrigger$TimerTriggerCause";
     public static final String UPSTREAM = "hudson.model.Cause$UpstreamCause";
+    /** The {@code build} step's cause: Jenkins' subclass of {@link #UPSTREAM}, found under either name. */
+    public static final String BUILD_STEP = "org.jenkinsci.plugins.workflow.support.steps.build.BuildUpstreamCause";
 
     public BuildCause {
         Objects.requireNonNull(type, "type");
@@ -37,13 +39,22 @@ public record BuildCause(String type, String shortDescription, String userId, St
         return new BuildCause(TIMER, "Started by timer", null, null, null, null);
     }
 
-    /** Started by build {@code number} of {@code job}: an upstream trigger or a {@code build} step. */
+    /** Started by build {@code number} of {@code job} through an upstream trigger. */
     public static BuildCause upstream(String job, int number) {
+        return upstream(UPSTREAM, job, number);
+    }
+
+    /** Started by build {@code number} of {@code job} through its {@code build} step. */
+    public static BuildCause buildStep(String job, int number) {
+        return upstream(BUILD_STEP, job, number);
+    }
+
+    private static BuildCause upstream(String type, String job, int number) {
         StringBuilder url = new StringBuilder();
         for (String part : job.split("/")) {
             url.append("job/").append(java.net.URLEncoder.encode(part, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")).append('/');
         }
-        return new BuildCause(UPSTREAM, "Started by upstream project \"" + job + "\" build number " + number, null, job, number, url.toString());
+        return new BuildCause(type, "Started by upstream project \"" + job + "\" build number " + number, null, job, number, url.toString());
     }
 
     /**
