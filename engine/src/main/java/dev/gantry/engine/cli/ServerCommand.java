@@ -57,7 +57,7 @@ final class ServerCommand implements Callable<Integer> {
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         WebServer web = WebServer.start(controller, bind, port, metrics);
-        String host = bind.equals("0.0.0.0") || bind.equals("::") ? java.net.InetAddress.getLocalHost().getHostName() : bind;
+        String host = bind.equals("0.0.0.0") || bind.equals("::") ? localHostName() : bind;
         String root = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
         controller.rootUrl(root);
         triggers.rootUrl(root);
@@ -75,6 +75,15 @@ final class ServerCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The name build URLs use when the controller listens on every address. */
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     private static Path defaultHome() {

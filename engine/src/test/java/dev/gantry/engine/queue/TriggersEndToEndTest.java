@@ -196,6 +196,21 @@ class TriggersEndToEndTest {
     }
 
     @Test
+    void abortingAWaitingCallerAbortsTheBuildItWaitsFor() throws Exception {
+        job("slow", "node { echo 'slow started'; sleep 120 }");
+        job("waiter", "node { build 'slow' }");
+        trigger("waiter", Map.of());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!send("GET", "/api/v1/jobs/slow/builds/1/log", null).body().contains("slow started")) {
+            assertTrue(System.nanoTime() < deadline, "slow #1 did not start");
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        assertEquals(202, send("POST", "/api/v1/jobs/waiter/builds/1/stop", null).statusCode());
+        assertEquals("ABORTED", completed("waiter", 1).get("result").asText());
+        assertEquals("ABORTED", completed("slow", 1).get("result").asText(), log("slow", 1));
+    }
+
+    @Test
     void theBuildStepNamesAJobThatDoesNotExist() throws Exception {
         job("caller", "node { build 'nope' }");
         trigger("caller", Map.of());
