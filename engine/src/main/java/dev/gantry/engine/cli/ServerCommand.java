@@ -1,5 +1,6 @@
 package dev.gantry.engine.cli;
 
+import dev.gantry.engine.queue.TriggerService;
 import dev.gantry.engine.server.BuildMetrics;
 import dev.gantry.engine.server.ControllerService;
 import dev.gantry.engine.server.Logging;
@@ -52,12 +53,18 @@ final class ServerCommand implements Callable<Integer> {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }, h.resolve("workspace"), Math.max(1, executors));
+        TriggerService triggers = TriggerService.install(controller, store, java.time.Clock.systemDefaultZone());
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         WebServer web = WebServer.start(controller, bind, port, metrics);
+        String host = bind.equals("0.0.0.0") || bind.equals("::") ? localHostName() : bind;
+        String root = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
+        controller.rootUrl(root);
+        triggers.rootUrl(root);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("gantry: shutting down: no new builds; running builds have " + grace + " s to finish");
+            triggers.close();
             controller.shutdown(grace * 1000L);
             web.close();
             store.close();
@@ -68,6 +75,15 @@ final class ServerCommand implements Callable<Integer> {
         System.out.flush();
         stopped.await();
         return 0;
+    }
+
+    /** The name build URLs use when the controller listens on every address. */
+    private static String localHostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
     }
 
     private static Path defaultHome() {

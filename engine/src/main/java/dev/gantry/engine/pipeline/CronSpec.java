@@ -215,8 +215,7 @@ public final class CronSpec {
 
     /**
      * The first time after {@code after} (strictly, whole minutes) at which the schedule fires.
-     * {@code H} values are hashed from {@code jobName} exactly as Jenkins does (MD5 seeding a
-     * {@link Random}, consumed in order through the lines), so a job keeps its times across restarts.
+     * Shorthand for {@code schedule(jobName).next(after)}.
      *
      * @param after the time to start from; its zone is used unless the spec has a {@code TZ=} line
      * @param jobName the job's full name; null hashes every {@code H} to the lowest value
@@ -224,10 +223,25 @@ public final class CronSpec {
      *     fire (such as February 30) within the next 30 years
      */
     public ZonedDateTime next(ZonedDateTime after, String jobName) {
+        return schedule(jobName).next(after);
+    }
+
+    /**
+     * The schedule of one job: every {@code H} replaced by its value for that job. The values are
+     * hashed from the job's full name exactly as Jenkins does ({@code hudson.scheduler.Hash}):
+     * the MD5 digest of the name's UTF-8 bytes, its last 8 bytes XORed onto its first 8, read
+     * big-endian as a {@code long} that seeds one {@link Random}; each {@code H} in turn, line by
+     * line and field by field (minute, hour, day of month, month, day of week), takes
+     * {@code nextInt(n)} of it. {@code H} alone picks one value of its range ({@code nextInt(size)}),
+     * {@code H/s} and {@code H(a-b)/s} pick the offset of the first value ({@code nextInt(s)}).
+     * So a job keeps its times across restarts and matches what Jenkins shows for the same name.
+     *
+     * @param jobName the job's full name ({@code team-a/api}); null hashes every {@code H} to the
+     *     lowest value
+     */
+    public Schedule schedule(String jobName) {
         Random random = jobName == null ? null : random(jobName);
-        ZoneId z = zone != null ? zone : after.getZone();
-        ZonedDateTime start = after.withZoneSameInstant(z).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
-        ZonedDateTime best = null;
+        List<long[]> all = new ArrayList<>();
         for (Line line : lines) {
             long[] bits = new long[5];
             for (int f = 0; f < 5; f++) {
@@ -238,12 +252,106 @@ public final class CronSpec {
             if ((bits[4] & (1L << 7)) != 0) {
                 bits[4] |= 1L;
             }
-            ZonedDateTime n = next(bits, start, z);
-            if (n != null && (best == null || n.isBefore(best))) {
-                best = n;
-            }
+            all.add(bits);
         }
-        return best == null ? null : best.withZoneSameInstant(after.getZone());
+        return new Schedule(List.copyOf(all), zone);
+    }
+
+    /**
+     * One job's schedule, with its {@code H} values fixed. As in Jenkins, a minute fires when its
+     * wall-clock time in the schedule's zone matches a line: on the day clocks go forward, the
+     * skipped wall-clock minutes never fire; on the day they go back, the repeated ones fire twice.
+     * Immutable and thread-safe.
+     */
+    public static final class Schedule {
+        private final List<long[]> lines;
+        private final ZoneId zone;
+
+        private Schedule(List<long[]> lines, ZoneId zone) {
+            this.lines = lines;
+            this.zone = zone;
+        }
+
+        /** The zone of the spec's {@code TZ=} line, or null when the caller's zone applies. */
+        public ZoneId zone() {
+            return zone;
+        }
+
+        /**
+         * Whether the schedule fires in the minute that holds {@code time} (seconds are ignored).
+         * The time is seen in the {@code TZ=} zone, else in its own zone.
+         */
+        public boolean matches(ZonedDateTime time) {
+            ZonedDateTime t = zone == null ? time : time.withZoneSameInstant(zone);
+            for (long[] bits : lines) {
+                if (matches(bits, t.getMonthValue(), t.getDayOfMonth(), t.getDayOfWeek().getValue() % 7)
+                        && (bits[1] & (1L << t.getHour())) != 0 && (bits[0] & (1L << t.getMinute())) != 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean matches(long[] bits, int month, int dayOfMonth, int dayOfWeek) {
+            return (bits[3] & (1L << month)) != 0 && (bits[2] & (1L << dayOfMonth)) != 0
+                    && (bits[4] & (1L << dayOfWeek)) != 0;
+        }
+
+        /**
+         * The first minute strictly after {@code after} (after its minute, that is) at which the
+         * schedule fires.
+         *
+         * @return that minute in the zone of {@code after}, or null when the schedule never fires
+         *     within the next 30 years
+         */
+        public ZonedDateTime next(ZonedDateTime after) {
+            ZoneId z = zone != null ? zone : after.getZone();
+            ZonedDateTime start = after.withZoneSameInstant(z).truncatedTo(ChronoUnit.MINUTES).plusMinutes(1);
+            // From the day before: when clocks go back, a wall-clock time of the previous local
+            // reading can still lie ahead of start.
+            LocalDate day = start.toLocalDate().minusDays(1);
+            LocalDate last = day.plusYears(30);
+            for (; !day.isAfter(last); day = day.plusDays(1)) {
+                ZonedDateTime best = null;
+                for (long[] bits : lines) {
+                    ZonedDateTime t = firstOn(bits, day, start, z);
+                    if (t != null && (best == null || t.isBefore(best))) {
+                        best = t;
+                    }
+                }
+                if (best != null) {
+                    return best.withZoneSameInstant(after.getZone());
+                }
+            }
+            return null;
+        }
+
+        /** The first instant on local date {@code day} at or after {@code start} that {@code bits} match. */
+        private static ZonedDateTime firstOn(long[] bits, LocalDate day, ZonedDateTime start, ZoneId z) {
+            if (!matches(bits, day.getMonthValue(), day.getDayOfMonth(), day.getDayOfWeek().getValue() % 7)) {
+                return null;
+            }
+            ZonedDateTime best = null;
+            for (int h = 0; h < 24; h++) {
+                if ((bits[1] & (1L << h)) == 0) {
+                    continue;
+                }
+                for (int m = 0; m < 60; m++) {
+                    if ((bits[0] & (1L << m)) == 0) {
+                        continue;
+                    }
+                    java.time.LocalDateTime local = day.atTime(LocalTime.of(h, m));
+                    // No offset in a gap (the minute does not exist), two in an overlap (it happens twice).
+                    for (java.time.ZoneOffset offset : z.getRules().getValidOffsets(local)) {
+                        ZonedDateTime t = ZonedDateTime.ofLocal(local, z, offset);
+                        if (!t.isBefore(start) && (best == null || t.isBefore(best))) {
+                            best = t;
+                        }
+                    }
+                }
+            }
+            return best;
+        }
     }
 
     private static long bits(Term t, Random random) {
@@ -266,37 +374,6 @@ public final class CronSpec {
 
     private static int hash(Random random, int n) {
         return random == null ? 0 : random.nextInt(n);
-    }
-
-    private static ZonedDateTime next(long[] bits, ZonedDateTime start, ZoneId z) {
-        LocalDate day = start.toLocalDate();
-        LocalDate last = day.plusYears(30);
-        boolean firstDay = true;
-        for (; !day.isAfter(last); day = day.plusDays(1), firstDay = false) {
-            if ((bits[3] & (1L << day.getMonthValue())) == 0) {
-                day = day.withDayOfMonth(day.lengthOfMonth());
-                continue;
-            }
-            if ((bits[2] & (1L << day.getDayOfMonth())) == 0
-                    || (bits[4] & (1L << (day.getDayOfWeek().getValue() % 7))) == 0) {
-                continue;
-            }
-            for (int h = firstDay ? start.getHour() : 0; h < 24; h++) {
-                if ((bits[1] & (1L << h)) == 0) {
-                    continue;
-                }
-                int m0 = firstDay && h == start.getHour() ? start.getMinute() : 0;
-                for (int m = m0; m < 60; m++) {
-                    if ((bits[0] & (1L << m)) != 0) {
-                        ZonedDateTime t = ZonedDateTime.of(day, LocalTime.of(h, m), z);
-                        if (!t.isBefore(start)) {
-                            return t;
-                        }
-                    }
-                }
-            }
-        }
-        return null;
     }
 
     private static Random random(String seed) {

@@ -36,6 +36,9 @@ public final class BuildRun {
     private final long startMillis = System.currentTimeMillis();
     private final long startNanos = System.nanoTime();
     private final Result previousResult;
+    private final BuildHistory history;
+    private final List<Map<String, Object>> causes;
+    private final String url;
     private volatile boolean timestamps;
     private volatile String displayName;
     private volatile String description;
@@ -50,6 +53,9 @@ public final class BuildRun {
         this.nodes = b.nodes;
         this.services = Map.copyOf(b.services);
         this.previousResult = b.previousResult;
+        this.history = b.history;
+        this.causes = b.causes;
+        this.url = b.url;
         Map<String, String> env = new LinkedHashMap<>(b.baseEnv);
         env.put("BUILD_NUMBER", String.valueOf(number));
         env.put("BUILD_ID", String.valueOf(number));
@@ -58,6 +64,9 @@ public final class BuildRun {
         env.put("JOB_BASE_NAME", jobName.contains("/") ? jobName.substring(jobName.lastIndexOf('/') + 1) : jobName);
         env.put("BUILD_TAG", "gantry-" + jobName.replace('/', '-') + "-" + number);
         env.put("GANTRY", "true");
+        if (b.url != null) {
+            env.put("BUILD_URL", b.url);
+        }
         this.baseEnv = Collections.unmodifiableMap(env);
     }
 
@@ -87,6 +96,23 @@ public final class BuildRun {
 
     /** The result of the previous build of the job, or null when unknown (a local run). */
     public Result previousResult() { return previousResult; }
+
+    /** The job's other builds, or null when there are none to see (a local run). */
+    public BuildHistory history() { return history; }
+
+    /** Why the build started, as {@code currentBuild.getBuildCauses()} shows it; immutable. */
+    public List<Map<String, Object>> causes() { return causes; }
+
+    /** The build's absolute URL, or null when there is none (a local run). */
+    public String url() { return url; }
+
+    /**
+     * The variables the pipeline set ({@code env.X = ...}) and the parameters, as strings: what a
+     * build that waited for this one sees as {@code getBuildVariables()}. A snapshot.
+     */
+    public Map<String, String> buildVariables() {
+        return Collections.unmodifiableMap(new LinkedHashMap<>(globalEnv));
+    }
 
     /** The stages in the order they started. */
     public List<StageRecord> stages() { return Collections.unmodifiableList(new ArrayList<>(stages)); }
@@ -165,6 +191,9 @@ public final class BuildRun {
         private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
         private Map<String, String> baseEnv = System.getenv();
         private Result previousResult;
+        private BuildHistory history;
+        private List<Map<String, Object>> causes = List.of(localCause());
+        private String url;
 
         private Builder(String jobName, StepLibrary steps, LogSink log, NodeProvider nodes) {
             this.jobName = jobName;
@@ -182,6 +211,32 @@ public final class BuildRun {
         public Builder baseEnvironment(Map<String, String> env) { this.baseEnv = env; return this; }
 
         public Builder previousResult(Result r) { this.previousResult = r; return this; }
+
+        /** The job's other builds, for {@code currentBuild.previousBuild}; null for none. */
+        public Builder history(BuildHistory h) { this.history = h; return this; }
+
+        /**
+         * Why the build started: maps as Jenkins' {@code getBuildCauses()} lists them, each with
+         * {@code _class} and {@code shortDescription}. Default: a user cause, "Started by user".
+         */
+        public Builder causes(List<Map<String, Object>> c) {
+            List<Map<String, Object>> copy = new ArrayList<>();
+            for (Map<String, Object> m : c) {
+                copy.add(Collections.unmodifiableMap(new LinkedHashMap<>(m)));
+            }
+            this.causes = List.copyOf(copy);
+            return this;
+        }
+
+        /** The build's absolute URL ({@code BUILD_URL}, {@code currentBuild.absoluteUrl}); null for none. */
+        public Builder url(String u) { this.url = u; return this; }
+
+        private static Map<String, Object> localCause() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("_class", "hudson.model.Cause$UserIdCause");
+            m.put("shortDescription", "Started by user");
+            return Collections.unmodifiableMap(m);
+        }
 
         public BuildRun build() { return new BuildRun(this); }
     }

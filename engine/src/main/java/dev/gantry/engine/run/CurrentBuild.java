@@ -2,11 +2,16 @@ package dev.gantry.engine.run;
 
 import dev.gantry.api.PipelineSafe;
 import dev.gantry.api.Result;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** {@code currentBuild}: the running build as Jenkins' RunWrapper shows it. */
 @PipelineSafe
 public final class CurrentBuild {
+    private static final String UPSTREAM_CAUSE = "hudson.model.Cause$UpstreamCause";
+    private static final String BUILD_UPSTREAM_CAUSE = "org.jenkinsci.plugins.workflow.support.steps.build.BuildUpstreamCause";
     private final BuildRun run;
 
     CurrentBuild(BuildRun run) {
@@ -118,13 +123,95 @@ public final class CurrentBuild {
         return java.math.BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
     }
 
-    /** The previous build, or null when there is none (always null in a local run). */
-    public Object getPreviousBuild() {
+    /** The build just before this one, whatever its state, or null (always null in a local run). */
+    public PastBuildView getPreviousBuild() {
+        return previous(BuildHistory.Which.ANY);
+    }
+
+    /** The newest earlier build that is not running any more, or null. */
+    public PastBuildView getPreviousCompletedBuild() {
+        return previous(BuildHistory.Which.COMPLETED);
+    }
+
+    /** The newest earlier build with result SUCCESS, or null. */
+    public PastBuildView getPreviousSuccessfulBuild() {
+        return previous(BuildHistory.Which.SUCCESSFUL);
+    }
+
+    /** The newest earlier build with result FAILURE, or null. */
+    public PastBuildView getPreviousFailedBuild() {
+        return previous(BuildHistory.Which.FAILED);
+    }
+
+    /** The newest earlier build with result SUCCESS or UNSTABLE, or null. */
+    public PastBuildView getPreviousNotFailedBuild() {
+        return previous(BuildHistory.Which.NOT_FAILED);
+    }
+
+    /** The newest earlier build still queued or running, or null. */
+    public PastBuildView getPreviousBuildInProgress() {
+        return previous(BuildHistory.Which.IN_PROGRESS);
+    }
+
+    /** The newest earlier completed build whose result is not NOT_BUILT, or null. */
+    public PastBuildView getPreviousBuiltBuild() {
+        return previous(BuildHistory.Which.BUILT);
+    }
+
+    private PastBuildView previous(BuildHistory.Which which) {
+        return PastBuildView.of(run.history(), run.number(), which);
+    }
+
+    /** The next build is never known while this one runs. */
+    public Object getNextBuild() {
         return null;
     }
 
-    public List<Object> getBuildCauses() {
-        return List.of();
+    /**
+     * Why this build started, as Jenkins' {@code getBuildCauses()} lists it: a new list of maps,
+     * each with {@code _class} (the Jenkins cause class, such as
+     * {@code hudson.triggers.TimerTrigger$TimerTriggerCause}), {@code shortDescription} and the
+     * cause's own fields ({@code userId}, {@code upstreamProject}, {@code upstreamBuild}, ...).
+     */
+    public List<Map<String, Object>> getBuildCauses() {
+        return copyCauses(run.causes(), null);
+    }
+
+    /** The causes whose class is {@code className} or a class nested in it ({@code hudson.model.Cause$UserIdCause}). */
+    public List<Map<String, Object>> getBuildCauses(String className) {
+        return copyCauses(run.causes(), className);
+    }
+
+    /** The variables the pipeline set ({@code env.X = ...}) and the parameters, as strings. */
+    public Map<String, String> getBuildVariables() {
+        return run.buildVariables();
+    }
+
+    /** The build's absolute URL (its REST resource on the controller), or null in a local run. */
+    public String getAbsoluteUrl() {
+        return run.url();
+    }
+
+    public String getFullDisplayName() {
+        return run.jobName().replace("/", " » ") + " " + run.displayName();
+    }
+
+    /** True: the build runs while its pipeline can ask. */
+    public boolean isBuilding() {
+        return true;
+    }
+
+    static List<Map<String, Object>> copyCauses(List<Map<String, Object>> causes, String className) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> c : causes) {
+            Object type = c.get("_class");
+            // The build step's cause is a subclass of UpstreamCause in Jenkins, and found by its name too.
+            if (className == null || className.equals(type) || String.valueOf(type).startsWith(className + "$")
+                    || className.equals(UPSTREAM_CAUSE) && BUILD_UPSTREAM_CAUSE.equals(type)) {
+                out.add(new LinkedHashMap<>(c));
+            }
+        }
+        return out;
     }
 
     @Override

@@ -356,6 +356,38 @@ final class DeclarativeModel {
             calls.add(call);
             return call;
         }
+
+        /**
+         * A class constant as an argument ({@code threshold: hudson.model.Result.SUCCESS}): its
+         * dotted name. Other names fall through to the script ({@code params}, {@code env}).
+         */
+        @Override
+        public Object getProperty(String name) {
+            if (name.equals("hudson") || name.equals("jenkins") || name.equals("Result")) {
+                return new DottedName(name);
+            }
+            return super.getProperty(name);
+        }
+    }
+
+    /** A dotted name read in a recorded block; {@code toString} is the name ({@code hudson.model.Result.SUCCESS}). */
+    @PipelineSafe
+    static final class DottedName extends GroovyObjectSupport {
+        private final String name;
+
+        DottedName(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public Object getProperty(String property) {
+            return new DottedName(name + "." + property);
+        }
+
+        @Override
+        public String toString() {
+            return name;
+        }
     }
 
     /** Collects parameter definitions. */

@@ -153,8 +153,11 @@ final class WhenSpec {
                     conditions.add(c -> DefaultTypeTransformation.castToBoolean(body.call()));
                 }
                 case "triggeredBy" -> {
+                    // As Jenkins: a cause whose class name contains the text; detail names a user cause's user.
                     String cause = positional(a, n, "cause");
-                    conditions.add(c -> cause != null && (cause.equals("UserIdCause") || cause.equals("UserCause")));
+                    Object detail = n.get("detail");
+                    conditions.add(c -> cause != null && c.run.causes().stream().anyMatch(m -> String.valueOf(m.get("_class")).contains(cause)
+                            && (detail == null || String.valueOf(detail).equals(m.get("userId")))));
                 }
                 case "not" -> {
                     List<Predicate<FlowContext>> inner = nested(a);

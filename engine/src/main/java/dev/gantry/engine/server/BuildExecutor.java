@@ -39,6 +39,8 @@ final class BuildExecutor {
     private final BiFunction<String, Integer, Path> artifactsDir;
     private final Path workspaces;
     private final BuildLogs buildLogs;
+    private final List<BuildServices> services = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile String rootUrl;
 
     BuildExecutor(StepLibrary steps, BuildRepository builds, BuildLogs buildLogs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces) {
         this.buildLogs = buildLogs;
@@ -46,6 +48,14 @@ final class BuildExecutor {
         this.builds = builds;
         this.artifactsDir = artifactsDir;
         this.workspaces = workspaces;
+    }
+
+    void addServices(BuildServices s) {
+        services.add(s);
+    }
+
+    void rootUrl(String url) {
+        rootUrl = url;
     }
 
     /** Runs the build; {@code onStart} receives the live build so that it can be stopped. */
@@ -62,13 +72,17 @@ final class BuildExecutor {
         try (BuildLog sink = buildLogs.open(job, number)) {
             stashDir = Files.createTempDirectory("gantry-stash-");
             sink.line(queued.cause());
-            run = BuildRun.builder(job, steps, sink, new LocalNodeProvider(workspaces.resolve(job)))
+            BuildRun.Builder builder = BuildRun.builder(job, steps, sink, new LocalNodeProvider(workspaces.resolve(job)))
                     .number(number)
                     .service(StashStore.class, new LocalStashStore(stashDir))
                     .service(ArtifactStore.class, artifacts)
                     .service(TestResults.class, tests)
                     .previousResult(previousResult(job, number))
-                    .build();
+                    .history(new StoredBuildHistory(builds, job, () -> rootUrl))
+                    .causes(StoredBuildHistory.causes(queued.causes()))
+                    .url(BuildUrls.build(rootUrl, job, number));
+            services.forEach(s -> s.configure(queued, builder));
+            run = builder.build();
             onStart.accept(run);
             BuildRun live = run;
             sink.onFailure(live::abort);
@@ -106,12 +120,26 @@ final class BuildExecutor {
                 testTotals.put("skipped", s.skipped());
                 testTotals.put("passed", s.passed());
             }
+            if (run != null) {
+                saveDetails(job, number, run);
+            }
             builds.complete(job, number, result.name(), (System.nanoTime() - started) / 1_000_000,
                     run == null ? List.of() : stages(run), testTotals, artifacts.list());
             buildLogs.changed(job, number);
             if (stashDir != null) {
                 deleteTree(stashDir);
             }
+        }
+    }
+
+    /** What later builds and a waiting caller read: stored before the build completes, so that they find it. */
+    private void saveDetails(String job, int number, BuildRun run) {
+        try {
+            String name = run.displayName().equals("#" + number) ? null : run.displayName();
+            builds.saveDetails(job, number, new dev.gantry.engine.store.BuildDetails(name, run.description(), run.buildVariables()));
+        } catch (RuntimeException e) {
+            System.getLogger(BuildExecutor.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot save the display name, description and variables of " + job + " #" + number + ": " + e.getMessage());
         }
     }
 

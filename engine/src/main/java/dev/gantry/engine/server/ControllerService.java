@@ -43,7 +43,19 @@ public final class ControllerService implements Controller, AutoCloseable {
     private final Map<String, Boolean> cancelledQueued = new ConcurrentHashMap<>();
     private final Thread[] executors;
     private volatile boolean accepting = true;
-    private volatile BuildListener listener = new BuildListener() { };
+    private final List<BuildListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<java.util.function.Consumer<JobRecord>> jobHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final BuildListener listener = new BuildListener() {
+        @Override
+        public void started(BuildRecord build, long queuedMillis) {
+            listeners.forEach(l -> l.started(build, queuedMillis));
+        }
+
+        @Override
+        public void completed(BuildRecord build) {
+            listeners.forEach(l -> l.completed(build));
+        }
+    };
 
     /**
      * @param executorCount how many builds run at once on the built-in node
@@ -61,7 +73,7 @@ public final class ControllerService implements Controller, AutoCloseable {
         recover();
         this.executors = new Thread[executorCount];
         for (int i = 0; i < executorCount; i++) {
-            executors[i] = Thread.ofVirtual().name("executor-" + i).start(this::serve);
+            executors[i] = Thread.ofVirtual().name("executor-" + i).start(() -> serve(() -> true));
         }
     }
 
@@ -73,8 +85,8 @@ public final class ControllerService implements Controller, AutoCloseable {
         queue.addAll(builds.withStatus(BuildStatus.QUEUED));
     }
 
-    private void serve() {
-        while (accepting) {
+    private void serve(java.util.function.BooleanSupplier more) {
+        while (accepting && more.getAsBoolean()) {
             BuildRecord next;
             try {
                 next = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -124,7 +136,41 @@ public final class ControllerService implements Controller, AutoCloseable {
         } catch (dev.gantry.engine.run.InvalidPipelineException e) {
             // Linted clean but not compilable (a JVM limit, say): the build will say so in its log.
         }
+        jobHooks.forEach(h -> h.accept(saved));
         return saved;
+    }
+
+    /** Adds what runs after a job was saved (its triggers are read then); called on the saving thread. */
+    public void onJobSaved(java.util.function.Consumer<JobRecord> hook) {
+        jobHooks.add(hook);
+    }
+
+    /** Adds what configures each build before it runs (services such as the build step's); see {@link BuildServices}. */
+    public void buildServices(BuildServices services) {
+        executor.addServices(services);
+    }
+
+    /**
+     * Sets the controller's address ({@code http://host:port/}), from which build URLs are made;
+     * null when it is not known.
+     */
+    public void rootUrl(String url) {
+        executor.rootUrl(url);
+    }
+
+    /**
+     * Runs {@code waiting} (a build waiting for another build) while one more executor serves the
+     * queue, so that a waiting build does not hold an executor the build it waits for needs, as
+     * Jenkins' pipelines hold none. The extra executor leaves once it has no build left to finish.
+     */
+    public <T> T lendExecutor(java.util.concurrent.Callable<T> waiting) throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread.ofVirtual().name("executor-lent").start(() -> serve(() -> !done.get()));
+        try {
+            return waiting.call();
+        } finally {
+            done.set(true);
+        }
     }
 
     @Override
@@ -149,13 +195,23 @@ public final class ControllerService implements Controller, AutoCloseable {
 
     @Override
     public BuildRecord trigger(String job, Map<String, Object> parameters, String cause) {
+        return trigger(job, parameters, List.of(dev.gantry.engine.store.BuildCause.fromText(cause == null ? "Started by user" : cause)));
+    }
+
+    /**
+     * Queues a build with its causes; returns once it has a number.
+     *
+     * @throws NoSuchElementException when the job does not exist
+     * @throws IllegalStateException when the controller is shutting down
+     */
+    public BuildRecord trigger(String job, Map<String, Object> parameters, List<dev.gantry.engine.store.BuildCause> causes) {
         if (!accepting) {
             throw new IllegalStateException("the controller is shutting down and starts no new builds");
         }
         if (jobs.find(job).isEmpty()) {
             throw new NoSuchElementException("no job named " + job);
         }
-        BuildRecord b = builds.create(job, parameters == null ? Map.of() : parameters, cause == null ? "Started by user" : cause);
+        BuildRecord b = builds.create(job, parameters == null ? Map.of() : parameters, causes);
         queue.add(b);
         return b;
     }
@@ -233,9 +289,9 @@ public final class ControllerService implements Controller, AutoCloseable {
         return false;
     }
 
-    /** Sets who hears of builds starting and ending (one listener; metrics compose their own). */
+    /** Adds one who hears of builds starting and ending (metrics, triggers). */
     public void listener(BuildListener l) {
-        this.listener = l;
+        listeners.add(l);
     }
 
     /** Builds waiting for an executor. */

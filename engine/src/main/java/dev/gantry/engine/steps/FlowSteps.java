@@ -168,25 +168,30 @@ public final class FlowSteps {
         }
     }
 
-    /** {@code build job: 'other', parameters: [...]}: needs a controller. */
+    /** {@code build job: 'other', parameters: [...]}: needs a controller; see {@link BuildStep}. */
     public static final class Build implements Step {
         private static final StepDescriptor D = StepDescriptor.builder("build")
-                .help("Triggers another job's build, optionally waiting for it and taking on its result.")
-                .required("job", ParamType.STRING, "The job's full name.").positional("job")
-                .optional("parameters", ParamType.LIST, null, "Parameters: string(name:, value:), booleanParam(name:, value:).")
+                .help("Triggers another job's build on the controller and by default waits for it: its result becomes this"
+                        + " step's (FAILURE fails it, UNSTABLE marks this build unstable) unless propagate is false."
+                        + " Returns the build (result, number, absoluteUrl, buildVariables), or null with wait: false.")
+                .required("job", ParamType.STRING, "The job: a full name (team/api), or relative to this job's folder"
+                        + " as Jenkins resolves it (sibling, ../other, /absolute).").positional("job")
+                .optional("parameters", ParamType.LIST, null, "Parameters: string(name:, value:), booleanParam(name:, value:),"
+                        + " text(...), password(...), choice(name:, value:).")
                 .optional("wait", ParamType.BOOLEAN, true, "Wait for the build to finish.")
-                .optional("propagate", ParamType.BOOLEAN, true, "Fail this build when the other one does not succeed.")
-                .optional("quietPeriod", ParamType.INTEGER, null, "Seconds to wait before the build starts.")
-                .optional("waitForStart", ParamType.BOOLEAN, false, "Wait only until the build has started.")
+                .optional("propagate", ParamType.BOOLEAN, true, "Take on the other build's result: fail when it fails,"
+                        + " become unstable when it is unstable.")
+                .optional("quietPeriod", ParamType.INTEGER, null, "Seconds to wait before the build is queued (default 0).")
+                .optional("waitForStart", ParamType.BOOLEAN, false, "With wait: false, wait until the build has started"
+                        + " and return it.")
                 .build();
 
         @Override
         public StepDescriptor descriptor() { return D; }
 
         @Override
-        public Object run(StepContext c, StepArguments a) {
-            throw new StepFailedException("build: triggering job '" + a.string("job") + "' needs a controller (gantry server);"
-                    + " a local gantry run has no other jobs");
+        public Object run(StepContext c, StepArguments a) throws InterruptedException {
+            return BuildStep.run(c, a);
         }
     }
 }

@@ -14,7 +14,28 @@ public interface BuildRepository {
      *
      * @throws java.util.NoSuchElementException when the job does not exist
      */
-    BuildRecord create(String job, Map<String, Object> parameters, String cause);
+    default BuildRecord create(String job, Map<String, Object> parameters, String cause) {
+        return create(job, parameters, List.of(BuildCause.fromText(cause)));
+    }
+
+    /**
+     * Queues a new build with its causes; the first cause's text becomes {@link BuildRecord#cause()}.
+     *
+     * @param causes at least one
+     * @throws java.util.NoSuchElementException when the job does not exist
+     */
+    BuildRecord create(String job, Map<String, Object> parameters, List<BuildCause> causes);
+
+    /**
+     * Stores what the pipeline left on a build (display name, description, variables); replaces
+     * what was stored before.
+     *
+     * @throws java.util.NoSuchElementException when the build does not exist
+     */
+    void saveDetails(String job, int number, BuildDetails details);
+
+    /** What {@link #saveDetails} stored, or empty details; empty when the build does not exist. */
+    Optional<BuildDetails> details(String job, int number);
 
     /** QUEUED -> RUNNING. */
     void markRunning(String job, int number, Instant startedAt);

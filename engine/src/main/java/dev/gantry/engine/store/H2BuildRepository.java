@@ -23,7 +23,7 @@ import java.util.Set;
  */
 final class H2BuildRepository implements BuildRepository {
     static final Set<String> RESULTS = Set.of("SUCCESS", "UNSTABLE", "FAILURE", "NOT_BUILT", "ABORTED");
-    private static final String COLUMNS = "number, status, result, queued_at, started_at, duration_ms, parameters, stages, tests, artifacts, cause";
+    private static final String COLUMNS = "number, status, result, queued_at, started_at, duration_ms, parameters, stages, tests, artifacts, cause, causes";
     private final Transactions tx;
 
     H2BuildRepository(Transactions tx) {
@@ -31,9 +31,14 @@ final class H2BuildRepository implements BuildRepository {
     }
 
     @Override
-    public BuildRecord create(String job, Map<String, Object> parameters, String cause) {
+    public BuildRecord create(String job, Map<String, Object> parameters, List<BuildCause> causes) {
         Objects.requireNonNull(job, "job");
+        if (causes == null || causes.isEmpty()) {
+            throw new IllegalArgumentException("a build of job '" + job + "' needs at least one cause");
+        }
         String parametersJson = Json.write(parameters == null ? Map.of() : parameters, "parameters");
+        String causesJson = Json.write(causes, "causes");
+        String cause = causes.get(0).shortDescription();
         return tx.run("queueing a build of job '" + job + "'", c -> {
             long id;
             int number;
@@ -54,13 +59,14 @@ final class H2BuildRepository implements BuildRepository {
                 ps.executeUpdate();
             }
             try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO builds (job_id, number, status, queued_at, parameters, stages, tests, artifacts, cause)"
-                            + " VALUES (?, ?, 'QUEUED', ?, ?, '[]', '{}', '[]', ?)")) {
+                    "INSERT INTO builds (job_id, number, status, queued_at, parameters, stages, tests, artifacts, cause, causes)"
+                            + " VALUES (?, ?, 'QUEUED', ?, ?, '[]', '{}', '[]', ?, ?)")) {
                 ps.setLong(1, id);
                 ps.setInt(2, number);
                 ps.setObject(3, Transactions.timestamp(Instant.now()));
                 ps.setString(4, parametersJson);
                 ps.setString(5, cause);
+                ps.setString(6, causesJson);
                 ps.executeUpdate();
             }
             return find(c, job, id, number).orElseThrow();
@@ -243,6 +249,46 @@ final class H2BuildRepository implements BuildRepository {
                 Collections.unmodifiableList(Json.stages(rs.getString("stages"))),
                 Collections.unmodifiableMap(Json.tests(rs.getString("tests"))),
                 Collections.unmodifiableList(Json.strings(rs.getString("artifacts"))),
-                rs.getString("cause"));
+                rs.getString("cause"), Json.causes(rs.getString("causes")));
+    }
+
+    @Override
+    public void saveDetails(String job, int number, BuildDetails details) {
+        Objects.requireNonNull(details, "details");
+        String variables = Json.write(details.variables(), "variables");
+        String name = limit(details.displayName(), 10_000, "display name");
+        String description = limit(details.description(), 100_000, "description");
+        transition(job, number, "saving the details of", "display_name = ?, description = ?, variables = ?",
+                Set.of(BuildStatus.QUEUED, BuildStatus.RUNNING, BuildStatus.COMPLETED), ps -> {
+                    ps.setString(1, name);
+                    ps.setString(2, description);
+                    ps.setString(3, variables);
+                });
+    }
+
+    private static String limit(String text, int max, String what) {
+        if (text != null && text.length() > max) {
+            throw new IllegalArgumentException("the build's " + what + " has " + text.length() + " characters; at most " + max + " are stored");
+        }
+        return text;
+    }
+
+    @Override
+    public Optional<BuildDetails> details(String job, int number) {
+        Objects.requireNonNull(job, "job");
+        return tx.run("reading the details of build " + job + " #" + number, c -> {
+            OptionalLong id = Store.jobId(c, job, false);
+            if (id.isEmpty()) {
+                return Optional.<BuildDetails>empty();
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT display_name, description, variables FROM builds WHERE job_id = ? AND number = ?")) {
+                ps.setLong(1, id.getAsLong());
+                ps.setInt(2, number);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new BuildDetails(rs.getString(1), rs.getString(2), Json.variables(rs.getString(3))))
+                            : Optional.<BuildDetails>empty();
+                }
+            }
+        });
     }
 }

@@ -15,6 +15,8 @@ final class Json {
     private static final TypeReference<ArrayList<StageRow>> STAGES = new TypeReference<>() { };
     private static final TypeReference<LinkedHashMap<String, Integer>> TESTS = new TypeReference<>() { };
     private static final TypeReference<ArrayList<String>> STRINGS = new TypeReference<>() { };
+    private static final TypeReference<ArrayList<BuildCause>> CAUSES = new TypeReference<>() { };
+    private static final TypeReference<LinkedHashMap<String, String>> VARIABLES = new TypeReference<>() { };
 
     private Json() {
     }
@@ -48,6 +50,14 @@ final class Json {
 
     static List<String> strings(String json) {
         return read(json, STRINGS, "artifacts");
+    }
+
+    static List<BuildCause> causes(String json) {
+        return read(json, CAUSES, "causes");
+    }
+
+    static Map<String, String> variables(String json) {
+        return read(json, VARIABLES, "variables");
     }
 
     private static <T> T read(String json, TypeReference<T> type, String column) {

@@ -42,7 +42,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
  */
 public final class Store implements AutoCloseable {
     /** The newest migration in {@code db/migration}; a test keeps the two in step. */
-    static final String SCHEMA_VERSION = "1";
+    static final String SCHEMA_VERSION = "3";
     private static final int MAX_CONNECTIONS = 16;
     private final Path home;
     private final JdbcConnectionPool pool;
@@ -50,6 +50,7 @@ public final class Store implements AutoCloseable {
     private final H2JobRepository jobs;
     private final H2BuildRepository builds;
     private final FileLogStore logs;
+    private final H2TriggerRepository triggers;
 
     private Store(Path home, JdbcConnectionPool pool) {
         this.home = home;
@@ -58,6 +59,7 @@ public final class Store implements AutoCloseable {
         this.jobs = new H2JobRepository(tx, this::deleteJobFiles);
         this.builds = new H2BuildRepository(tx);
         this.logs = new FileLogStore(this);
+        this.triggers = new H2TriggerRepository(tx);
     }
 
     /**
@@ -196,6 +198,11 @@ public final class Store implements AutoCloseable {
     /** Builds; never null. */
     public BuildRepository builds() {
         return builds;
+    }
+
+    /** Triggers of jobs and the timer's claims; never null. */
+    public TriggerRepository triggers() {
+        return triggers;
     }
 
     /** Build logs; never null. */

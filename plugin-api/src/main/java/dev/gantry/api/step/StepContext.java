@@ -74,8 +74,8 @@ public interface StepContext {
      * A service of the engine or of a plugin, by type: for example
      * {@link dev.gantry.api.build.StashStore}, {@link dev.gantry.api.build.ArtifactStore},
      * {@link dev.gantry.api.build.TestResults}, {@link dev.gantry.api.build.InputHandler},
-     * {@link dev.gantry.api.build.ScriptLoader}. Empty when this run has no such service
-     * (a local run has no downstream-build service, for example).
+     * {@link dev.gantry.api.build.ScriptLoader}, {@link dev.gantry.api.build.BuildTrigger}. Empty
+     * when this run has no such service (a local run has no {@code BuildTrigger}, for example).
      */
     <T> Optional<T> service(Class<T> type);
 }

@@ -318,6 +318,7 @@ public final class JobsResource {
         m.put("artifacts", b.artifacts() == null ? List.of() : b.artifacts());
         m.put("parameters", b.parameters() == null ? Map.of() : b.parameters());
         m.put("cause", b.cause());
+        m.put("causes", b.causes() == null ? List.of() : b.causes());
         m.put("queuedAt", iso(b.queuedAt()));
         m.put("startedAt", iso(b.startedAt()));
         return m;

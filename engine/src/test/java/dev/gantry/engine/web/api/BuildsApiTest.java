@@ -82,7 +82,7 @@ class BuildsApiTest {
         Set<String> fields = new TreeSet<>();
         queued.fieldNames().forEachRemaining(fields::add);
         assertEquals(new TreeSet<>(List.of("number", "status", "result", "durationMillis", "stages", "tests", "artifacts",
-                "parameters", "cause", "queuedAt", "startedAt")), fields);
+                "parameters", "cause", "causes", "queuedAt", "startedAt")), fields);
         assertEquals("QUEUED", queued.get("status").asText());
         assertTrue(queued.get("result").isNull());
         assertTrue(queued.get("startedAt").isNull());
@@ -105,6 +105,7 @@ class BuildsApiTest {
         assertEquals(7, done.get("tests").get("passed").asInt());
         assertEquals("[\"a.jar\",\"docs/b.txt\"]", done.get("artifacts").toString());
         assertEquals("{\"X\":\"1\"}", done.get("parameters").toString());
+        assertEquals("[{\"type\":\"hudson.model.Cause$UserIdCause\",\"shortDescription\":\"Started by REST API\"}]", done.get("causes").toString());
     }
 
     @Test
