@@ -6,7 +6,9 @@ import dev.gantry.api.build.StashStore;
 import dev.gantry.api.build.TestResults;
 import dev.gantry.api.build.TestResults.Summary;
 import dev.gantry.engine.local.LocalNodeProvider;
+import dev.gantry.api.agent.NodeTasks;
 import dev.gantry.engine.run.BuildRun;
+import dev.gantry.engine.run.NodeProvider;
 import dev.gantry.engine.run.InvalidPipelineException;
 import dev.gantry.engine.run.PrintingLogSink;
 import dev.gantry.engine.run.ScriptRunner;
@@ -43,6 +45,8 @@ final class BuildExecutor {
     private final LogStore logs;
     private final BiFunction<String, Integer, Path> artifactsDir;
     private final Path workspaces;
+    private volatile BiFunction<String, Integer, NodeProvider> nodes;
+    private volatile NodeTasks nodeTasks;
 
     BuildExecutor(StepLibrary steps, BuildRepository builds, LogStore logs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces) {
         this.steps = steps;
@@ -50,6 +54,13 @@ final class BuildExecutor {
         this.logs = logs;
         this.artifactsDir = artifactsDir;
         this.workspaces = workspaces;
+        this.nodes = (job, number) -> new LocalNodeProvider(workspaces.resolve(job));
+    }
+
+    /** Where builds get their nodes from (the agents), and the service sending plugin tasks there. */
+    void nodes(BiFunction<String, Integer, NodeProvider> providers, NodeTasks tasks) {
+        this.nodes = providers;
+        this.nodeTasks = tasks;
     }
 
     /** Runs the build; {@code onStart} receives the live build so that it can be stopped. */
@@ -67,7 +78,11 @@ final class BuildExecutor {
             stashDir = Files.createTempDirectory("gantry-stash-");
             byte[] cause = queued.cause().getBytes(StandardCharsets.UTF_8);
             sink.chunk(new dev.gantry.engine.run.LogSink.LogSource(null, null, null, false), cause, 0, cause.length, true, true);
-            run = BuildRun.builder(job, steps, sink, new LocalNodeProvider(workspaces.resolve(job)))
+            BuildRun.Builder builder = BuildRun.builder(job, steps, sink, nodes.apply(job, number));
+            if (nodeTasks != null) {
+                builder.service(NodeTasks.class, nodeTasks);
+            }
+            run = builder
                     .number(number)
                     .service(StashStore.class, new LocalStashStore(stashDir))
                     .service(ArtifactStore.class, artifacts)

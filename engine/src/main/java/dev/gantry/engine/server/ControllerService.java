@@ -218,6 +218,14 @@ public final class ControllerService implements Controller, AutoCloseable {
         return false;
     }
 
+    /**
+     * Places builds' nodes through {@code providers} (job, build number to provider) instead of
+     * the built-in node alone, and offers {@code tasks} to their steps. Call before triggering builds.
+     */
+    public void nodes(BiFunction<String, Integer, dev.gantry.engine.run.NodeProvider> providers, dev.gantry.api.agent.NodeTasks tasks) {
+        executor.nodes(providers, tasks);
+    }
+
     /** Sets who hears of builds starting and ending (one listener; metrics compose their own). */
     public void listener(BuildListener l) {
         this.listener = l;

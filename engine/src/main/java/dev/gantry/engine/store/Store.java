@@ -42,7 +42,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
  */
 public final class Store implements AutoCloseable {
     /** The newest migration in {@code db/migration}; a test keeps the two in step. */
-    static final String SCHEMA_VERSION = "1";
+    static final String SCHEMA_VERSION = "6";
     private static final int MAX_CONNECTIONS = 16;
     private final Path home;
     private final JdbcConnectionPool pool;
@@ -50,6 +50,7 @@ public final class Store implements AutoCloseable {
     private final H2JobRepository jobs;
     private final H2BuildRepository builds;
     private final FileLogStore logs;
+    private final H2AgentRepository agents;
 
     private Store(Path home, JdbcConnectionPool pool) {
         this.home = home;
@@ -58,6 +59,7 @@ public final class Store implements AutoCloseable {
         this.jobs = new H2JobRepository(tx, this::deleteJobFiles);
         this.builds = new H2BuildRepository(tx);
         this.logs = new FileLogStore(this);
+        this.agents = new H2AgentRepository(tx);
     }
 
     /**
@@ -199,6 +201,11 @@ public final class Store implements AutoCloseable {
     }
 
     /** Build logs; never null. */
+    /** The registered agents. */
+    public AgentRepository agents() {
+        return agents;
+    }
+
     public LogStore logs() {
         return logs;
     }
