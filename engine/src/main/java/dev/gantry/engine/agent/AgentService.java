@@ -287,6 +287,9 @@ public final class AgentService implements AutoCloseable {
     }
 
     private RemoteAgent check(String name, String secret, String from) {
+        if (closed) {
+            throw new Refused(503, "shutting_down", "the controller is shutting down; try again shortly");
+        }
         RemoteAgent a;
         lock.lock();
         try {
