@@ -459,6 +459,16 @@ public final class AgentService implements AutoCloseable {
         return first;
     }
 
+    /** The node called {@code name}, or null. */
+    AgentNode node(String name) {
+        lock.lock();
+        try {
+            return BUILT_IN.equals(name) ? builtIn : agents.get(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private List<AgentNode> nodes() {
         List<AgentNode> all = new ArrayList<>();
         all.add(builtIn);
