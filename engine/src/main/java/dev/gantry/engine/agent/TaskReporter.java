@@ -21,6 +21,7 @@ import java.util.Map;
 final class TaskReporter {
     static final long MAX_BUFFERED = 64L * 1024 * 1024;
     private static final int MAX_BATCH_BYTES = 1024 * 1024;
+    private static final long LINGER_NANOS = 10_000_000L;
 
     private record Chunk(long seq, String stream, byte[] data) {
     }
@@ -96,6 +97,20 @@ final class TaskReporter {
                 }
                 if (finished) {
                     return;
+                }
+                // Output of a short process and its result then travel in one call: a few
+                // milliseconds of delay on live output save a round trip per step.
+                long lingerEnd = System.nanoTime() + LINGER_NANOS;
+                while (result == null && buffered < MAX_BATCH_BYTES && !finished) {
+                    long left = lingerEnd - System.nanoTime();
+                    if (left <= 0) {
+                        break;
+                    }
+                    try {
+                        wait(Math.max(1, left / 1_000_000));
+                    } catch (InterruptedException e) {
+                        return;
+                    }
                 }
                 int bytes = 0;
                 for (Chunk c : pending) {
