@@ -1,6 +1,7 @@
 package dev.gantry.engine.cli;
 
 import dev.gantry.engine.queue.TriggerService;
+import dev.gantry.engine.agent.AgentService;
 import dev.gantry.engine.server.BuildMetrics;
 import dev.gantry.engine.server.ControllerService;
 import dev.gantry.engine.server.Logging;
@@ -34,6 +35,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--executors", paramLabel = "N", defaultValue = "2", description = "Builds that run at once on the built-in node (default 2).")
     int executors;
 
+    @Option(names = "--agent-lease", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long an agent stays online without heartbeat before its running steps fail (default 30).")
+    double agentLease;
+
     @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "30", description = "On shutdown, how long running builds may take to finish (default 30).")
     int grace;
 
@@ -53,10 +58,13 @@ final class ServerCommand implements Callable<Integer> {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }, h.resolve("workspace"), Math.max(1, executors));
+        AgentService agents = new AgentService(store.agents(), h, Math.max(1, executors),
+                java.time.Duration.ofMillis(Math.max(1000, (long) (agentLease * 1000))));
+        controller.nodes(agents::forBuild, agents.nodeTasks());
         TriggerService triggers = TriggerService.install(controller, store, java.time.Clock.systemDefaultZone());
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
-        WebServer web = WebServer.start(controller, bind, port, metrics);
+        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents);
         String host = bind.equals("0.0.0.0") || bind.equals("::") ? localHostName() : bind;
         String root = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
         controller.rootUrl(root);
@@ -66,6 +74,7 @@ final class ServerCommand implements Callable<Integer> {
             System.out.println("gantry: shutting down: no new builds; running builds have " + grace + " s to finish");
             triggers.close();
             controller.shutdown(grace * 1000L);
+            agents.close();
             web.close();
             store.close();
             stopped.countDown();

@@ -6,7 +6,9 @@ import dev.gantry.api.build.StashStore;
 import dev.gantry.api.build.TestResults;
 import dev.gantry.api.build.TestResults.Summary;
 import dev.gantry.engine.local.LocalNodeProvider;
+import dev.gantry.api.agent.NodeTasks;
 import dev.gantry.engine.run.BuildRun;
+import dev.gantry.engine.run.NodeProvider;
 import dev.gantry.engine.run.InvalidPipelineException;
 import dev.gantry.engine.run.ScriptRunner;
 import dev.gantry.engine.run.StageRecord;
@@ -41,6 +43,8 @@ final class BuildExecutor {
     private final BuildLogs buildLogs;
     private final List<BuildServices> services = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile String rootUrl;
+    private volatile BiFunction<String, Integer, NodeProvider> nodes;
+    private volatile NodeTasks nodeTasks;
 
     BuildExecutor(StepLibrary steps, BuildRepository builds, BuildLogs buildLogs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces) {
         this.buildLogs = buildLogs;
@@ -48,6 +52,13 @@ final class BuildExecutor {
         this.builds = builds;
         this.artifactsDir = artifactsDir;
         this.workspaces = workspaces;
+        this.nodes = (job, number) -> new LocalNodeProvider(workspaces.resolve(job));
+    }
+
+    /** Where builds get their nodes from (the agents), and the service sending plugin tasks there. */
+    void nodes(BiFunction<String, Integer, NodeProvider> providers, NodeTasks tasks) {
+        this.nodes = providers;
+        this.nodeTasks = tasks;
     }
 
     void addServices(BuildServices s) {
@@ -72,7 +83,11 @@ final class BuildExecutor {
         try (BuildLog sink = buildLogs.open(job, number)) {
             stashDir = Files.createTempDirectory("gantry-stash-");
             sink.line(queued.cause());
-            BuildRun.Builder builder = BuildRun.builder(job, steps, sink, new LocalNodeProvider(workspaces.resolve(job)))
+            BuildRun.Builder builder = BuildRun.builder(job, steps, sink, nodes.apply(job, number));
+            if (nodeTasks != null) {
+                builder.service(NodeTasks.class, nodeTasks);
+            }
+            builder
                     .number(number)
                     .service(StashStore.class, new LocalStashStore(stashDir))
                     .service(ArtifactStore.class, artifacts)

@@ -289,6 +289,14 @@ public final class ControllerService implements Controller, AutoCloseable {
         return false;
     }
 
+    /**
+     * Places builds' nodes through {@code providers} (job, build number to provider) instead of
+     * the built-in node alone, and offers {@code tasks} to their steps. Call before triggering builds.
+     */
+    public void nodes(BiFunction<String, Integer, dev.gantry.engine.run.NodeProvider> providers, dev.gantry.api.agent.NodeTasks tasks) {
+        executor.nodes(providers, tasks);
+    }
+
     /** Adds one who hears of builds starting and ending (metrics, triggers). */
     public void listener(BuildListener l) {
         listeners.add(l);

@@ -42,7 +42,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
  */
 public final class Store implements AutoCloseable {
     /** The newest migration in {@code db/migration}; a test keeps the two in step. */
-    static final String SCHEMA_VERSION = "3";
+    static final String SCHEMA_VERSION = "6";
     private static final int MAX_CONNECTIONS = 16;
     private final Path home;
     private final JdbcConnectionPool pool;
@@ -51,6 +51,7 @@ public final class Store implements AutoCloseable {
     private final H2BuildRepository builds;
     private final FileLogStore logs;
     private final H2TriggerRepository triggers;
+    private final H2AgentRepository agents;
 
     private Store(Path home, JdbcConnectionPool pool) {
         this.home = home;
@@ -60,6 +61,7 @@ public final class Store implements AutoCloseable {
         this.builds = new H2BuildRepository(tx);
         this.logs = new FileLogStore(this);
         this.triggers = new H2TriggerRepository(tx);
+        this.agents = new H2AgentRepository(tx);
     }
 
     /**
@@ -206,6 +208,11 @@ public final class Store implements AutoCloseable {
     }
 
     /** Build logs; never null. */
+    /** The registered agents. */
+    public AgentRepository agents() {
+        return agents;
+    }
+
     public LogStore logs() {
         return logs;
     }

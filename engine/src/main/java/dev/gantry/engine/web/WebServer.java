@@ -57,6 +57,15 @@ public final class WebServer implements AutoCloseable {
      * @throws IOException when the address cannot be bound (in use, unknown host), naming it
      */
     public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes) throws IOException {
+        return start(controller, bindAddress, port, metrics, maxBodyBytes, null);
+    }
+
+    /**
+     * Starts serving, with the agent administration and protocol when {@code agents} is not null;
+     * see {@link #start(Controller, String, int, Metrics, long)}.
+     */
+    public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes,
+                                  dev.gantry.engine.agent.AgentService agents) throws IOException {
         Objects.requireNonNull(controller, "controller");
         Objects.requireNonNull(bindAddress, "bindAddress");
         if (port < 0 || port > 65535) {
@@ -85,9 +94,9 @@ public final class WebServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        ServletHolder jersey = new ServletHolder("gantry-api", new ServletContainer(RestApi.create(controller, registry, maxBodyBytes)));
+        ServletHolder jersey = new ServletHolder("gantry-api", new ServletContainer(RestApi.create(controller, registry, maxBodyBytes, agents)));
         jersey.setInitOrder(0);
-        // Log streams (server-sent events) are suspended requests: no thread waits with them.
+        // Log streams (server-sent events) and agents' long polls are suspended requests: no thread waits with them.
         jersey.setAsyncSupported(true);
         context.addServlet(jersey, "/*");
         JsonErrorHandler errors = new JsonErrorHandler();

@@ -28,6 +28,10 @@ final class BodyLimit implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (path.startsWith("api/agent/v1/tasks/") && path.endsWith("/output")) {
+            return; // an agent's streamed file upload (a stash, an artifact): no size limit
+        }
         String length = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
             long declared;

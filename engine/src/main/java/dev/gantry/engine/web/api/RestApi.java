@@ -1,5 +1,8 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.agent.AgentProtocolResource;
+import dev.gantry.engine.agent.AgentService;
+import dev.gantry.engine.agent.AgentsResource;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.web.Metrics;
 import java.util.Objects;
@@ -33,6 +36,14 @@ public final class RestApi {
      * @param maxBodyBytes the largest request body accepted (413 above); positive
      */
     public static ResourceConfig create(Controller controller, Metrics metrics, long maxBodyBytes) {
+        return create(controller, metrics, maxBodyBytes, null);
+    }
+
+    /**
+     * The application for {@code controller}, with the agent administration ({@code /api/v1/agents})
+     * and the agent protocol ({@code /api/agent/v1}) when {@code agents} is not null.
+     */
+    public static ResourceConfig create(Controller controller, Metrics metrics, long maxBodyBytes, AgentService agents) {
         Objects.requireNonNull(controller, "controller");
         Objects.requireNonNull(metrics, "metrics");
         if (maxBodyBytes <= 0) {
@@ -59,11 +70,19 @@ public final class RestApi {
             protected void configure() {
                 bind(controller).to(Controller.class);
                 bind(metrics).to(Metrics.class);
-                // Servlet 3 async for the log streams; Jersey finds it through META-INF/services, which is off here.
+                // Suspended responses (log streams, agents' long polls): Jersey finds this through
+                // META-INF/services, which is off here, so it is bound by hand.
                 bind(new org.glassfish.jersey.servlet.async.AsyncContextDelegateProviderImpl())
                         .to(org.glassfish.jersey.servlet.spi.AsyncContextDelegateProvider.class);
+                if (agents != null) {
+                    bind(agents).to(AgentService.class);
+                }
             }
         });
+        if (agents != null) {
+            rc.register(AgentsResource.class);
+            rc.register(AgentProtocolResource.class);
+        }
         rc.register(JobsResource.class);
         rc.register(LogsResource.class);
         rc.register(OpsResource.class);

@@ -1,0 +1,140 @@
+package dev.gantry.engine.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
+import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * The agent's HTTP client of the protocol: JSON calls with the agent's name, secret and session
+ * headers, and the streamed input and output of tasks. HTTPS trusts the JDK's CAs, or only the
+ * given CA certificate file. Thread-safe.
+ */
+final class AgentHttp {
+    private final URI base;
+    private final String name;
+    private final String secret;
+    private final HttpClient http;
+
+    /** A call answered with an error status: the status, the protocol's error code and message. */
+    static final class Status extends IOException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String code;
+
+        Status(int status, String code, String message) {
+            super(message);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    AgentHttp(String url, String name, String secret, Path caCert) throws IOException {
+        this.base = URI.create(url.endsWith("/") ? url : url + "/").resolve(AgentProtocol.BASE + "/");
+        this.name = name;
+        this.secret = secret;
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
+        if (caCert != null) {
+            b.sslContext(trusting(caCert));
+        }
+        this.http = b.build();
+    }
+
+    private static SSLContext trusting(Path caCert) throws IOException {
+        try (InputStream in = Files.newInputStream(caCert)) {
+            KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+            ks.load(null, null);
+            int i = 0;
+            for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                ks.setCertificateEntry("ca-" + i++, c);
+            }
+            if (i == 0) {
+                throw new IOException("the CA certificate file " + caCert + " holds no certificate (expected PEM or DER X.509)");
+            }
+            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            SSLContext ctx = SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot use the CA certificate " + caCert + ": " + e.getMessage(), e);
+        }
+    }
+
+    URI base() {
+        return base;
+    }
+
+    private HttpRequest.Builder request(String path, String session, Duration timeout) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(timeout)
+                .header(AgentProtocol.AGENT_HEADER, name)
+                .header("Authorization", "Bearer " + secret)
+                .header(AgentProtocol.CALL_HEADER, java.util.UUID.randomUUID().toString());
+        if (session != null) {
+            b.header(AgentProtocol.SESSION_HEADER, session);
+        }
+        return b;
+    }
+
+    /** POSTs {@code body} as JSON; returns the answer's JSON object (empty for 204). */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> post(String path, String session, Object body, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest req = request(path, session, timeout).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(AgentProtocol.JSON.writeValueAsBytes(body))).build();
+        HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        Map<String, Object> json = r.body().length == 0 ? Map.of() : AgentProtocol.JSON.readValue(r.body(), Map.class);
+        check(r.statusCode(), json);
+        return json;
+    }
+
+    /** Opens a task's input. */
+    InputStream input(String taskId, String session) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = http.send(request("tasks/" + taskId + "/input", session, Duration.ofDays(1)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            byte[] body;
+            try (InputStream in = r.body()) {
+                body = in.readAllBytes();
+            }
+            check(r.statusCode(), parse(body));
+        }
+        return r.body();
+    }
+
+    /** Uploads a task's output from {@code source} (read to its end); returns once the controller took it. */
+    void output(String taskId, String session, InputStream source) throws IOException, InterruptedException {
+        HttpRequest req = request("tasks/" + taskId + "/output", session, Duration.ofDays(1))
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> source)).build();
+        HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        check(r.statusCode(), parse(r.body()));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parse(byte[] body) {
+        try {
+            return body.length == 0 ? Map.of() : AgentProtocol.JSON.readValue(body, Map.class);
+        } catch (IOException e) {
+            return Map.of("message", new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void check(int status, Map<String, Object> json) throws Status {
+        if (status >= 300) {
+            Object message = json.get("message");
+            throw new Status(status, String.valueOf(json.get("code")), "HTTP " + status + ": " + (message == null ? "no message" : message));
+        }
+    }
+}

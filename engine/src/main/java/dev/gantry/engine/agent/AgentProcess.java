@@ -1,0 +1,382 @@
+package dev.gantry.engine.agent;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The agent process ({@code gantry agent}): connects out to the controller, long-polls for its
+ * tasks, runs them with a {@link TaskRunner} in its work directory, streams their logs and
+ * results back, and heartbeats its lease. When the controller goes away it keeps what it has to
+ * send and tries again with exponential backoff and jitter; after a controller restart it
+ * connects again by itself. Refusals that retrying cannot fix (a wrong secret, another protocol
+ * version) end it.
+ */
+public final class AgentProcess {
+    /** How long a long poll waits on the controller for work. */
+    private static final long POLL_WAIT_MILLIS = 25_000;
+
+    /**
+     * How an agent is started.
+     *
+     * @param url the controller's base URL ({@code https://ci.example.com/})
+     * @param name the agent's name, as created on the controller
+     * @param secret the secret the controller issued
+     * @param labels labels added to the ones it was created with
+     * @param executors executors instead of the number it was created with, or null
+     * @param workdir where workspaces live ({@code workspace/<job>} below it)
+     * @param caCert a CA certificate (PEM) to trust alone for HTTPS, or null for the JDK's
+     * @param maxBackoff the longest pause between attempts to reach the controller
+     */
+    public record Config(String url, String name, String secret, List<String> labels, Integer executors, Path workdir,
+                         Path caCert, Duration maxBackoff) {
+        public Config {
+            Objects.requireNonNull(url, "url");
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(secret, "secret");
+            labels = labels == null ? List.of() : List.copyOf(labels);
+            workdir = workdir.toAbsolutePath().normalize();
+            maxBackoff = maxBackoff == null ? Duration.ofSeconds(10) : maxBackoff;
+        }
+    }
+
+    private final Config config;
+    private final AgentHttp http;
+    private final TaskRunner runner;
+    private final PrintStream log;
+    private final String instance = UUID.randomUUID().toString();
+    private final Map<String, TaskRunner.Running> running = new ConcurrentHashMap<>();
+    private final Object sessionLock = new Object();
+    private volatile String session;
+    private volatile long heartbeatMillis = 5_000;
+    private volatile boolean stopping;
+    private volatile Thread main;
+    private boolean outage;
+
+    /**
+     * @param log where the agent says what it does (never a secret)
+     * @throws IOException when the CA certificate cannot be read, or the work directory created
+     */
+    public AgentProcess(Config config, PrintStream log) throws IOException {
+        this.config = config;
+        this.log = log;
+        this.http = new AgentHttp(config.url(), config.name(), config.secret(), config.caCert());
+        Files.createDirectories(config.workdir());
+        this.runner = new TaskRunner(config.name(), config.workdir(), TaskRunner.loadHandlers(AgentProcess.class.getClassLoader()));
+    }
+
+    /** This Gantry's version, from the jar's manifest, or "development". */
+    public static String gantryVersion() {
+        String v = AgentProcess.class.getPackage().getImplementationVersion();
+        return v == null ? "development" : v;
+    }
+
+    /**
+     * Serves the controller until {@link #stop()} or a refusal retrying cannot fix.
+     *
+     * @return 0 when stopped, 2 when the controller refused the agent (wrong secret, unknown
+     *     agent, other protocol version)
+     */
+    public int run() {
+        main = Thread.currentThread();
+        log.println("gantry agent " + config.name() + ": connecting to " + config.url() + " (work directory " + config.workdir() + ")");
+        Thread heartbeat = Thread.ofVirtual().name("agent-heartbeat").start(this::heartbeats);
+        int failures = 0;
+        try {
+            while (!stopping) {
+                try {
+                    if (session == null) {
+                        connect();
+                    } else {
+                        pollOnce();
+                    }
+                    failures = 0;
+                } catch (AgentHttp.Status s) {
+                    if (s.status == 401 || s.status == 400 && "protocol_mismatch".equals(s.code)) {
+                        log.println("gantry agent " + config.name() + ": the controller at " + config.url() + " refused this agent: " + s.getMessage());
+                        return 2;
+                    }
+                    if (s.status == 410) {
+                        sessionEnded(session);
+                        continue;
+                    }
+                    if (s.status == 409 && failures == 0) {
+                        log.println("gantry agent " + config.name() + ": " + s.getMessage() + "; trying again");
+                    }
+                    failures = pause(failures, s);
+                } catch (IOException e) {
+                    failures = pause(failures, e);
+                }
+            }
+            return 0;
+        } catch (InterruptedException e) {
+            return 0;
+        } finally {
+            stopping = true;
+            heartbeat.interrupt();
+        }
+    }
+
+    /** Stops: running tasks are cancelled (their processes killed), the session is ended. */
+    public void stop() {
+        stopping = true;
+        running.values().forEach(TaskRunner.Running::cancel);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!running.isEmpty() && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+        String s = session;
+        if (s != null) {
+            try {
+                http.post("disconnect", s, Map.of(), Duration.ofSeconds(5));
+            } catch (IOException | InterruptedException e) {
+                // Going away anyway: the lease ends the session on the controller.
+            }
+        }
+        Thread m = main;
+        if (m != null) {
+            m.interrupt();
+        }
+    }
+
+    private void connect() throws IOException, InterruptedException {
+        Map<String, Object> hello = new LinkedHashMap<>();
+        hello.put("protocol", AgentProtocol.VERSION);
+        hello.put("instance", instance);
+        hello.put("labels", config.labels());
+        hello.put("executors", config.executors());
+        hello.put("version", gantryVersion());
+        hello.put("os", System.getProperty("os.name"));
+        hello.put("arch", System.getProperty("os.arch"));
+        hello.put("workdir", config.workdir().toString());
+        hello.put("freeDiskBytes", freeDisk());
+        hello.put("environment", System.getenv());
+        Map<String, Object> answer = http.post("connect", null, hello, Duration.ofSeconds(30));
+        heartbeatMillis = ((Number) answer.get("heartbeatMillis")).longValue();
+        synchronized (sessionLock) {
+            session = (String) answer.get("session");
+            sessionLock.notifyAll();
+        }
+        outage = false;
+        log.println("gantry agent " + config.name() + ": connected to " + config.url() + " (lease " + answer.get("leaseMillis") + " ms)");
+    }
+
+    @SuppressWarnings("unchecked")
+    private void pollOnce() throws IOException, InterruptedException {
+        Map<String, Object> body = Map.of("known", new ArrayList<>(running.keySet()));
+        Map<String, Object> work = http.post("poll?wait=" + POLL_WAIT_MILLIS, session, body, Duration.ofMillis(POLL_WAIT_MILLIS + 15_000));
+        outage = false;
+        for (Object t : (List<Object>) work.getOrDefault("tasks", List.of())) {
+            start(Task.fromJson((Map<String, Object>) t));
+        }
+        cancel((List<Object>) work.getOrDefault("cancel", List.of()));
+    }
+
+    private void cancel(List<Object> ids) {
+        for (Object id : ids) {
+            TaskRunner.Running r = running.get(String.valueOf(id));
+            if (r != null) {
+                r.cancel();
+            }
+        }
+    }
+
+    private void start(Task task) {
+        if (running.containsKey(task.id())) {
+            return;
+        }
+        TaskRunner.Running r = new TaskRunner.Running(task);
+        running.put(task.id(), r);
+        TaskReporter reporter = new TaskReporter(this, task.id());
+        Thread.ofVirtual().name("task-" + task.id()).start(() -> {
+            Map<String, Object> result = new LinkedHashMap<>();
+            try {
+                result.put("value", runner.run(r, io(task, reporter)));
+            } catch (Exception e) {
+                result.put("error", TaskErrors.toJson(e));
+            }
+            reporter.result(result);
+        });
+    }
+
+    private TaskIo io(Task task, TaskReporter reporter) {
+        return new TaskIo() {
+            @Override
+            public OutputStream log(String stream) {
+                return reporter.stream(stream);
+            }
+
+            @Override
+            public InputStream input() throws IOException {
+                try {
+                    return http.input(task.id(), awaitSession());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while fetching the input of " + task);
+                }
+            }
+
+            @Override
+            public OutputStream output() throws IOException {
+                return upload(task);
+            }
+        };
+    }
+
+    /** Streams a task's output to the controller while the task writes it. */
+    private OutputStream upload(Task task) throws IOException {
+        String s;
+        try {
+            s = awaitSession();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while sending the output of " + task);
+        }
+        Pipe pipe = new Pipe(256 * 1024);
+        IOException[] failure = new IOException[1];
+        Thread sender = Thread.ofVirtual().name("upload-" + task.id()).start(() -> {
+            try {
+                http.output(task.id(), s, pipe.source);
+            } catch (IOException e) {
+                failure[0] = e;
+            } catch (InterruptedException e) {
+                failure[0] = new java.io.InterruptedIOException("interrupted");
+            } finally {
+                pipe.closeReader();
+            }
+        });
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                pipe.sink.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                pipe.sink.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                pipe.sink.close();
+                try {
+                    sender.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while sending the output of " + task);
+                }
+                if (failure[0] != null) {
+                    throw new IOException("sending the output of " + task + " to the controller failed: " + failure[0].getMessage(), failure[0]);
+                }
+            }
+        };
+    }
+
+    private void heartbeats() {
+        while (!stopping) {
+            try {
+                Thread.sleep(heartbeatMillis);
+            } catch (InterruptedException e) {
+                return;
+            }
+            String s = session;
+            if (s == null) {
+                continue;
+            }
+            try {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("running", new ArrayList<>(running.keySet()));
+                body.put("freeDiskBytes", freeDisk());
+                Map<String, Object> answer = http.post("heartbeat", s, body, Duration.ofMillis(Math.max(1000, heartbeatMillis * 2)));
+                @SuppressWarnings("unchecked")
+                List<Object> cancel = (List<Object>) answer.getOrDefault("cancel", List.of());
+                cancel(cancel);
+            } catch (AgentHttp.Status e) {
+                if (e.status == 410) {
+                    sessionEnded(s);
+                }
+            } catch (IOException e) {
+                // The poll loop reports outages and reconnects.
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    /** A protocol call within the session; a 410 ends the session (the main loop connects again). */
+    Map<String, Object> post(String path, Object body, Duration timeout) throws IOException, InterruptedException {
+        String s = awaitSession();
+        try {
+            return http.post(path, s, body, timeout);
+        } catch (AgentHttp.Status e) {
+            if (e.status == 410) {
+                sessionEnded(s);
+            }
+            throw e;
+        }
+    }
+
+    private String awaitSession() throws InterruptedException {
+        synchronized (sessionLock) {
+            while (session == null) {
+                if (stopping) {
+                    throw new InterruptedException("the agent is stopping");
+                }
+                sessionLock.wait(1000);
+            }
+            return session;
+        }
+    }
+
+    private void sessionEnded(String ended) {
+        synchronized (sessionLock) {
+            if (ended != null && ended.equals(session)) {
+                session = null;
+                log.println("gantry agent " + config.name() + ": the session ended (lease expired or controller restarted); connecting again");
+            }
+        }
+    }
+
+    /** Waits before the next attempt: exponential backoff with jitter; returns the failure count. */
+    int pause(int failures, Exception e) throws InterruptedException {
+        if (failures == 0 && !outage && !(e instanceof AgentHttp.Status)) {
+            outage = true;
+            log.println("gantry agent " + config.name() + ": cannot reach the controller at " + config.url() + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); trying again with backoff");
+        }
+        long cap = Math.min(config.maxBackoff().toMillis(), 250L << Math.min(failures, 16));
+        Thread.sleep(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
+        return failures + 1;
+    }
+
+    void reported(String taskId) {
+        running.remove(taskId);
+    }
+
+    void gone(String taskId) {
+        TaskRunner.Running r = running.remove(taskId);
+        if (r != null) {
+            r.cancel();
+        }
+    }
+
+    private long freeDisk() {
+        try {
+            return Files.getFileStore(config.workdir()).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

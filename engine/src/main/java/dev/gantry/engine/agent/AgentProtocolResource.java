@@ -1,0 +1,252 @@
+package dev.gantry.engine.agent;
+
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The agent protocol, version 1, under {@code /api/agent/v1} (docs/agent-protocol.md). Every
+ * call names the agent ({@code X-Gantry-Agent}) and carries its secret
+ * ({@code Authorization: Bearer}); calls after the handshake also carry the session. Public only
+ * because Jersey invokes resource methods reflectively.
+ */
+@Singleton
+@Path(AgentProtocol.BASE)
+@Produces(MediaType.APPLICATION_JSON)
+public final class AgentProtocolResource {
+    private final AgentService agents;
+
+    @Context
+    private HttpServletRequest request;
+
+    @Inject
+    AgentProtocolResource(AgentService agents) {
+        this.agents = agents;
+    }
+
+    @POST
+    @Path("connect")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response connect(@HeaderParam(AgentProtocol.AGENT_HEADER) String name,
+                            @HeaderParam(HttpHeaders.AUTHORIZATION) String auth, Map<String, Object> hello) {
+        try {
+            return Response.ok(agents.connect(name, secret(auth), hello == null ? Map.of() : hello, from())).build();
+        } catch (AgentService.Refused e) {
+            return refused(e);
+        }
+    }
+
+    @POST
+    @Path("disconnect")
+    public Response disconnect(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                               @HeaderParam(AgentProtocol.SESSION_HEADER) String session) {
+        try {
+            agents.authenticate(name, secret(auth), session, from()).disconnect();
+            return Response.noContent().build();
+        } catch (AgentService.Refused e) {
+            return refused(e);
+        }
+    }
+
+    @POST
+    @Path("poll")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public void poll(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                     @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @QueryParam("wait") Long waitMillis,
+                     Map<String, Object> body, @Suspended AsyncResponse async) {
+        RemoteAgent a;
+        try {
+            a = agents.authenticate(name, secret(auth), session, from());
+        } catch (AgentService.Refused e) {
+            async.resume(refused(e));
+            return;
+        }
+        Set<String> known = ids(body, "known");
+        a.dropUndelivered(known);
+        long wait = Math.max(0, Math.min(waitMillis == null ? 0 : waitMillis, AgentProtocol.MAX_POLL_MILLIS));
+        if (wait == 0) {
+            Map<String, Object> now = a.work(known);
+            async.resume(Response.ok(now == null ? empty() : now).build());
+            return;
+        }
+        AtomicReference<BooleanSupplier> withdraw = new AtomicReference<>();
+        async.setTimeoutHandler(r -> {
+            BooleanSupplier w = withdraw.get();
+            if (w == null || w.getAsBoolean()) {
+                r.resume(Response.ok(empty()).build());
+            }
+        });
+        async.setTimeout(wait, TimeUnit.MILLISECONDS);
+        withdraw.set(a.poll(known, answer -> async.resume(answer == null
+                ? refused(new AgentService.Refused(410, "session_ended", "the session of agent " + name + " ended; connect again"))
+                : Response.ok(answer).build())));
+    }
+
+    @POST
+    @Path("heartbeat")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response heartbeat(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                              @HeaderParam(AgentProtocol.SESSION_HEADER) String session, Map<String, Object> body) {
+        try {
+            RemoteAgent a = agents.authenticate(name, secret(auth), session, from());
+            Map<String, Object> b = body == null ? Map.of() : body;
+            a.freeDisk(b.get("freeDiskBytes"));
+            Map<String, Object> work = a.work(ids(b, "running"));
+            return Response.ok(Map.of("cancel", work == null ? List.of() : work.get("cancel"))).build();
+        } catch (AgentService.Refused e) {
+            return refused(e);
+        }
+    }
+
+    @POST
+    @Path("tasks/{id}/events")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response events(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                           @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id,
+                           Map<String, Object> body) {
+        try {
+            RemoteAgent a = agents.authenticate(name, secret(auth), session, from());
+            TaskCall call = current(a, id);
+            Map<String, Object> b = body == null ? Map.of() : body;
+            long ack = call.log(TaskCall.Chunk.fromJson(b.get("chunks")));
+            if (b.get("result") instanceof Map<?, ?> result) {
+                long end = result.get("seqEnd") instanceof Number n ? n.longValue() : ack;
+                if (ack < end) {
+                    return refused(new AgentService.Refused(409, "log_gap", "the result of task " + id + " came before its log chunks "
+                            + ack + " to " + (end - 1) + "; send them first"));
+                }
+                call.complete(result);
+                a.finished(call);
+            }
+            return Response.ok(Map.of("ack", ack)).build();
+        } catch (AgentService.Refused e) {
+            return refused(e);
+        }
+    }
+
+    @GET
+    @Path("tasks/{id}/input")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Response input(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                          @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id) {
+        try {
+            RemoteAgent a = agents.authenticate(name, secret(auth), session, from());
+            TaskCall call = current(a, id);
+            InputStream in = call.takeInput();
+            if (in == null) {
+                throw new AgentService.Refused(409, "no_input", "task " + id + " has no input, or it was sent already (an input is sent once)");
+            }
+            StreamingOutput body = out -> {
+                try {
+                    in.transferTo(out);
+                } finally {
+                    call.inputDone();
+                }
+            };
+            return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE).build();
+        } catch (AgentService.Refused e) {
+            return refused(e);
+        }
+    }
+
+    @PUT
+    @Path("tasks/{id}/output")
+    @Consumes(MediaType.WILDCARD)
+    public Response output(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                           @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id, InputStream body) {
+        try {
+            RemoteAgent a = agents.authenticate(name, secret(auth), session, from());
+            TaskCall call = current(a, id);
+            OutputStream out = call.takeOutput();
+            if (out == null) {
+                if (call.outputState() == TaskCall.Transfer.DONE) {
+                    body.transferTo(OutputStream.nullOutputStream());
+                    return Response.noContent().build();
+                }
+                throw new AgentService.Refused(409, "no_output", "task " + id + " takes no output, or its upload broke off"
+                        + " (an upload cannot be resumed)");
+            }
+            try {
+                body.transferTo(out);
+                out.close();
+            } catch (IOException e) {
+                call.fail(new IOException("the upload of " + call.task + " from agent " + name + " broke off: " + e.getMessage(), e));
+                throw new AgentService.Refused(400, "upload_failed", "the upload of task " + id + " failed: " + e.getMessage());
+            }
+            call.outputDone();
+            return Response.noContent().build();
+        } catch (AgentService.Refused e) {
+            return refused(e);
+        } catch (IOException e) {
+            return refused(new AgentService.Refused(400, "upload_failed", "the upload of task " + id + " failed: " + e.getMessage()));
+        }
+    }
+
+    private static TaskCall current(RemoteAgent a, String id) {
+        TaskCall call = a.call(id);
+        if (call == null) {
+            throw new AgentService.Refused(404, "no_such_task", "task " + id + " is not a current task of agent " + a.name
+                    + " (it ended, was cancelled, or belongs to another agent); stop it");
+        }
+        return call;
+    }
+
+    private String from() {
+        return request == null ? "?" : request.getRemoteAddr() + ":" + request.getRemotePort();
+    }
+
+    private static String secret(String authorization) {
+        if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return authorization.substring(7).trim();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> ids(Map<String, Object> body, String key) {
+        if (body != null && body.get(key) instanceof List<?> l) {
+            Set<String> s = new LinkedHashSet<>();
+            ((List<Object>) l).forEach(x -> s.add(String.valueOf(x)));
+            return s;
+        }
+        return Set.of();
+    }
+
+    private static Map<String, Object> empty() {
+        return Map.of("tasks", List.of(), "cancel", List.of());
+    }
+
+    static Response refused(AgentService.Refused e) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("code", e.code);
+        m.put("message", e.getMessage());
+        return Response.status(e.status).type(MediaType.APPLICATION_JSON_TYPE).entity(m).build();
+    }
+}

@@ -1,0 +1,613 @@
+package dev.gantry.engine.agent;
+
+import dev.gantry.api.agent.NodeTasks;
+import dev.gantry.api.build.NodeLease;
+import dev.gantry.api.workspace.Workspace;
+import dev.gantry.engine.run.NodeProvider;
+import dev.gantry.engine.store.AgentRecord;
+import dev.gantry.engine.store.AgentRepository;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The controller's agents: the built-in one (in this process) and the registered remote ones,
+ * their sessions and leases, and the scheduling of builds' {@code node} and {@code agent}
+ * blocks onto their executors by label expression. A remote agent whose lease runs out (no call
+ * within the lease duration) goes offline, and every task it was running fails with
+ * "agent NAME went offline during this step". Thread-safe.
+ */
+public final class AgentService implements AutoCloseable {
+    /** The name and only label of the controller's own agent. */
+    public static final String BUILT_IN = "built-in";
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final Pattern LABEL = Pattern.compile("[^\\s&|!()\"<>]{1,100}");
+    private static final System.Logger LOG = System.getLogger(AgentService.class.getName());
+
+    private final AgentRepository repository;
+    private final Duration lease;
+    private final BuiltInNode builtIn;
+    private final TaskIds ids = new TaskIds();
+    private final SecureRandom random = new SecureRandom();
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final Map<String, RemoteAgent> agents = new TreeMap<>();
+    private final Map<String, String> lastNodeOfJob = new ConcurrentHashMap<>();
+    private final List<Waiting> waiting = new CopyOnWriteArrayList<>();
+    private final Thread reaper;
+    private long version;
+    private volatile boolean closed;
+
+    /**
+     * @param repository where registered agents are kept
+     * @param home the controller's home: the built-in agent's work directory ({@code workspace/<job>} below it)
+     * @param builtInExecutors executors of the built-in agent; at least 1
+     * @param lease how long a remote agent stays online without a call; at least 1 s
+     */
+    public AgentService(AgentRepository repository, Path home, int builtInExecutors, Duration lease) {
+        this.repository = Objects.requireNonNull(repository, "repository");
+        if (lease.toMillis() < 1000) {
+            throw new IllegalArgumentException("the agent lease must be at least 1 s, got " + lease.toMillis() + " ms");
+        }
+        this.lease = lease;
+        this.builtIn = new BuiltInNode(home.toAbsolutePath().normalize(), Math.max(1, builtInExecutors),
+                TaskRunner.loadHandlers(AgentService.class.getClassLoader()));
+        for (AgentRecord r : repository.list()) {
+            agents.put(r.name(), new RemoteAgent(r.name(), r.labels(), r.executors(), r.secretHash()));
+        }
+        this.reaper = Thread.ofVirtual().name("agent-leases").start(this::reap);
+    }
+
+    /** The lease duration agents are told in the handshake. */
+    public Duration lease() {
+        return lease;
+    }
+
+    // ---- administration ------------------------------------------------------------------
+
+    /** A new agent's name and its secret, shown once. */
+    public record Created(String name, String secret) {
+    }
+
+    /**
+     * Registers an agent and issues its secret (256 random bits, hex); only its hash is kept.
+     *
+     * @throws IllegalArgumentException naming the problem with the name, a label or the executors
+     * @throws IllegalStateException when an agent of that name exists
+     */
+    public Created create(String name, List<String> labels, int executors) {
+        checkName(name);
+        List<String> l = labels == null ? List.of() : labels;
+        for (String label : l) {
+            if (label == null || !LABEL.matcher(label).matches()) {
+                throw new IllegalArgumentException("'" + label + "' is not a label: a label is 1 to 100 characters without spaces or any of & | ! ( ) \" < >");
+            }
+        }
+        if (executors < 1 || executors > 1000) {
+            throw new IllegalArgumentException("executors must be between 1 and 1000, got " + executors);
+        }
+        byte[] secret = new byte[32];
+        random.nextBytes(secret);
+        String text = HexFormat.of().formatHex(secret);
+        AgentRecord record = new AgentRecord(name, new ArrayList<>(new TreeSet<>(l)), executors, hash(text), Instant.now());
+        lock.lock();
+        try {
+            if (agents.containsKey(name) || !repository.create(record)) {
+                throw new IllegalStateException("an agent named " + name + " exists already; delete it first to issue a new secret");
+            }
+            agents.put(name, new RemoteAgent(name, record.labels(), executors, record.secretHash()));
+            changedLocked();
+        } finally {
+            lock.unlock();
+        }
+        LOG.log(System.Logger.Level.INFO, "agent " + name + " created with labels " + record.labels() + " and " + executors + " executor(s)");
+        return new Created(name, text);
+    }
+
+    /** Removes an agent; if it is connected, its session ends and its running tasks fail. */
+    public boolean delete(String name) {
+        if (BUILT_IN.equals(name)) {
+            throw new IllegalArgumentException("the built-in agent cannot be deleted");
+        }
+        RemoteAgent a;
+        lock.lock();
+        try {
+            a = agents.remove(name);
+            repository.delete(name);
+            changedLocked();
+        } finally {
+            lock.unlock();
+        }
+        if (a != null) {
+            a.disconnect();
+            LOG.log(System.Logger.Level.INFO, "agent " + name + " deleted");
+        }
+        return a != null;
+    }
+
+    /** Every agent, the built-in one first, as {@code GET /api/v1/agents} shows them. */
+    public List<Map<String, Object>> list() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        lock.lock();
+        try {
+            out.add(describe(builtIn, builtIn.facts(), List.of(), Instant.now()));
+            for (RemoteAgent a : agents.values()) {
+                long hb = a.lastHeartbeatMillis();
+                out.add(describe(a, a.facts(), a.tasks(), hb == 0 ? null : Instant.ofEpochMilli(hb)));
+            }
+        } finally {
+            lock.unlock();
+        }
+        return out;
+    }
+
+    private static Map<String, Object> describe(AgentNode n, Map<String, Object> facts, List<Map<String, Object>> tasks, Instant heartbeat) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", n.name);
+        m.put("online", n.online());
+        Set<String> labels = new TreeSet<>(n.labels());
+        if (!BUILT_IN.equals(n.name)) {
+            labels.remove(n.name);
+        }
+        m.put("labels", List.copyOf(labels));
+        m.put("executors", n.executors());
+        m.put("busy", n.busy());
+        m.put("tasks", tasks);
+        m.put("version", facts.get("version"));
+        m.put("os", facts.get("os"));
+        m.put("arch", facts.get("arch"));
+        m.put("freeDiskBytes", facts.get("freeDiskBytes"));
+        m.put("lastHeartbeat", heartbeat == null ? null : heartbeat.toString());
+        return m;
+    }
+
+    /** Build steps waiting for an executor, with why: what {@code GET /api/v1/agents/waiting} shows. */
+    public List<Map<String, Object>> waiting() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Waiting w : waiting) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("job", w.job);
+            m.put("build", w.number);
+            m.put("label", w.label);
+            m.put("reason", w.reason);
+            m.put("since", w.since.toString());
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static void checkName(String name) {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("'" + name + "' is not an agent name: use 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit");
+        }
+        if (BUILT_IN.equals(name) || "waiting".equals(name)) {
+            throw new IllegalArgumentException("'" + name + "' is reserved; choose another agent name");
+        }
+    }
+
+    static String hash(String secret) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256, which every Java runtime must provide", e);
+        }
+    }
+
+    // ---- protocol ------------------------------------------------------------------------
+
+    /** A refused protocol call: the HTTP status, a code and a message for the agent's operator. */
+    static final class Refused extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String code;
+
+        Refused(int status, String code, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    /** The handshake: checks version and secret, starts (or resumes) the agent's session. */
+    Map<String, Object> connect(String name, String secret, Map<String, Object> hello, String from) {
+        Object protocol = hello.get("protocol");
+        if (!(protocol instanceof Number n) || n.intValue() != AgentProtocol.VERSION) {
+            LOG.log(System.Logger.Level.WARNING, "agent " + name + " from " + from + " refused: it speaks agent protocol " + protocol
+                    + ", this controller " + AgentProtocol.VERSION);
+            throw new Refused(400, "protocol_mismatch", "this controller speaks agent protocol " + AgentProtocol.VERSION
+                    + " but the agent speaks " + protocol + "; run the agent of the controller's Gantry version (gantry --version on the controller)");
+        }
+        RemoteAgent a = check(name, secret, from);
+        String instance = String.valueOf(hello.get("instance"));
+        String session;
+        synchronized (a) {
+            if (a.online() && !instance.equals(a.instance())) {
+                LOG.log(System.Logger.Level.WARNING, "agent " + name + ": refused a second connection from " + from
+                        + " while it is connected");
+                throw new Refused(409, "already_connected", "agent " + name + " is already connected from another process; stop that one,"
+                        + " or wait up to " + lease.toSeconds() + " s for its lease to expire if it died");
+            }
+            if (a.online()) {
+                session = a.session();
+                a.seen();
+            } else {
+                byte[] b = new byte[16];
+                random.nextBytes(b);
+                session = HexFormat.of().formatHex(b);
+                a.connect(session, instance, hello);
+                LOG.log(System.Logger.Level.INFO, "agent " + name + " connected from " + from + " (" + hello.get("os") + " "
+                        + hello.get("arch") + ", Gantry " + hello.get("version") + ", labels " + a.labels() + ")");
+            }
+        }
+        signal();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("protocol", AgentProtocol.VERSION);
+        m.put("session", session);
+        m.put("leaseMillis", lease.toMillis());
+        m.put("heartbeatMillis", Math.max(250, lease.toMillis() / 4));
+        return m;
+    }
+
+    /**
+     * Authenticates a call within a session.
+     *
+     * @throws Refused 401 for an unknown agent or a wrong secret, 410 when the session ended
+     */
+    RemoteAgent authenticate(String name, String secret, String session, String from) {
+        RemoteAgent a = check(name, secret, from);
+        if (session == null || !session.equals(a.session())) {
+            throw new Refused(410, "session_ended", "the session of agent " + name
+                    + " ended (its lease expired, or the controller restarted); connect again");
+        }
+        a.seen();
+        return a;
+    }
+
+    private RemoteAgent check(String name, String secret, String from) {
+        if (closed) {
+            throw new Refused(503, "shutting_down", "the controller is shutting down; try again shortly");
+        }
+        RemoteAgent a;
+        lock.lock();
+        try {
+            a = name == null ? null : agents.get(name);
+        } finally {
+            lock.unlock();
+        }
+        if (a == null) {
+            LOG.log(System.Logger.Level.WARNING, "refused agent '" + name + "' from " + from + ": no agent of that name is registered");
+            throw new Refused(401, "unknown_agent", "no agent named '" + name + "' is registered on this controller;"
+                    + " create it with gantry agent-admin create " + name);
+        }
+        if (secret == null || !MessageDigest.isEqual(hash(secret).getBytes(StandardCharsets.US_ASCII),
+                a.secretHash.getBytes(StandardCharsets.US_ASCII))) {
+            LOG.log(System.Logger.Level.WARNING, "refused agent " + name + " from " + from + ": wrong secret");
+            throw new Refused(401, "wrong_secret", "wrong secret for agent " + name
+                    + "; use the secret issued when it was created (delete and create it again for a new one)");
+        }
+        return a;
+    }
+
+    private void reap() {
+        long period = Math.max(100, Math.min(1000, lease.toMillis() / 4));
+        while (!closed) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            List<RemoteAgent> all;
+            lock.lock();
+            try {
+                all = new ArrayList<>(agents.values());
+            } finally {
+                lock.unlock();
+            }
+            long now = System.nanoTime();
+            for (RemoteAgent a : all) {
+                if (a.expired(now, lease.toNanos())) {
+                    LOG.log(System.Logger.Level.WARNING, "agent " + a.name + " went offline: no call for " + lease.toSeconds()
+                            + " s (its lease); its running tasks fail");
+                    a.disconnect();
+                    signal();
+                }
+            }
+        }
+    }
+
+    // ---- scheduling ----------------------------------------------------------------------
+
+    /** A build step waiting for an executor. */
+    private static final class Waiting {
+        final String job;
+        final int number;
+        final String label;
+        final Instant since = Instant.now();
+        volatile String reason;
+
+        Waiting(String job, int number, String label) {
+            this.job = job;
+            this.number = number;
+            this.label = label;
+        }
+    }
+
+    /** The node provider of one build: workspaces are {@code workspace/<job>} on each node. */
+    public NodeProvider forBuild(String job, int number) {
+        return (label, customWorkspace, console) -> allocate(job, number, label, customWorkspace, console);
+    }
+
+    /** The service steps use to run plugin task handlers on their node. */
+    public NodeTasks nodeTasks() {
+        return (Workspace ws, String handler, Map<String, Object> arguments, OutputStream log) -> {
+            if (!(ws instanceof RemoteWorkspace rw)) {
+                throw new IOException("the workspace " + ws.path() + " is not on a node of this controller, so task '"
+                        + handler + "' cannot be sent there");
+            }
+            return rw.handler(handler, arguments, log);
+        };
+    }
+
+    NodeLease allocate(String job, int number, String label, String customWorkspace, Consumer<String> console)
+            throws InterruptedException, IOException {
+        LabelExpression expr;
+        try {
+            expr = LabelExpression.parse(label);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        String shown = label == null ? "" : label.trim();
+        boolean custom = customWorkspace != null && !customWorkspace.isBlank();
+        String root = custom ? customWorkspace.trim() : "workspace/" + job;
+        if (!custom) {
+            RemoteWorkspace.join("", job);
+        }
+        Waiting w = new Waiting(job, number, shown);
+        String lastReason = null;
+        AgentNode picked;
+        AgentNode.Slot slot;
+        try {
+            while (true) {
+                String reason;
+                long seen;
+                lock.lock();
+                try {
+                    List<AgentNode> matching = new ArrayList<>();
+                    for (AgentNode n : nodes()) {
+                        if (expr.matches(n.labels())) {
+                            matching.add(n);
+                        }
+                    }
+                    AgentNode pick = pick(job, matching);
+                    if (pick != null) {
+                        picked = pick;
+                        slot = pick.take(root, custom);
+                        lastNodeOfJob.put(job, pick.name);
+                        break;
+                    }
+                    if (matching.isEmpty()) {
+                        reason = "There are no nodes with the label '" + shown + "'";
+                    } else if (matching.stream().noneMatch(AgentNode::online)) {
+                        reason = "All nodes of label '" + shown + "' are offline";
+                    } else {
+                        reason = shown.isEmpty() ? "Waiting for next available executor" : "Waiting for next available executor on '" + shown + "'";
+                    }
+                    seen = version;
+                } finally {
+                    lock.unlock();
+                }
+                if (!reason.equals(lastReason)) {
+                    console.accept(reason);
+                    w.reason = reason;
+                    if (lastReason == null) {
+                        waiting.add(w);
+                    }
+                    lastReason = reason;
+                }
+                lock.lock();
+                try {
+                    while (version == seen) {
+                        changed.await(5, TimeUnit.SECONDS);
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        } finally {
+            waiting.remove(w);
+        }
+        return lease(picked, slot, job, number, console);
+    }
+
+    /** Online, with a free executor; the node the job ran on last is preferred (its workspace is warm). */
+    private AgentNode pick(String job, List<AgentNode> matching) {
+        String last = lastNodeOfJob.get(job);
+        AgentNode first = null;
+        for (AgentNode n : matching) {
+            if (n.online() && n.hasFreeExecutor()) {
+                if (n.name.equals(last)) {
+                    return n;
+                }
+                if (first == null) {
+                    first = n;
+                }
+            }
+        }
+        return first;
+    }
+
+    /** The node called {@code name}, or null. */
+    AgentNode node(String name) {
+        lock.lock();
+        try {
+            return BUILT_IN.equals(name) ? builtIn : agents.get(name);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private List<AgentNode> nodes() {
+        List<AgentNode> all = new ArrayList<>();
+        all.add(builtIn);
+        all.addAll(agents.values());
+        return all;
+    }
+
+    private NodeLease lease(AgentNode node, AgentNode.Slot slot, String job, int number, Consumer<String> console) {
+        RemoteWorkspace ws = new RemoteWorkspace(node, ids, job, number, slot.root(), "");
+        Map<String, String> env = AgentNode.base(node, slot.executor(), ws.path());
+        console.accept("Running on " + node.name + " in " + ws.path());
+        return new NodeLease() {
+            private boolean released;
+
+            @Override
+            public String nodeName() {
+                return node.name;
+            }
+
+            @Override
+            public Workspace workspace() {
+                return ws;
+            }
+
+            @Override
+            public Map<String, String> environment() {
+                return env;
+            }
+
+            @Override
+            public void close() {
+                lock.lock();
+                try {
+                    if (!released) {
+                        released = true;
+                        node.release(slot);
+                        changedLocked();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+            }
+        };
+    }
+
+    private void signal() {
+        lock.lock();
+        try {
+            changedLocked();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void changedLocked() {
+        version++;
+        changed.signalAll();
+    }
+
+    /** Stops the lease checks and ends every session. */
+    @Override
+    public void close() {
+        closed = true;
+        reaper.interrupt();
+        List<RemoteAgent> all;
+        lock.lock();
+        try {
+            all = new ArrayList<>(agents.values());
+        } finally {
+            lock.unlock();
+        }
+        all.forEach(RemoteAgent::disconnect);
+    }
+
+    /** The controller's own agent: tasks run in this process. */
+    private static final class BuiltInNode extends AgentNode {
+        private final Path home;
+        private final int executors;
+        private final InProcessChannel channel;
+
+        BuiltInNode(Path home, int executors, Map<String, dev.gantry.api.agent.TaskHandler> handlers) {
+            super(BUILT_IN);
+            this.home = home;
+            this.executors = executors;
+            this.channel = new InProcessChannel(new TaskRunner(BUILT_IN, home, handlers));
+        }
+
+        Map<String, Object> facts() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("version", AgentProcess.gantryVersion());
+            f.put("os", System.getProperty("os.name"));
+            f.put("arch", System.getProperty("os.arch"));
+            long free;
+            try {
+                Path p = home;
+                while (p != null && !Files.exists(p)) {
+                    p = p.getParent();
+                }
+                free = p == null ? -1 : Files.getFileStore(p).getUsableSpace();
+            } catch (IOException e) {
+                free = -1;
+            }
+            f.put("freeDiskBytes", free < 0 ? null : free);
+            return f;
+        }
+
+        @Override
+        Set<String> labels() {
+            return Set.of(BUILT_IN);
+        }
+
+        @Override
+        int executors() {
+            return executors;
+        }
+
+        @Override
+        boolean online() {
+            return true;
+        }
+
+        @Override
+        AgentChannel channel() {
+            return channel;
+        }
+
+        @Override
+        String workdir() {
+            return home.toString();
+        }
+
+        @Override
+        boolean isUnix() {
+            return java.io.File.separatorChar == '/';
+        }
+
+        @Override
+        Map<String, String> environment() {
+            return Map.of();
+        }
+    }
+}

@@ -1,0 +1,247 @@
+package dev.gantry.engine.agent;
+
+import dev.gantry.api.step.NodeLostException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A task sent to a node, on the controller: where its log, input and output go, and its result
+ * once it comes. Log chunks carry sequence numbers; a chunk seen before (a retry after a network
+ * fault) is dropped, so the log has each byte once and in order. The first result wins.
+ * Thread-safe.
+ */
+final class TaskCall {
+    /** Where a transfer of the task's input or output stands; each may happen once. */
+    enum Transfer { NONE, RUNNING, DONE }
+
+    final Task task;
+    final String job;
+    final int number;
+    private final OutputStream out;
+    private final OutputStream err;
+    private final InputStream input;
+    private final OutputStream output;
+    private final CompletableFuture<Object> result = new CompletableFuture<>();
+    private final CompletableFuture<Void> outputOpened = new CompletableFuture<>();
+    private long nextSeq;
+    private Transfer inputState = Transfer.NONE;
+    private Transfer outputState = Transfer.NONE;
+    private volatile boolean cancelRequested;
+    private volatile AgentChannel channel;
+
+    /**
+     * @param out the log stream {@code out}, or null to drop it
+     * @param err the log stream {@code err}, or null to send it to {@code out}
+     * @param input what the task reads ({@link TaskIo#input()}), or null
+     * @param output where what the task sends goes ({@link TaskIo#output()}), or null
+     */
+    TaskCall(Task task, String job, int number, OutputStream out, OutputStream err, InputStream input, OutputStream output) {
+        this.task = task;
+        this.job = job;
+        this.number = number;
+        this.out = out;
+        this.err = err;
+        this.input = input;
+        this.output = output;
+    }
+
+    String id() {
+        return task.id();
+    }
+
+    void channel(AgentChannel c) {
+        this.channel = c;
+    }
+
+    boolean cancelRequested() {
+        return cancelRequested;
+    }
+
+    boolean done() {
+        return result.isDone();
+    }
+
+    /** Asks the node to stop the task; its result still comes (a killed process's exit code). */
+    void cancel() {
+        cancelRequested = true;
+        AgentChannel c = channel;
+        if (c != null && !result.isDone()) {
+            c.cancel(this);
+        }
+    }
+
+    /** One log chunk as the agent sent it. */
+    record Chunk(long seq, String stream, byte[] data) {
+        @SuppressWarnings("unchecked")
+        static List<Chunk> fromJson(Object chunks) {
+            if (!(chunks instanceof List<?> l)) {
+                return List.of();
+            }
+            return ((List<Map<String, Object>>) l).stream()
+                    .map(m -> new Chunk(((Number) m.get("seq")).longValue(), String.valueOf(m.get("stream")),
+                            Base64.getDecoder().decode(String.valueOf(m.get("data")))))
+                    .toList();
+        }
+    }
+
+    /**
+     * Writes the chunks not seen yet, in order.
+     *
+     * @return the next sequence number expected; a chunk beyond it (a gap) is not written
+     */
+    synchronized long log(List<Chunk> chunks) {
+        for (Chunk c : chunks) {
+            if (c.seq() != nextSeq) {
+                if (c.seq() > nextSeq) {
+                    break;
+                }
+                continue;
+            }
+            write(c.stream(), c.data(), 0, c.data().length);
+            nextSeq++;
+        }
+        return nextSeq;
+    }
+
+    /** Writes log output directly (the in-process transport). */
+    synchronized void write(String stream, byte[] b, int off, int len) {
+        OutputStream target = AgentProtocol.ERR.equals(stream) && err != null ? err : out;
+        if (target == null || len == 0) {
+            return;
+        }
+        try {
+            target.write(b, off, len);
+            target.flush();
+        } catch (IOException e) {
+            // The step's console is gone (the step ended): nothing is left to show the output to.
+        }
+    }
+
+    /** Completes with a result as the wire carries it: {@code {"value": ...}} or {@code {"error": {...}}}. */
+    void complete(Map<?, ?> resultJson) {
+        if (resultJson.get("error") instanceof Map<?, ?> error) {
+            result.completeExceptionally(TaskErrors.fromJson(error));
+        } else {
+            result.complete(resultJson.get("value"));
+        }
+    }
+
+    void completeValue(Object value) {
+        result.complete(value);
+    }
+
+    void fail(Throwable e) {
+        result.completeExceptionally(e);
+        outputOpened.completeExceptionally(e);
+    }
+
+    /** Claims the input for one transfer; null when there is none or it was taken already. */
+    synchronized InputStream takeInput() {
+        if (input == null || inputState != Transfer.NONE) {
+            return null;
+        }
+        inputState = Transfer.RUNNING;
+        return input;
+    }
+
+    synchronized void inputDone() {
+        inputState = Transfer.DONE;
+    }
+
+    /** Claims the output for one transfer; null when there is none or it was taken already. */
+    synchronized OutputStream takeOutput() {
+        if (output == null || outputState != Transfer.NONE) {
+            return null;
+        }
+        outputState = Transfer.RUNNING;
+        outputOpened.complete(null);
+        return output;
+    }
+
+    synchronized void outputDone() {
+        outputState = Transfer.DONE;
+    }
+
+    synchronized Transfer outputState() {
+        return outputState;
+    }
+
+    /** Waits until the task opened its output or ended, whichever comes first. */
+    void awaitOutputOrEnd() throws IOException, InterruptedException {
+        try {
+            CompletableFuture.anyOf(outputOpened, result).get();
+        } catch (ExecutionException e) {
+            rethrow(e.getCause());
+        }
+    }
+
+    /**
+     * Waits for the result.
+     *
+     * @throws IOException the task's failure
+     * @throws NodeLostException when the node went offline meanwhile
+     * @throws InterruptedException when interrupted; the task is cancelled before this throws
+     */
+    Object await() throws IOException, InterruptedException {
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            cancel();
+            throw e;
+        } catch (ExecutionException e) {
+            return rethrow(e.getCause());
+        }
+    }
+
+    /** Waits at most {@code millis} for the result, ignoring interrupts and failures. */
+    void awaitQuietly(long millis) {
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!result.isDone()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                result.get(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException | TimeoutException e) {
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Object rethrow(Throwable cause) throws IOException {
+        if (cause instanceof IOException io) {
+            throw io;
+        }
+        if (cause instanceof RuntimeException re) {
+            throw re;
+        }
+        if (cause instanceof Error er) {
+            throw er;
+        }
+        throw new IOException(cause.getMessage(), cause);
+    }
+
+    @Override
+    public String toString() {
+        return task + " of " + job + " #" + number;
+    }
+
+    static NodeLostException nodeLost(String node) {
+        return new NodeLostException(node);
+    }
+}
