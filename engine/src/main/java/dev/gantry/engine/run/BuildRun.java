@@ -40,6 +40,8 @@ public final class BuildRun {
     private volatile String displayName;
     private volatile String description;
     private volatile String scriptName = "Jenkinsfile";
+    private final String restartFrom;
+    private volatile int preservedStashBuilds;
 
     private BuildRun(Builder b) {
         this.jobName = b.jobName;
@@ -50,6 +52,7 @@ public final class BuildRun {
         this.nodes = b.nodes;
         this.services = Map.copyOf(b.services);
         this.previousResult = b.previousResult;
+        this.restartFrom = b.restartFrom;
         Map<String, String> env = new LinkedHashMap<>(b.baseEnv);
         env.put("BUILD_NUMBER", String.valueOf(number));
         env.put("BUILD_ID", String.valueOf(number));
@@ -146,6 +149,21 @@ public final class BuildRun {
 
     void setDescription(String s) { description = s; }
 
+    /**
+     * The top-level stage a restarted declarative build begins at (the stages before it are
+     * skipped), or null when the build runs every stage.
+     */
+    public String restartFrom() { return restartFrom; }
+
+    /**
+     * How many completed builds of the job keep their stashes, as the pipeline's
+     * {@code options { preserveStashes(buildCount: N) }} asks; 0 when it does not (the stashes
+     * of this build are then discarded when it ends).
+     */
+    public int preservedStashBuilds() { return preservedStashBuilds; }
+
+    void preserveStashes(int builds) { preservedStashBuilds = builds; }
+
     /** Writes a line of the engine's own (not a step's) to the log. */
     void engineLine(LogSink.LogSource source, String line) {
         byte[] b = line.getBytes(StandardCharsets.UTF_8);
@@ -163,6 +181,7 @@ public final class BuildRun {
         private final Map<Class<?>, Object> services = new ConcurrentHashMap<>();
         private Map<String, String> baseEnv = System.getenv();
         private Result previousResult;
+        private String restartFrom;
 
         private Builder(String jobName, StepLibrary steps, LogSink log, NodeProvider nodes) {
             this.jobName = jobName;
@@ -180,6 +199,14 @@ public final class BuildRun {
         public Builder baseEnvironment(Map<String, String> env) { this.baseEnv = env; return this; }
 
         public Builder previousResult(Result r) { this.previousResult = r; return this; }
+
+        /**
+         * Restarts a declarative pipeline at the top-level stage {@code stage}: the stages before
+         * it are shown as skipped and not run; the pipeline's agent, environment, options and post
+         * run as usual. A stage that is not top-level, or a scripted pipeline, fails the build
+         * before anything runs. Null (the default) runs every stage.
+         */
+        public Builder restartFrom(String stage) { this.restartFrom = stage; return this; }
 
         public BuildRun build() { return new BuildRun(this); }
     }
