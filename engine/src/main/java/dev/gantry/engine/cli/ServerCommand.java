@@ -51,7 +51,7 @@ final class ServerCommand implements Callable<Integer> {
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                }, h.resolve("workspace"), Math.max(1, executors));
+                }, h.resolve("workspace"), Math.max(1, executors), store.scripts(), store::backup);
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         WebServer web = WebServer.start(controller, bind, port, metrics);

@@ -2,6 +2,7 @@ package dev.gantry.engine.server;
 
 import dev.gantry.api.Result;
 import dev.gantry.api.build.ArtifactStore;
+import dev.gantry.api.build.InputHandler;
 import dev.gantry.api.build.StashStore;
 import dev.gantry.api.build.TestResults;
 import dev.gantry.api.build.TestResults.Summary;
@@ -14,19 +15,17 @@ import dev.gantry.engine.run.StageRecord;
 import dev.gantry.engine.steps.StepLibrary;
 import dev.gantry.engine.store.BuildRecord;
 import dev.gantry.engine.store.BuildRepository;
+import dev.gantry.engine.store.BuildScript;
 import dev.gantry.engine.store.LogStore;
 import dev.gantry.engine.store.StageRow;
 import dev.gantry.engine.testresults.InMemoryTestResults;
 import dev.gantry.engine.workspace.LocalArtifactStore;
-import dev.gantry.engine.workspace.LocalStashStore;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,33 +42,38 @@ final class BuildExecutor {
     private final LogStore logs;
     private final BiFunction<String, Integer, Path> artifactsDir;
     private final Path workspaces;
+    private final PendingInputs inputs;
 
-    BuildExecutor(StepLibrary steps, BuildRepository builds, LogStore logs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces) {
+    BuildExecutor(StepLibrary steps, BuildRepository builds, LogStore logs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces,
+                  PendingInputs inputs) {
         this.steps = steps;
         this.builds = builds;
         this.logs = logs;
         this.artifactsDir = artifactsDir;
         this.workspaces = workspaces;
+        this.inputs = inputs;
     }
 
     /** Runs the build; {@code onStart} receives the live build so that it can be stopped. */
-    void execute(BuildRecord queued, String script, java.util.function.Consumer<BuildRun> onStart) {
+    void execute(BuildRecord queued, BuildScript source, java.util.function.Consumer<BuildRun> onStart) {
         String job = queued.job();
         int number = queued.number();
         long started = System.nanoTime();
         builds.markRunning(job, number, Instant.now());
-        Path stashDir = null;
+        // The artifacts directory is builds/<job id>/<number>/artifacts: its parent is the build's directory.
+        Path buildDir = artifactsDir.apply(job, number).getParent();
         BuildRun run = null;
         Result result = Result.FAILURE;
         InMemoryTestResults tests = new InMemoryTestResults();
         LocalArtifactStore artifacts = new LocalArtifactStore(artifactsDir.apply(job, number));
         try (OutputStream logFile = logs.append(job, number); PrintingLogSink sink = new PrintingLogSink(logFile)) {
-            stashDir = Files.createTempDirectory("gantry-stash-");
             byte[] cause = queued.cause().getBytes(StandardCharsets.UTF_8);
             sink.chunk(new dev.gantry.engine.run.LogSink.LogSource(null, null, null, false), cause, 0, cause.length, true, true);
             run = BuildRun.builder(job, steps, sink, new LocalNodeProvider(workspaces.resolve(job)))
                     .number(number)
-                    .service(StashStore.class, new LocalStashStore(stashDir))
+                    .service(StashStore.class, StashKeeper.open(buildDir, originDir(job, source), source.originNumber() == null ? 0 : source.originNumber()))
+                    .service(InputHandler.class, inputs.handler(job, number, line -> engineLine(sink, line)))
+                    .restartFrom(source.restartStage())
                     .service(ArtifactStore.class, artifacts)
                     .service(TestResults.class, tests)
                     .previousResult(previousResult(job, number))
@@ -79,7 +83,7 @@ final class BuildExecutor {
             java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
             Thread updater = Thread.ofVirtual().name("stages-" + job + "-" + number).start(() -> publishStages(live, job, number, finished));
             try {
-                result = ScriptRunner.run(run, job, script, queued.parameters());
+                result = ScriptRunner.run(run, job, source.script(), queued.parameters());
             } catch (InvalidPipelineException e) {
                 String msg = "ERROR: the pipeline does not compile: " + e.getMessage() + "\nFinished: FAILURE\n";
                 logFile.write(msg.getBytes(StandardCharsets.UTF_8));
@@ -107,10 +111,25 @@ final class BuildExecutor {
             }
             builds.complete(job, number, result.name(), (System.nanoTime() - started) / 1_000_000,
                     run == null ? List.of() : stages(run), testTotals, artifacts.list());
-            if (stashDir != null) {
-                deleteTree(stashDir);
-            }
+            StashKeeper.finish(job, number, buildDir, run == null ? 0 : run.preservedStashBuilds(), builds);
         }
+    }
+
+    /** The directory of the build a restart restarts (its stashes are copied), or null. */
+    private Path originDir(String job, BuildScript source) {
+        if (source.restartStage() == null) {
+            return null;
+        }
+        try {
+            return artifactsDir.apply(job, source.originNumber()).getParent();
+        } catch (RuntimeException e) {
+            return null; // the original build was deleted meanwhile: no stashes to copy
+        }
+    }
+
+    private static void engineLine(PrintingLogSink sink, String line) {
+        byte[] b = line.getBytes(StandardCharsets.UTF_8);
+        sink.chunk(new dev.gantry.engine.run.LogSink.LogSource(null, null, null, false), b, 0, b.length, true, true);
     }
 
     /** The result of the newest completed build before this one, for post changed/fixed/regression. */
@@ -153,13 +172,5 @@ final class BuildExecutor {
                     s.status() == null ? null : s.status().name(), s.durationMillis()));
         }
         return rows;
-    }
-
-    private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("gantry: could not remove " + dir + ": " + e.getMessage());
-        }
     }
 }

@@ -7,6 +7,8 @@ import dev.gantry.engine.run.BuildRun;
 import dev.gantry.engine.steps.StepLibrary;
 import dev.gantry.engine.store.BuildRecord;
 import dev.gantry.engine.store.BuildRepository;
+import dev.gantry.engine.store.BuildScript;
+import dev.gantry.engine.store.BuildScriptRepository;
 import dev.gantry.engine.store.BuildStatus;
 import dev.gantry.engine.store.JobRecord;
 import dev.gantry.engine.store.JobRepository;
@@ -30,13 +32,17 @@ import java.util.function.BiFunction;
  * so it survives a restart) served by a fixed number of executors on the built-in node.
  * Thread-safe.
  */
-public final class ControllerService implements Controller, AutoCloseable {
+public final class ControllerService implements Controller, BuildControl, AutoCloseable {
     private final JobRepository jobs;
     private final BuildRepository builds;
     private final LogStore logs;
     private final PipelineLinter linter;
     private final BiFunction<String, Integer, Path> artifactsDir;
     private final BuildExecutor executor;
+    private final BuildScriptRepository scripts;
+    private final BackupWriter backupWriter;
+    private final PendingInputs inputs = new PendingInputs(this::lendExecutor);
+    private final Reruns reruns;
     private final BlockingQueue<BuildRecord> queue = new LinkedBlockingQueue<>();
     private final Map<String, BuildRun> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> cancelledQueued = new ConcurrentHashMap<>();
@@ -44,22 +50,34 @@ public final class ControllerService implements Controller, AutoCloseable {
     private volatile boolean accepting = true;
     private volatile BuildListener listener = new BuildListener() { };
 
+    /** Writes an online backup of the controller's home as a zip (see {@link dev.gantry.engine.store.Store#backup(java.io.OutputStream)}). */
+    @FunctionalInterface
+    public interface BackupWriter {
+        void write(java.io.OutputStream out) throws IOException;
+    }
+
     /**
+     * @param scripts where each build's script is recorded (what replay and restart run)
+     * @param backupWriter what {@link #backup} calls
      * @param executorCount how many builds run at once on the built-in node
      * @param workspaces where job workspaces live ({@code <workspaces>/<job name>})
      */
     public ControllerService(StepLibrary steps, JobRepository jobs, BuildRepository builds, LogStore logs,
-                             BiFunction<String, Integer, Path> artifactsDir, Path workspaces, int executorCount) {
+                             BiFunction<String, Integer, Path> artifactsDir, Path workspaces, int executorCount,
+                             BuildScriptRepository scripts, BackupWriter backupWriter) {
         this.jobs = jobs;
         this.builds = builds;
         this.logs = logs;
         this.linter = new PipelineLinter(steps);
         this.artifactsDir = artifactsDir;
-        this.executor = new BuildExecutor(steps, builds, logs, artifactsDir, workspaces);
+        this.scripts = scripts;
+        this.backupWriter = backupWriter;
+        this.reruns = new Reruns(builds, scripts, linter, this::enqueue);
+        this.executor = new BuildExecutor(steps, builds, logs, artifactsDir, workspaces, inputs);
         recover();
         this.executors = new Thread[executorCount];
         for (int i = 0; i < executorCount; i++) {
-            executors[i] = Thread.ofVirtual().name("executor-" + i).start(this::serve);
+            executors[i] = Thread.ofVirtual().name("executor-" + i).start(() -> serve(() -> true));
         }
     }
 
@@ -71,8 +89,9 @@ public final class ControllerService implements Controller, AutoCloseable {
         queue.addAll(builds.withStatus(BuildStatus.QUEUED));
     }
 
-    private void serve() {
-        while (accepting) {
+    /** Takes queued builds and runs them while the controller accepts builds and {@code more} holds. */
+    private void serve(java.util.function.BooleanSupplier more) {
+        while (accepting && more.getAsBoolean()) {
             BuildRecord next;
             try {
                 next = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
@@ -92,7 +111,9 @@ public final class ControllerService implements Controller, AutoCloseable {
             }
             listener.started(next, java.time.Duration.between(next.queuedAt(), java.time.Instant.now()).toMillis());
             try {
-                executor.execute(next, job.get().script(), run -> running.put(key, run));
+                // The script is recorded as the build starts: replay and restart run exactly this text.
+                BuildScript source = scripts.attachIfAbsent(next.job(), next.number(), job.get().script());
+                executor.execute(next, source, run -> running.put(key, run));
             } catch (RuntimeException e) {
                 System.err.println("gantry: build " + key + " failed to run: " + e);
             } finally {
@@ -103,6 +124,16 @@ public final class ControllerService implements Controller, AutoCloseable {
                 builds.find(next.job(), next.number()).ifPresent(b -> listener.completed(b));
             }
         }
+    }
+
+    /**
+     * Lends the queue one more executor while a build waits for input, so that waiting builds do
+     * not hold executors; closing the lease lets the extra executor end after its current build.
+     */
+    private AutoCloseable lendExecutor() {
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread.ofVirtual().name("executor-lent").start(() -> serve(open::get));
+        return () -> open.set(false);
     }
 
     private static String key(String job, int number) {
@@ -140,6 +171,11 @@ public final class ControllerService implements Controller, AutoCloseable {
 
     @Override
     public BuildRecord trigger(String job, Map<String, Object> parameters, String cause) {
+        return enqueue(job, parameters, cause, null);
+    }
+
+    /** Queues a build; {@code script} (null: the job's script when it starts) is recorded before it can start. */
+    private BuildRecord enqueue(String job, Map<String, Object> parameters, String cause, BuildScript script) {
         if (!accepting) {
             throw new IllegalStateException("the controller is shutting down and starts no new builds");
         }
@@ -147,6 +183,9 @@ public final class ControllerService implements Controller, AutoCloseable {
             throw new NoSuchElementException("no job named " + job);
         }
         BuildRecord b = builds.create(job, parameters == null ? Map.of() : parameters, cause == null ? "Started by user" : cause);
+        if (script != null) {
+            scripts.attach(job, b.number(), script);
+        }
         queue.add(b);
         return b;
     }
@@ -216,6 +255,36 @@ public final class ControllerService implements Controller, AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    @Override
+    public BuildRecord replay(String job, int number, String script) throws InvalidJobException {
+        return reruns.replay(job, number, script);
+    }
+
+    @Override
+    public BuildRecord restart(String job, int number, String stage) {
+        return reruns.restart(job, number, stage);
+    }
+
+    @Override
+    public List<dev.gantry.api.build.InputRequest> inputs(String job, int number) {
+        return inputs.list(job, number);
+    }
+
+    @Override
+    public void proceedInput(String job, int number, String inputId, Map<String, Object> values, String submitter) {
+        inputs.proceed(job, number, inputId, values, submitter);
+    }
+
+    @Override
+    public void abortInput(String job, int number, String inputId, String submitter) {
+        inputs.abort(job, number, inputId, submitter);
+    }
+
+    @Override
+    public void backup(java.io.OutputStream out) throws IOException {
+        backupWriter.write(out);
     }
 
     /** Sets who hears of builds starting and ending (one listener; metrics compose their own). */

@@ -1,5 +1,6 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.server.BuildControl;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.web.Metrics;
 import java.util.Objects;
@@ -59,10 +60,17 @@ public final class RestApi {
             protected void configure() {
                 bind(controller).to(Controller.class);
                 bind(metrics).to(Metrics.class);
+                if (controller instanceof BuildControl control) {
+                    bind(control).to(BuildControl.class);
+                }
             }
         });
         rc.register(JobsResource.class);
         rc.register(OpsResource.class);
+        if (controller instanceof BuildControl) {
+            rc.register(BuildActionsResource.class);
+            rc.register(AdminResource.class);
+        }
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
         rc.register(new BodyLimit(maxBodyBytes));
