@@ -127,9 +127,11 @@ final class BuildExecutor {
         }
     }
 
+    /** A line of the controller's own; flushed, because a build waiting for input may sit for hours and its log must show why. */
     private static void engineLine(PrintingLogSink sink, String line) {
         byte[] b = line.getBytes(StandardCharsets.UTF_8);
         sink.chunk(new dev.gantry.engine.run.LogSink.LogSource(null, null, null, false), b, 0, b.length, true, true);
+        sink.flush();
     }
 
     /** The result of the newest completed build before this one, for post changed/fixed/regression. */

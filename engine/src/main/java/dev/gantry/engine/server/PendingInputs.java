@@ -46,10 +46,11 @@ final class PendingInputs {
                     throw new dev.gantry.api.step.StepFailedException("input: another input with id '" + request.id()
                             + "' is already waiting in this build; give each concurrent input its own id: input id: '...', message: '...'");
                 }
+                // Logged (and flushed) before the input is listed: whoever sees it pending finds the reason in the log.
+                log.accept("Waiting for input '" + request.id() + "': answer it with POST /api/v1/jobs/" + job + "/builds/" + number
+                        + "/inputs/" + request.id() + "/proceed (or /abort), or gantry input " + job + "#" + number + " --proceed");
                 list.add(p);
             }
-            log.accept("Waiting for input '" + request.id() + "': answer it with POST /api/v1/jobs/" + job + "/builds/" + number
-                    + "/inputs/" + request.id() + "/proceed (or /abort), or gantry input " + job + "#" + number + " --proceed");
             try (AutoCloseable lent = lendExecutor.get()) {
                 InputHandler.Answer a = p.answer().get();
                 log.accept("Input '" + request.id() + "' " + (a.proceed() ? "proceeded" : "aborted") + " over the REST API by " + a.submitter());

@@ -57,7 +57,7 @@ class BackupApiTest {
             assertEquals(2, jobs.size(), jobs.toString());
             JsonNode b = c.build("team/app", 1);
             assertEquals("SUCCESS", b.get("result").asText());
-            assertTrue(c.log("team/app", 1).contains("built it"));
+            assertTrue(c.log("team/app", 1).contains("built it"), c.log("team/app", 1));
             assertEquals("the artifact", c.get("api/v1/jobs/team/app/builds/1/artifacts/dist/app.txt").body());
             JsonNode waiting = c.build("waiting", 1);
             assertEquals("ABORTED", waiting.get("result").asText(), "a build running at backup time ends ABORTED in the restored home");
