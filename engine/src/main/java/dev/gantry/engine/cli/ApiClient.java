@@ -88,6 +88,24 @@ final class ApiClient {
         return r;
     }
 
+    /**
+     * POSTs without a body and streams the answer into {@code target} (created or replaced);
+     * returns the bytes written.
+     */
+    long postToFile(String path, java.nio.file.Path target) throws IOException, InterruptedException, ApiException {
+        HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpResponse<InputStream> r = send(req, HttpResponse.BodyHandlers.ofInputStream());
+        try (InputStream in = r.body()) {
+            if (r.statusCode() >= 400) {
+                byte[] body = in.readAllBytes();
+                JsonNode json = body.length == 0 ? null : parse(body);
+                throw new ApiException(r.statusCode(), "HTTP " + r.statusCode() + ": "
+                        + (json != null && json.hasNonNull("message") ? json.get("message").asText() : new String(body, StandardCharsets.UTF_8)), json);
+            }
+            return java.nio.file.Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
     private <T> HttpResponse<T> send(HttpRequest req, HttpResponse.BodyHandler<T> handler) throws IOException, InterruptedException {
         try {
             return http.send(req, handler);

@@ -12,6 +12,8 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, LintCommand.class, StepsCommand.class, ServerCommand.class,
                 ClientCommands.Job.class, ClientCommands.Build.class, ClientCommands.Log.class, ClientCommands.Stop.class,
                 AgentCommand.class, AgentAdminCommands.Admin.class,
+                BuildActionCommands.Replay.class, BuildActionCommands.Restart.class, BuildActionCommands.Input.class,
+                AdminCommands.Admin.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:build failed", "2:invalid pipeline or usage", "3:build unstable", "4:build aborted"})

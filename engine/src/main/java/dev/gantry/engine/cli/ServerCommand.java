@@ -57,7 +57,7 @@ final class ServerCommand implements Callable<Integer> {
                     } catch (java.io.IOException e) {
                         throw new java.io.UncheckedIOException(e);
                     }
-                }, h.resolve("workspace"), Math.max(1, executors));
+                }, h.resolve("workspace"), Math.max(1, executors), store.scripts(), store::backup);
         AgentService agents = new AgentService(store.agents(), h, Math.max(1, executors),
                 java.time.Duration.ofMillis(Math.max(1000, (long) (agentLease * 1000))));
         controller.nodes(agents::forBuild, agents.nodeTasks());

@@ -43,6 +43,8 @@ public final class BuildRun {
     private volatile String displayName;
     private volatile String description;
     private volatile String scriptName = "Jenkinsfile";
+    private final String restartFrom;
+    private volatile int preservedStashBuilds;
 
     private BuildRun(Builder b) {
         this.jobName = b.jobName;
@@ -56,6 +58,7 @@ public final class BuildRun {
         this.history = b.history;
         this.causes = b.causes;
         this.url = b.url;
+        this.restartFrom = b.restartFrom;
         Map<String, String> env = new LinkedHashMap<>(b.baseEnv);
         env.put("BUILD_NUMBER", String.valueOf(number));
         env.put("BUILD_ID", String.valueOf(number));
@@ -174,6 +177,21 @@ public final class BuildRun {
 
     void setDescription(String s) { description = s; }
 
+    /**
+     * The top-level stage a restarted declarative build begins at (the stages before it are
+     * skipped), or null when the build runs every stage.
+     */
+    public String restartFrom() { return restartFrom; }
+
+    /**
+     * How many completed builds of the job keep their stashes, as the pipeline's
+     * {@code options { preserveStashes(buildCount: N) }} asks; 0 when it does not (the stashes
+     * of this build are then discarded when it ends).
+     */
+    public int preservedStashBuilds() { return preservedStashBuilds; }
+
+    void preserveStashes(int builds) { preservedStashBuilds = builds; }
+
     /** Writes a line of the engine's own (not a step's) to the log. */
     void engineLine(LogSink.LogSource source, String line) {
         byte[] b = line.getBytes(StandardCharsets.UTF_8);
@@ -194,6 +212,7 @@ public final class BuildRun {
         private BuildHistory history;
         private List<Map<String, Object>> causes = List.of(localCause());
         private String url;
+        private String restartFrom;
 
         private Builder(String jobName, StepLibrary steps, LogSink log, NodeProvider nodes) {
             this.jobName = jobName;
@@ -237,6 +256,13 @@ public final class BuildRun {
             m.put("shortDescription", "Started by user");
             return Collections.unmodifiableMap(m);
         }
+        /**
+         * Restarts a declarative pipeline at the top-level stage {@code stage}: the stages before
+         * it are shown as skipped and not run; the pipeline's agent, environment, options and post
+         * run as usual. A stage that is not top-level, or a scripted pipeline, fails the build
+         * before anything runs. Null (the default) runs every stage.
+         */
+        public Builder restartFrom(String stage) { this.restartFrom = stage; return this; }
 
         public BuildRun build() { return new BuildRun(this); }
     }

@@ -32,12 +32,15 @@ final class Declarative {
     private final Pipeline pipeline;
     private final boolean skipAfterUnstable;
     private final boolean alwaysFailFast;
+    /** Whether the top-level stage a restart begins at was reached (always true without a restart). */
+    private boolean restartReached;
 
     private Declarative(BuildRun run, Pipeline pipeline) {
         this.run = run;
         this.pipeline = pipeline;
         this.skipAfterUnstable = hasOption(pipeline.options, "skipStagesAfterUnstable");
         this.alwaysFailFast = hasOption(pipeline.options, "parallelsAlwaysFailFast");
+        this.restartReached = run.restartFrom() == null;
     }
 
     static void execute(FlowContext ctx, Closure<?> body) {
@@ -51,6 +54,15 @@ final class Declarative {
     }
 
     private void run(FlowContext ctx) {
+        if (run.restartFrom() != null) {
+            String problem = RestartPoint.problem(pipeline.stages, run.restartFrom());
+            if (problem != null) {
+                ctx.engineLine("ERROR: " + problem);
+                run.worsen(Result.FAILURE);
+                return;
+            }
+        }
+        preserveStashes(ctx);
         applyParameters();
         if (hasOption(pipeline.options, "timestamps")) {
             run.enableTimestamps();
@@ -77,6 +89,24 @@ final class Declarative {
             report(ctx, e);
             failBuild(e);
             runPost(pipeline.post, ctx, run::result, "Declarative: Post Actions", null);
+        }
+    }
+
+    /** {@code preserveStashes(buildCount: N)}: Jenkins' default is 1 and its limit 50. */
+    private void preserveStashes(FlowContext ctx) {
+        for (OptionCall o : pipeline.options) {
+            if (!o.name().equals("preserveStashes")) {
+                continue;
+            }
+            long count = 1;
+            if (o.args().length == 1 && o.args()[0] instanceof Map<?, ?> m && m.get("buildCount") instanceof Number n) {
+                count = n.longValue();
+            }
+            if (count < 1 || count > 50) {
+                ctx.engineLine("WARNING: preserveStashes(buildCount: " + count + ") must be between 1 and 50; keeping the stashes of "
+                        + Math.clamp(count, 1, 50) + " build(s)");
+            }
+            run.preserveStashes((int) Math.clamp(count, 1, 50));
         }
     }
 
@@ -146,6 +176,15 @@ final class Declarative {
     private Throwable executeStages(List<Stage> stages, FlowContext ctx, StageRecord parent, String idPrefix) {
         Throwable first = null;
         for (Stage s : stages) {
+            if (parent == null && !restartReached) {
+                if (!s.name.equals(run.restartFrom())) {
+                    // Jenkins' wording, so that log parsers written for it keep working.
+                    markNotRun(s, null, ctx, StageRecord.Status.SKIPPED,
+                            "Stage \"" + s.name + "\" skipped due to this build restarting at stage \"" + run.restartFrom() + "\"");
+                    continue;
+                }
+                restartReached = true;
+            }
             if (first != null) {
                 markNotRun(s, parent, ctx, StageRecord.Status.NOT_EXECUTED, "Stage \"" + s.name + "\" skipped due to earlier failure(s)");
                 continue;

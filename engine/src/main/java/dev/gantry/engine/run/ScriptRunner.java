@@ -44,7 +44,7 @@ public final class ScriptRunner {
         run.setParameters(parameters);
         run.setScriptName(fileName);
         FlowContext root = FlowContext.root(run);
-        Thread t = Thread.ofVirtual().name("build-" + run.jobName() + "-" + run.number()).start(() -> execute(root, fileName, compiled));
+        Thread t = Thread.ofVirtual().name("build-" + run.jobName() + "-" + run.number()).start(() -> execute(root, fileName, compiled, source));
         while (true) {
             try {
                 t.join();
@@ -58,12 +58,22 @@ public final class ScriptRunner {
         return run.result();
     }
 
-    private static void execute(FlowContext root, String fileName, Class<?> compiled) {
+    /** Whether the script is a declarative pipeline, as the linter decides it. */
+    private static boolean isDeclarative(BuildRun run, String fileName, String source) {
+        return new dev.gantry.engine.pipeline.PipelineLinter(run.steps()).lint(fileName, source).kind()
+                == dev.gantry.engine.pipeline.PipelineKind.DECLARATIVE;
+    }
+
+    private static void execute(FlowContext root, String fileName, Class<?> compiled, String source) {
         BuildRun run = root.run;
         try {
             root.enter(() -> {
                 root.engineLine("[Pipeline] Start of Pipeline");
                 try {
+                    if (run.restartFrom() != null && !isDeclarative(run, fileName, source)) {
+                        throw new StepFailedException("this build restarts at stage '" + run.restartFrom()
+                                + "', but only a declarative pipeline (pipeline { ... }) can be restarted from a stage; replay the build instead");
+                    }
                     Script script = instantiate(compiled, fileName);
                     script.setBinding(new Binding());
                     script.run();

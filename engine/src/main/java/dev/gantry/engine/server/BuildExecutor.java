@@ -2,6 +2,7 @@ package dev.gantry.engine.server;
 
 import dev.gantry.api.Result;
 import dev.gantry.api.build.ArtifactStore;
+import dev.gantry.api.build.InputHandler;
 import dev.gantry.api.build.StashStore;
 import dev.gantry.api.build.TestResults;
 import dev.gantry.api.build.TestResults.Summary;
@@ -15,16 +16,14 @@ import dev.gantry.engine.run.StageRecord;
 import dev.gantry.engine.steps.StepLibrary;
 import dev.gantry.engine.store.BuildRecord;
 import dev.gantry.engine.store.BuildRepository;
+import dev.gantry.engine.store.BuildScript;
 import dev.gantry.engine.store.StageRow;
 import dev.gantry.engine.testresults.InMemoryTestResults;
 import dev.gantry.engine.workspace.LocalArtifactStore;
-import dev.gantry.engine.workspace.LocalStashStore;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +44,12 @@ final class BuildExecutor {
     private volatile String rootUrl;
     private volatile BiFunction<String, Integer, NodeProvider> nodes;
     private volatile NodeTasks nodeTasks;
+    private final PendingInputs inputs;
 
-    BuildExecutor(StepLibrary steps, BuildRepository builds, BuildLogs buildLogs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces) {
+    BuildExecutor(StepLibrary steps, BuildRepository builds, BuildLogs buildLogs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces,
+                  PendingInputs inputs) {
         this.buildLogs = buildLogs;
+        this.inputs = inputs;
         this.steps = steps;
         this.builds = builds;
         this.artifactsDir = artifactsDir;
@@ -70,18 +72,18 @@ final class BuildExecutor {
     }
 
     /** Runs the build; {@code onStart} receives the live build so that it can be stopped. */
-    void execute(BuildRecord queued, String script, java.util.function.Consumer<BuildRun> onStart) {
+    void execute(BuildRecord queued, BuildScript source, java.util.function.Consumer<BuildRun> onStart) {
         String job = queued.job();
         int number = queued.number();
         long started = System.nanoTime();
         builds.markRunning(job, number, Instant.now());
-        Path stashDir = null;
+        // The artifacts directory is builds/<job id>/<number>/artifacts: its parent is the build's directory.
+        Path buildDir = artifactsDir.apply(job, number).getParent();
         BuildRun run = null;
         Result result = Result.FAILURE;
         InMemoryTestResults tests = new InMemoryTestResults();
         LocalArtifactStore artifacts = new LocalArtifactStore(artifactsDir.apply(job, number));
         try (BuildLog sink = buildLogs.open(job, number)) {
-            stashDir = Files.createTempDirectory("gantry-stash-");
             sink.line(queued.cause());
             BuildRun.Builder builder = BuildRun.builder(job, steps, sink, nodes.apply(job, number));
             if (nodeTasks != null) {
@@ -89,7 +91,13 @@ final class BuildExecutor {
             }
             builder
                     .number(number)
-                    .service(StashStore.class, new LocalStashStore(stashDir))
+                    .service(StashStore.class, StashKeeper.open(buildDir, originDir(job, source), source.originNumber() == null ? 0 : source.originNumber()))
+                    .service(InputHandler.class, inputs.handler(job, number, line -> {
+                        // Flushed: a build waiting for input may sit for hours and its log must show why.
+                        sink.line(line);
+                        sink.flush();
+                    }))
+                    .restartFrom(source.restartStage())
                     .service(ArtifactStore.class, artifacts)
                     .service(TestResults.class, tests)
                     .previousResult(previousResult(job, number))
@@ -104,7 +112,7 @@ final class BuildExecutor {
             java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
             Thread updater = Thread.ofVirtual().name("stages-" + job + "-" + number).start(() -> publishStages(live, job, number, finished));
             try {
-                result = ScriptRunner.run(run, job, script, queued.parameters());
+                result = ScriptRunner.run(run, job, source.script(), queued.parameters());
             } catch (InvalidPipelineException e) {
                 sink.line("ERROR: the pipeline does not compile: " + e.getMessage());
                 sink.line("Finished: FAILURE");
@@ -141,9 +149,19 @@ final class BuildExecutor {
             builds.complete(job, number, result.name(), (System.nanoTime() - started) / 1_000_000,
                     run == null ? List.of() : stages(run), testTotals, artifacts.list());
             buildLogs.changed(job, number);
-            if (stashDir != null) {
-                deleteTree(stashDir);
-            }
+            StashKeeper.finish(job, number, buildDir, run == null ? 0 : run.preservedStashBuilds(), builds);
+        }
+    }
+
+    /** The directory of the build a restart restarts (its stashes are copied), or null. */
+    private Path originDir(String job, BuildScript source) {
+        if (source.restartStage() == null) {
+            return null;
+        }
+        try {
+            return artifactsDir.apply(job, source.originNumber()).getParent();
+        } catch (RuntimeException e) {
+            return null; // the original build was deleted meanwhile: no stashes to copy
         }
     }
 
@@ -200,11 +218,4 @@ final class BuildExecutor {
         return rows;
     }
 
-    private static void deleteTree(Path dir) {
-        try (var walk = Files.walk(dir)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            System.err.println("gantry: could not remove " + dir + ": " + e.getMessage());
-        }
-    }
 }

@@ -7,6 +7,8 @@ import dev.gantry.engine.run.BuildRun;
 import dev.gantry.engine.steps.StepLibrary;
 import dev.gantry.engine.store.BuildRecord;
 import dev.gantry.engine.store.BuildRepository;
+import dev.gantry.engine.store.BuildScript;
+import dev.gantry.engine.store.BuildScriptRepository;
 import dev.gantry.engine.store.BuildStatus;
 import dev.gantry.engine.store.JobRecord;
 import dev.gantry.engine.store.JobRepository;
@@ -30,7 +32,7 @@ import java.util.function.BiFunction;
  * so it survives a restart) served by a fixed number of executors on the built-in node.
  * Thread-safe.
  */
-public final class ControllerService implements Controller, AutoCloseable {
+public final class ControllerService implements Controller, BuildControl, AutoCloseable {
     private final JobRepository jobs;
     private final BuildRepository builds;
     private final LogStore logs;
@@ -38,6 +40,10 @@ public final class ControllerService implements Controller, AutoCloseable {
     private final BiFunction<String, Integer, Path> artifactsDir;
     private final BuildExecutor executor;
     private final BuildLogs buildLogs;
+    private final BuildScriptRepository scripts;
+    private final BackupWriter backupWriter;
+    private final PendingInputs inputs = new PendingInputs(this::lendExecutor);
+    private final Reruns reruns;
     private final BlockingQueue<BuildRecord> queue = new LinkedBlockingQueue<>();
     private final Map<String, BuildRun> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> cancelledQueued = new ConcurrentHashMap<>();
@@ -57,19 +63,32 @@ public final class ControllerService implements Controller, AutoCloseable {
         }
     };
 
+    /** Writes an online backup of the controller's home as a zip (see {@link dev.gantry.engine.store.Store#backup(java.io.OutputStream)}). */
+    @FunctionalInterface
+    public interface BackupWriter {
+        void write(java.io.OutputStream out) throws IOException;
+    }
+
     /**
+     * @param scripts where each build's script is recorded (what replay and restart run)
+     * @param backupWriter what {@link #backup} calls
      * @param executorCount how many builds run at once on the built-in node
      * @param workspaces where job workspaces live ({@code <workspaces>/<job name>})
      */
     public ControllerService(StepLibrary steps, JobRepository jobs, BuildRepository builds, LogStore logs,
-                             BiFunction<String, Integer, Path> artifactsDir, Path workspaces, int executorCount) {
+                             BiFunction<String, Integer, Path> artifactsDir, Path workspaces, int executorCount,
+                             BuildScriptRepository scripts, BackupWriter backupWriter) {
         this.jobs = jobs;
         this.builds = builds;
         this.logs = logs;
         this.linter = new PipelineLinter(steps);
         this.artifactsDir = artifactsDir;
         this.buildLogs = new BuildLogs(logs);
-        this.executor = new BuildExecutor(steps, builds, buildLogs, artifactsDir, workspaces);
+        this.scripts = scripts;
+        this.backupWriter = backupWriter;
+        this.reruns = new Reruns(builds, scripts, linter, (job, parameters, cause, script) ->
+                enqueue(job, parameters, List.of(dev.gantry.engine.store.BuildCause.fromText(cause)), script));
+        this.executor = new BuildExecutor(steps, builds, buildLogs, artifactsDir, workspaces, inputs);
         recover();
         this.executors = new Thread[executorCount];
         for (int i = 0; i < executorCount; i++) {
@@ -85,6 +104,7 @@ public final class ControllerService implements Controller, AutoCloseable {
         queue.addAll(builds.withStatus(BuildStatus.QUEUED));
     }
 
+    /** Takes queued builds and runs them while the controller accepts builds and {@code more} holds. */
     private void serve(java.util.function.BooleanSupplier more) {
         while (accepting && more.getAsBoolean()) {
             BuildRecord next;
@@ -106,7 +126,9 @@ public final class ControllerService implements Controller, AutoCloseable {
             }
             listener.started(next, java.time.Duration.between(next.queuedAt(), java.time.Instant.now()).toMillis());
             try {
-                executor.execute(next, job.get().script(), run -> running.put(key, run));
+                // The script is recorded as the build starts: replay and restart run exactly this text.
+                BuildScript source = scripts.attachIfAbsent(next.job(), next.number(), job.get().script());
+                executor.execute(next, source, run -> running.put(key, run));
             } catch (RuntimeException e) {
                 System.err.println("gantry: build " + key + " failed to run: " + e);
             } finally {
@@ -117,6 +139,16 @@ public final class ControllerService implements Controller, AutoCloseable {
                 builds.find(next.job(), next.number()).ifPresent(b -> listener.completed(b));
             }
         }
+    }
+
+    /**
+     * Lends the queue one more executor while a build waits for input, so that waiting builds do
+     * not hold executors; closing the lease lets the extra executor end after its current build.
+     */
+    private AutoCloseable lendExecutor() {
+        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread.ofVirtual().name("executor-lent").start(() -> serve(open::get));
+        return () -> open.set(false);
     }
 
     private static String key(String job, int number) {
@@ -164,12 +196,8 @@ public final class ControllerService implements Controller, AutoCloseable {
      * Jenkins' pipelines hold none. The extra executor leaves once it has no build left to finish.
      */
     public <T> T lendExecutor(java.util.concurrent.Callable<T> waiting) throws Exception {
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread.ofVirtual().name("executor-lent").start(() -> serve(() -> !done.get()));
-        try {
+        try (AutoCloseable lent = lendExecutor()) {
             return waiting.call();
-        } finally {
-            done.set(true);
         }
     }
 
@@ -205,6 +233,11 @@ public final class ControllerService implements Controller, AutoCloseable {
      * @throws IllegalStateException when the controller is shutting down
      */
     public BuildRecord trigger(String job, Map<String, Object> parameters, List<dev.gantry.engine.store.BuildCause> causes) {
+        return enqueue(job, parameters, causes, null);
+    }
+
+    /** Queues a build; {@code script} (null: the job's script when it starts) is recorded before it can start. */
+    private BuildRecord enqueue(String job, Map<String, Object> parameters, List<dev.gantry.engine.store.BuildCause> causes, BuildScript script) {
         if (!accepting) {
             throw new IllegalStateException("the controller is shutting down and starts no new builds");
         }
@@ -212,6 +245,9 @@ public final class ControllerService implements Controller, AutoCloseable {
             throw new NoSuchElementException("no job named " + job);
         }
         BuildRecord b = builds.create(job, parameters == null ? Map.of() : parameters, causes);
+        if (script != null) {
+            scripts.attach(job, b.number(), script);
+        }
         queue.add(b);
         return b;
     }
@@ -287,6 +323,36 @@ public final class ControllerService implements Controller, AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    @Override
+    public BuildRecord replay(String job, int number, String script) throws InvalidJobException {
+        return reruns.replay(job, number, script);
+    }
+
+    @Override
+    public BuildRecord restart(String job, int number, String stage) {
+        return reruns.restart(job, number, stage);
+    }
+
+    @Override
+    public List<dev.gantry.api.build.InputRequest> inputs(String job, int number) {
+        return inputs.list(job, number);
+    }
+
+    @Override
+    public void proceedInput(String job, int number, String inputId, Map<String, Object> values, String submitter) {
+        inputs.proceed(job, number, inputId, values, submitter);
+    }
+
+    @Override
+    public void abortInput(String job, int number, String inputId, String submitter) {
+        inputs.abort(job, number, inputId, submitter);
+    }
+
+    @Override
+    public void backup(java.io.OutputStream out) throws IOException {
+        backupWriter.write(out);
     }
 
     /**

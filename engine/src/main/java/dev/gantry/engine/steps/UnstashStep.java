@@ -34,7 +34,9 @@ public final class UnstashStep implements Step {
         try (InputStream in = store.open(name)) {
             context.workspace().extract(in);
         } catch (FileNotFoundException e) {
-            throw new StepFailedException("No such saved stash '" + name + "'");
+            // The store may explain more (a restarted build whose original kept no stashes).
+            String why = e.getMessage();
+            throw new StepFailedException(why != null && why.startsWith("No such saved stash") ? why : "No such saved stash '" + name + "'");
         } catch (IllegalArgumentException e) {
             throw new StepFailedException("unstash: " + e.getMessage());
         } catch (IOException e) {

@@ -52,6 +52,7 @@ public final class Store implements AutoCloseable {
     private final FileLogStore logs;
     private final H2TriggerRepository triggers;
     private final H2AgentRepository agents;
+    private final H2BuildScriptRepository scripts;
 
     private Store(Path home, JdbcConnectionPool pool) {
         this.home = home;
@@ -62,6 +63,7 @@ public final class Store implements AutoCloseable {
         this.logs = new FileLogStore(this);
         this.triggers = new H2TriggerRepository(tx);
         this.agents = new H2AgentRepository(tx);
+        this.scripts = new H2BuildScriptRepository(tx);
     }
 
     /**
@@ -101,6 +103,7 @@ public final class Store implements AutoCloseable {
         try {
             store.migrate();
             store.sweepOrphans();
+            store.scripts.sweep();
             return store;
         } catch (RuntimeException | Error e) {
             pool.dispose();
@@ -207,12 +210,17 @@ public final class Store implements AutoCloseable {
         return triggers;
     }
 
-    /** Build logs; never null. */
+    /** The script each build ran; never null. */
+    public BuildScriptRepository scripts() {
+        return scripts;
+    }
+
     /** The registered agents. */
     public AgentRepository agents() {
         return agents;
     }
 
+    /** Build logs; never null. */
     public LogStore logs() {
         return logs;
     }
@@ -253,8 +261,30 @@ public final class Store implements AutoCloseable {
         Path target = targetZip.toAbsolutePath().normalize();
         Path dir = target.getParent();
         Files.createDirectories(dir);
-        Path dbZip = Files.createTempFile(dir, ".gantry-db-", ".zip");
         Path partial = Files.createTempFile(dir, ".gantry-backup-", ".zip");
+        try {
+            try (OutputStream out = Files.newOutputStream(partial)) {
+                backup(out, dir);
+            }
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(partial);
+        }
+    }
+
+    /**
+     * Writes the same backup as {@link #backup(Path)} as a zip stream to {@code out} (left open),
+     * for sending it to a client. The database snapshot is staged in a temporary file in the home
+     * (same disk, removed afterwards): H2 writes its backup only to a file.
+     *
+     * @throws IOException when the snapshot or {@code out} cannot be written
+     */
+    public void backup(OutputStream out) throws IOException {
+        backup(out, home);
+    }
+
+    private void backup(OutputStream out, Path scratch) throws IOException {
+        Path dbZip = Files.createTempFile(scratch, ".gantry-db-", ".zip");
         try {
             Files.delete(dbZip);
             tx.run("backing up the database to " + dbZip, c -> {
@@ -264,7 +294,18 @@ public final class Store implements AutoCloseable {
                 }
                 return null;
             });
-            try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(partial))) {
+            ZipOutputStream zip = new ZipOutputStream(new java.io.FilterOutputStream(out) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    out.write(b, off, len);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            });
+            try (zip) {
                 try (ZipFile db = new ZipFile(dbZip.toFile())) {
                     for (ZipEntry entry : db.stream().toList()) {
                         zip.putNextEntry(new ZipEntry("db/" + entry.getName()));
@@ -276,18 +317,32 @@ public final class Store implements AutoCloseable {
                 }
                 addFiles(zip, home.resolve("builds"));
             }
-            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(dbZip);
-            Files.deleteIfExists(partial);
         }
     }
 
     private void addFiles(ZipOutputStream zip, Path root) throws IOException {
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(root)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
+        List<Path> files = new ArrayList<>();
+        // A build may delete its stash directory while the backup walks: what vanished is skipped.
+        Files.walkFileTree(root, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    files.add(file);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+                if (e instanceof NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+        });
+        files.sort(null);
         for (Path file : files) {
             long length;
             InputStream in;

@@ -43,7 +43,7 @@ final class TestController implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, home.resolve("workspace"), 2);
+        }, home.resolve("workspace"), 2, store.scripts(), store::backup);
         this.agents = new AgentService(store.agents(), home, 2, lease);
         controller.nodes(agents::forBuild, agents.nodeTasks());
         this.web = WebServer.start(controller, "127.0.0.1", 0, null, WebServer.DEFAULT_MAX_BODY_BYTES, agents);

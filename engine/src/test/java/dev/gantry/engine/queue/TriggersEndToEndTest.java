@@ -51,7 +51,7 @@ class TriggersEndToEndTest {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, home.resolve("workspace"), 2);
+        }, home.resolve("workspace"), 2, store.scripts(), store::backup);
         triggers = TriggerService.install(controller, store, clock);
         web = WebServer.start(controller, "127.0.0.1", 0, null);
         String root = "http://127.0.0.1:" + web.port() + "/";

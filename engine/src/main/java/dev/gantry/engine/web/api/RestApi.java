@@ -3,6 +3,7 @@ package dev.gantry.engine.web.api;
 import dev.gantry.engine.agent.AgentProtocolResource;
 import dev.gantry.engine.agent.AgentService;
 import dev.gantry.engine.agent.AgentsResource;
+import dev.gantry.engine.server.BuildControl;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.web.Metrics;
 import java.util.Objects;
@@ -77,6 +78,9 @@ public final class RestApi {
                 if (agents != null) {
                     bind(agents).to(AgentService.class);
                 }
+                if (controller instanceof BuildControl control) {
+                    bind(control).to(BuildControl.class);
+                }
             }
         });
         if (agents != null) {
@@ -86,6 +90,10 @@ public final class RestApi {
         rc.register(JobsResource.class);
         rc.register(LogsResource.class);
         rc.register(OpsResource.class);
+        if (controller instanceof BuildControl) {
+            rc.register(BuildActionsResource.class);
+            rc.register(AdminResource.class);
+        }
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
         rc.register(new BodyLimit(maxBodyBytes));

@@ -36,7 +36,7 @@ final class RealController implements AutoCloseable {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-        }, home.resolve("workspace"), 4);
+        }, home.resolve("workspace"), 4, store.scripts(), store::backup);
         server = WebServer.start(controller, "127.0.0.1", 0, null);
     }
 
