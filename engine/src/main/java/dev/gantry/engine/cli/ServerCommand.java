@@ -1,5 +1,6 @@
 package dev.gantry.engine.cli;
 
+import dev.gantry.engine.plugin.PluginSystem;
 import dev.gantry.engine.server.BuildMetrics;
 import dev.gantry.engine.server.ControllerService;
 import dev.gantry.engine.server.Logging;
@@ -44,7 +45,8 @@ final class ServerCommand implements Callable<Integer> {
         Logging.configure();
         Path h = (home != null ? home : defaultHome()).toAbsolutePath().normalize();
         Store store = Store.open(h);
-        ControllerService controller = new ControllerService(StepLibrary.builtins(), store.jobs(), store.builds(), store.logs(),
+        PluginSystem plugins = PluginSystem.start(PluginSystem.Config.forHome(h), StepLibrary.builtins());
+        ControllerService controller = new ControllerService(plugins.steps(), store.jobs(), store.builds(), store.logs(),
                 (job, number) -> {
                     try {
                         return store.artifactsDir(job, number);
@@ -52,6 +54,7 @@ final class ServerCommand implements Callable<Integer> {
                         throw new java.io.UncheckedIOException(e);
                     }
                 }, h.resolve("workspace"), Math.max(1, executors));
+        controller.plugins(plugins);
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         WebServer web = WebServer.start(controller, bind, port, metrics);
@@ -60,6 +63,7 @@ final class ServerCommand implements Callable<Integer> {
             System.out.println("gantry: shutting down: no new builds; running builds have " + grace + " s to finish");
             controller.shutdown(grace * 1000L);
             web.close();
+            plugins.close();
             store.close();
             stopped.countDown();
         }, "gantry-shutdown"));
@@ -70,7 +74,7 @@ final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static Path defaultHome() {
+    static Path defaultHome() {
         String env = System.getenv("GANTRY_HOME");
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".gantry");
     }

@@ -67,7 +67,8 @@ final class BuildExecutor {
             stashDir = Files.createTempDirectory("gantry-stash-");
             byte[] cause = queued.cause().getBytes(StandardCharsets.UTF_8);
             sink.chunk(new dev.gantry.engine.run.LogSink.LogSource(null, null, null, false), cause, 0, cause.length, true, true);
-            run = BuildRun.builder(job, steps, sink, new LocalNodeProvider(workspaces.resolve(job)))
+            // A snapshot: plugins installed or disabled meanwhile do not change a running build's steps.
+            run = BuildRun.builder(job, steps.snapshot(), sink, new LocalNodeProvider(workspaces.resolve(job)))
                     .number(number)
                     .service(StashStore.class, new LocalStashStore(stashDir))
                     .service(ArtifactStore.class, artifacts)

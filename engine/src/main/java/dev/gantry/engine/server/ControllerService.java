@@ -43,6 +43,7 @@ public final class ControllerService implements Controller, AutoCloseable {
     private final Thread[] executors;
     private volatile boolean accepting = true;
     private volatile BuildListener listener = new BuildListener() { };
+    private volatile dev.gantry.engine.plugin.PluginSystem plugins;
 
     /**
      * @param executorCount how many builds run at once on the built-in node
@@ -223,6 +224,16 @@ public final class ControllerService implements Controller, AutoCloseable {
             return true;
         }
         return false;
+    }
+
+    /** Sets the plugin system the API manages (its steps must be the live library this controller was given). */
+    public void plugins(dev.gantry.engine.plugin.PluginSystem system) {
+        this.plugins = system;
+    }
+
+    @Override
+    public Optional<dev.gantry.engine.plugin.PluginSystem> plugins() {
+        return Optional.ofNullable(plugins);
     }
 
     /** Sets who hears of builds starting and ending (one listener; metrics compose their own). */

@@ -23,7 +23,7 @@ import javax.tools.ToolProvider;
  * path (plugin API and PF4J), PF4J's annotation processor writing the extension index, a PF4J
  * manifest, and libraries nested under {@code lib/} as {@code plugins/pom.xml} packages them.
  */
-final class TestPluginJar {
+public final class TestPluginJar {
     private final Map<String, String> manifest = new LinkedHashMap<>();
     private final Map<String, String> sources = new LinkedHashMap<>();
     private final List<Path> libs = new ArrayList<>();
@@ -34,7 +34,7 @@ final class TestPluginJar {
     }
 
     /** A plugin with this id and version in its manifest. */
-    static TestPluginJar plugin(String id, String version) {
+    public static TestPluginJar plugin(String id, String version) {
         TestPluginJar j = new TestPluginJar();
         if (id != null) {
             j.manifest.put("Plugin-Id", id);
@@ -46,36 +46,36 @@ final class TestPluginJar {
         return j;
     }
 
-    TestPluginJar manifest(String name, String value) {
+    public TestPluginJar manifest(String name, String value) {
         manifest.put(name, value);
         return this;
     }
 
-    TestPluginJar requires(String range) {
+    public TestPluginJar requires(String range) {
         return manifest("Plugin-Requires", range);
     }
 
-    TestPluginJar dependencies(String deps) {
+    public TestPluginJar dependencies(String deps) {
         return manifest("Plugin-Dependencies", deps);
     }
 
-    TestPluginJar pluginClass(String name) {
+    public TestPluginJar pluginClass(String name) {
         return manifest("Plugin-Class", name);
     }
 
-    TestPluginJar fileName(String name) {
+    public TestPluginJar fileName(String name) {
         this.fileName = name;
         return this;
     }
 
     /** A Java source; {@code className} is fully qualified. */
-    TestPluginJar source(String className, String code) {
+    public TestPluginJar source(String className, String code) {
         sources.put(className, code);
         return this;
     }
 
     /** A library nested as {@code lib/<name>} and on the compile class path. */
-    TestPluginJar lib(Path jar) {
+    public TestPluginJar lib(Path jar) {
         libs.add(jar);
         return this;
     }
@@ -84,7 +84,7 @@ final class TestPluginJar {
      * A step class {@code pkg.Name} called {@code stepName} whose body is {@code runBody}
      * (Java statements with {@code context} and {@code args} in scope, ending in a return).
      */
-    TestPluginJar step(String className, String stepName, String runBody) {
+    public TestPluginJar step(String className, String stepName, String runBody) {
         int dot = className.lastIndexOf('.');
         String code = "package " + className.substring(0, dot) + ";\n"
                 + "import dev.gantry.api.step.*;\nimport dev.gantry.api.support.SimpleStep;\n"
@@ -95,13 +95,13 @@ final class TestPluginJar {
     }
 
     /** A jar on the compile class path only (another plugin's classes), not packed. */
-    TestPluginJar compileAgainst(Path jar) {
+    public TestPluginJar compileAgainst(Path jar) {
         compileOnly.add(jar);
         return this;
     }
 
     /** Compiles and packs the plugin into {@code dir}; returns the jar. */
-    Path build(Path dir) throws IOException {
+    public Path build(Path dir) throws IOException {
         Path work = workDir(dir);
         Path classes = work.resolve("classes");
         List<Path> cp = new ArrayList<>(libs);
@@ -124,7 +124,7 @@ final class TestPluginJar {
     }
 
     /** A plain library jar with one class, for nesting in plugins. */
-    static Path library(Path dir, String jarName, String className, String code) throws IOException {
+    public static Path library(Path dir, String jarName, String className, String code) throws IOException {
         Path work = workDir(dir);
         Path classes = work.resolve("classes");
         compile(Map.of(className, code), classes, List.of(), false);
