@@ -56,7 +56,8 @@ public final class PluginsResource {
     }
 
     @POST
-    @Consumes({"application/java-archive", MediaType.APPLICATION_OCTET_STREAM, "application/zip"})
+    // Any media type: whatever the client calls the jar, its content decides (and a non-jar is a clear 400).
+    @Consumes(MediaType.WILDCARD)
     public Response install(InputStream jar) {
         PluginInfo info;
         try {
