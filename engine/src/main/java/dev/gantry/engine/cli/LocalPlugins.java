@@ -15,18 +15,24 @@ import java.util.logging.Logger;
  * the command goes on without them.
  */
 final class LocalPlugins {
-    // Held so that the levels set below stick (java.util.logging keeps loggers weakly).
-    private static final Logger PF4J = Logger.getLogger("org.pf4j");
-    private static final Logger PLUGINS = Logger.getLogger("dev.gantry.engine.plugin");
+    /** Loggers quieted for local commands; held so that their levels stick (java.util.logging keeps loggers weakly). */
+    private static final class Logging {
+        static final Logger PF4J = Logger.getLogger("org.pf4j");
+        static final Logger PLUGINS = Logger.getLogger("dev.gantry.engine.plugin");
+    }
 
     private LocalPlugins() {
     }
 
     static StepLibrary steps(PrintWriter err) {
-        PF4J.setLevel(Level.SEVERE);
-        PLUGINS.setLevel(Level.SEVERE);
-        PluginSystem plugins = PluginSystem.start(PluginSystem.Config.forHome(ServerCommand.defaultHome().toAbsolutePath().normalize()),
-                StepLibrary.builtins());
+        PluginSystem.Config config = PluginSystem.Config.forHome(ServerCommand.defaultHome().toAbsolutePath().normalize());
+        if (!PluginSystem.anyJars(config)) {
+            // No plugin anywhere: skip the plugin system and its logging, which a short command would feel.
+            return StepLibrary.builtins();
+        }
+        Logging.PF4J.setLevel(Level.SEVERE);
+        Logging.PLUGINS.setLevel(Level.SEVERE);
+        PluginSystem plugins = PluginSystem.start(config, StepLibrary.builtins());
         for (PluginInfo i : plugins.list()) {
             if (i.state() == PluginState.INVALID || i.state() == PluginState.FAILED) {
                 err.println("gantry: plugin " + i.id() + " (" + i.file() + ") is not loaded: " + i.error());

@@ -45,7 +45,6 @@ import org.pf4j.PluginWrapper;
 public final class PluginSystem implements AutoCloseable {
     /** Where an operator's disabled plugins are listed, one id a line, in the home's plugins folder. */
     public static final String DISABLED_FILE = "disabled.txt";
-    private static final System.Logger LOG = System.getLogger(PluginSystem.class.getName());
     private static final int MAX_ROUNDS = 64;
 
     private final Config config;
@@ -189,7 +188,7 @@ public final class PluginSystem implements AutoCloseable {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
             }
             failures.remove(f.id);
-            LOG.log(System.Logger.Level.INFO, "plugin " + f.id + " " + f.version + " installed as " + target);
+            log().log(System.Logger.Level.INFO, "plugin " + f.id + " " + f.version + " installed as " + target);
             reconcile();
             return get(f.id);
         } finally {
@@ -263,7 +262,7 @@ public final class PluginSystem implements AutoCloseable {
         }
         failures.remove(id);
         restartRequired.remove(id);
-        LOG.log(System.Logger.Level.INFO, "plugin " + id + " uninstalled");
+        log().log(System.Logger.Level.INFO, "plugin " + id + " uninstalled");
         reconcile();
     }
 
@@ -338,7 +337,7 @@ public final class PluginSystem implements AutoCloseable {
                 return;
             }
         }
-        LOG.log(System.Logger.Level.ERROR, "plugins did not settle after " + MAX_ROUNDS + " rounds of start failures");
+        log().log(System.Logger.Level.ERROR, "plugins did not settle after " + MAX_ROUNDS + " rounds of start failures");
     }
 
     /** Loads and starts one plugin and instantiates its extensions; returns null, or the error for the operator. */
@@ -348,7 +347,7 @@ public final class PluginSystem implements AutoCloseable {
         try {
             id = m.loadPlugin(f.path);
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.WARNING, "plugin " + f.id + " cannot be loaded from " + f.path, e);
+            log().log(System.Logger.Level.WARNING, "plugin " + f.id + " cannot be loaded from " + f.path, e);
             return "cannot be loaded from " + f.path.getFileName() + ": " + message(e);
         }
         PluginWrapper w = m.getPlugin(id);
@@ -378,11 +377,11 @@ public final class PluginSystem implements AutoCloseable {
                 }
             }
             started.put(f.id, new Started(f, w, List.copyOf(steps), extensions));
-            LOG.log(System.Logger.Level.INFO, "plugin " + label(f) + " started" + (steps.isEmpty() ? "" : " with steps "
+            log().log(System.Logger.Level.INFO, "plugin " + label(f) + " started" + (steps.isEmpty() ? "" : " with steps "
                     + String.join(", ", steps.stream().map(s -> s.descriptor().name()).toList())));
             return null;
         } catch (Exception | LinkageError | StackOverflowError | AssertionError e) {
-            LOG.log(System.Logger.Level.WARNING, "plugin " + label(f) + " failed to start", e);
+            log().log(System.Logger.Level.WARNING, "plugin " + label(f) + " failed to start", e);
             return e instanceof ExtensionException ? e.getMessage() : "threw while starting: " + message(e);
         } finally {
             t.setContextClassLoader(before);
@@ -476,14 +475,14 @@ public final class PluginSystem implements AutoCloseable {
                 started.put(id, s);
             }
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.WARNING, "plugin " + id + " threw while stopping", e);
+            log().log(System.Logger.Level.WARNING, "plugin " + id + " threw while stopping", e);
             restartRequired.put(id, "the running version threw while stopping (" + message(e) + "); restart Gantry to finish the change");
         } finally {
             t.setContextClassLoader(before);
         }
         // PF4J unloads the plugins that depend on this one with it.
         started.keySet().removeIf(other -> manager.getPlugin(other) == null);
-        LOG.log(System.Logger.Level.INFO, "plugin " + label(s.file()) + " stopped");
+        log().log(System.Logger.Level.INFO, "plugin " + label(s.file()) + " stopped");
     }
 
     private void stopQuietly(String id) {
@@ -493,7 +492,7 @@ public final class PluginSystem implements AutoCloseable {
         try {
             manager.unloadPlugin(id);
         } catch (RuntimeException | LinkageError e) {
-            LOG.log(System.Logger.Level.WARNING, "plugin " + id + " could not be unloaded after failing", e);
+            log().log(System.Logger.Level.WARNING, "plugin " + id + " could not be unloaded after failing", e);
         }
     }
 
@@ -594,7 +593,7 @@ public final class PluginSystem implements AutoCloseable {
         published = new Published(List.copyOf(infos), steps, Collections.unmodifiableMap(frozen));
         for (PluginInfo i : infos) {
             if (i.error() != null && i.state() != PluginState.DISABLED) {
-                LOG.log(System.Logger.Level.WARNING, "plugin " + i.id() + " (" + i.file() + ") is " + i.state() + ": " + i.error());
+                log().log(System.Logger.Level.WARNING, "plugin " + i.id() + " (" + i.file() + ") is " + i.state() + ": " + i.error());
             }
         }
     }
@@ -622,7 +621,7 @@ public final class PluginSystem implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot list the plugins folder " + dir + ": " + e.getMessage());
+            log().log(System.Logger.Level.WARNING, "cannot list the plugins folder " + dir + ": " + e.getMessage());
             return List.of();
         }
         Collections.sort(jars);
@@ -646,7 +645,7 @@ public final class PluginSystem implements AutoCloseable {
                 }
             }
         } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, "cannot read " + file + ": " + e.getMessage() + "; no plugin counts as disabled");
+            log().log(System.Logger.Level.WARNING, "cannot read " + file + ": " + e.getMessage() + "; no plugin counts as disabled");
         }
         return ids;
     }
@@ -667,6 +666,34 @@ public final class PluginSystem implements AutoCloseable {
             throw new IllegalStateException("there is no home plugins folder to change (run the controller with --home)");
         }
         return config.homeDir();
+    }
+
+    /** The logger, made on first use: a start without plugins should not pay for setting logging up. */
+    private static System.Logger log() {
+        return Log.LOGGER;
+    }
+
+    private static final class Log {
+        static final System.Logger LOGGER = System.getLogger(PluginSystem.class.getName());
+    }
+
+    /**
+     * Whether any plugin jar is in the folders of {@code config}: a cheap look for commands that
+     * can skip the plugin system when there is nothing to load.
+     */
+    public static boolean anyJars(Config config) {
+        for (Path dir : new Path[] {config.bundledDir(), config.homeDir()}) {
+            if (dir != null && Files.isDirectory(dir)) {
+                try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.jar")) {
+                    if (ds.iterator().hasNext()) {
+                        return true;
+                    }
+                } catch (IOException e) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static String label(PluginFile f) {
