@@ -15,6 +15,12 @@ import java.util.logging.Logger;
  * the command goes on without them.
  */
 final class LocalPlugins {
+    /** Local commands report plugin problems themselves, one line each: PF4J's and the plugin system's log stays quiet. */
+    static void quietLogging() {
+        Logging.PF4J.setLevel(Level.SEVERE);
+        Logging.PLUGINS.setLevel(Level.SEVERE);
+    }
+
     /** Loggers quieted for local commands; held so that their levels stick (java.util.logging keeps loggers weakly). */
     private static final class Logging {
         static final Logger PF4J = Logger.getLogger("org.pf4j");
@@ -30,8 +36,7 @@ final class LocalPlugins {
             // No plugin anywhere: skip the plugin system and its logging, which a short command would feel.
             return StepLibrary.builtins();
         }
-        Logging.PF4J.setLevel(Level.SEVERE);
-        Logging.PLUGINS.setLevel(Level.SEVERE);
+        quietLogging();
         PluginSystem plugins = PluginSystem.start(config, StepLibrary.builtins());
         for (PluginInfo i : plugins.list()) {
             if (i.state() == PluginState.INVALID || i.state() == PluginState.FAILED) {

@@ -44,6 +44,7 @@ final class PluginCommands {
 
         /** Works on a home's folder; the plugins are validated, not loaded. */
         PluginSystem offline() {
+            LocalPlugins.quietLogging();
             return PluginSystem.inspect(PluginSystem.Config.forHome(home.toAbsolutePath().normalize()), StepLibrary.builtins());
         }
 
