@@ -97,4 +97,33 @@ class PluginFailuresTest {
             assertTrue(ps.steps().find("echo").orElseThrow().getClass().getName().startsWith("dev.gantry.engine.steps."));
         }
     }
+
+    @Test
+    void aPluginThatThrowsWhileStoppingIsStillReplacedByItsUpgrade() throws Exception {
+        PluginHarness h = new PluginHarness(tmp);
+        String stubborn = """
+                package stubborn;
+                public class Stubborn extends dev.gantry.api.extension.GantryPlugin {
+                    @Override public void stop() { throw new IllegalStateException("will not stop"); }
+                }
+                """;
+        TestPluginJar.plugin("stubborn", "1.0.0").pluginClass("stubborn.Stubborn").source("stubborn.Stubborn", stubborn).build(h.plugins);
+        TestPluginJar.plugin("fine", "1.0.0").step("fine.Step", "fineStep", "return \"ok\";").build(h.plugins);
+        Path upgrade = TestPluginJar.plugin("stubborn", "2.0.0").build(tmp.resolve("upload"));
+        try (PluginSystem ps = h.start()) {
+            assertEquals(PluginState.STARTED, ps.get("stubborn").state());
+            PluginInfo after;
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(upgrade)) {
+                after = ps.install(in);
+            }
+            assertEquals(PluginState.STARTED, after.state(), "PF4J logs the exception from stop() and unloads the old version anyway");
+            assertEquals("2.0.0", after.version());
+            assertEquals(PluginState.STARTED, ps.get("fine").state());
+            assertEquals(Result.SUCCESS, h.run(ps, "echo fineStep()").result());
+        }
+        try (PluginSystem ps = h.start()) {
+            assertEquals(PluginState.STARTED, ps.get("stubborn").state());
+            assertEquals("2.0.0", ps.get("stubborn").version());
+        }
+    }
 }
