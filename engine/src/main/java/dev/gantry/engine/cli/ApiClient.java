@@ -66,6 +66,19 @@ final class ApiClient {
         return json;
     }
 
+    /** POSTs a file as the raw request body (a plugin jar) and returns the JSON answer. */
+    JsonNode upload(String path, java.nio.file.Path file, String contentType) throws IOException, InterruptedException, ApiException {
+        HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(300))
+                .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofFile(file)).build();
+        HttpResponse<byte[]> r = send(req, HttpResponse.BodyHandlers.ofByteArray());
+        JsonNode json = r.body().length == 0 ? null : parse(r.body());
+        if (r.statusCode() >= 400) {
+            String msg = json != null && json.hasNonNull("message") ? json.get("message").asText() : new String(r.body(), StandardCharsets.UTF_8);
+            throw new ApiException(r.statusCode(), "HTTP " + r.statusCode() + ": " + msg, json);
+        }
+        return json;
+    }
+
     /** GETs a stream (a log); the caller closes it. Returns the response for its headers. */
     HttpResponse<InputStream> stream(String path) throws IOException, InterruptedException, ApiException {
         return stream(path, java.util.Map.of());

@@ -28,7 +28,7 @@ final class LintCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PipelineLinter linter = new PipelineLinter(StepLibrary.builtins());
+        PipelineLinter linter = new PipelineLinter(LocalPlugins.steps(spec.commandLine().getErr()));
         boolean ok = true;
         for (String f : files) {
             List<Problem> problems;

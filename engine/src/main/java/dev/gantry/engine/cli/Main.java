@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 AgentCommand.class, AgentAdminCommands.Admin.class,
                 BuildActionCommands.Replay.class, BuildActionCommands.Restart.class, BuildActionCommands.Input.class,
                 AdminCommands.Admin.class,
+                PluginCommands.Plugin.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:build failed", "2:invalid pipeline or usage", "3:build unstable", "4:build aborted"})

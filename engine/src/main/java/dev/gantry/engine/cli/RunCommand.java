@@ -63,7 +63,7 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
-        StepLibrary steps = StepLibrary.builtins();
+        StepLibrary steps = LocalPlugins.steps(err);
         String fileName = file.toString();
         if (!Files.isRegularFile(file)) {
             err.println("gantry run: " + fileName + ": no such file");

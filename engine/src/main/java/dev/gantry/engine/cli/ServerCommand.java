@@ -2,6 +2,7 @@ package dev.gantry.engine.cli;
 
 import dev.gantry.engine.queue.TriggerService;
 import dev.gantry.engine.agent.AgentService;
+import dev.gantry.engine.plugin.PluginSystem;
 import dev.gantry.engine.server.BuildMetrics;
 import dev.gantry.engine.server.ControllerService;
 import dev.gantry.engine.server.Logging;
@@ -50,7 +51,8 @@ final class ServerCommand implements Callable<Integer> {
         Logging.configure();
         Path h = (home != null ? home : defaultHome()).toAbsolutePath().normalize();
         Store store = Store.open(h);
-        ControllerService controller = new ControllerService(StepLibrary.builtins(), store.jobs(), store.builds(), store.logs(),
+        PluginSystem plugins = PluginSystem.start(PluginSystem.Config.forHome(h), StepLibrary.builtins());
+        ControllerService controller = new ControllerService(plugins.steps(), store.jobs(), store.builds(), store.logs(),
                 (job, number) -> {
                     try {
                         return store.artifactsDir(job, number);
@@ -62,6 +64,7 @@ final class ServerCommand implements Callable<Integer> {
                 java.time.Duration.ofMillis(Math.max(1000, (long) (agentLease * 1000))));
         controller.nodes(agents::forBuild, agents.nodeTasks());
         TriggerService triggers = TriggerService.install(controller, store, java.time.Clock.systemDefaultZone());
+        controller.plugins(plugins);
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents);
@@ -76,6 +79,7 @@ final class ServerCommand implements Callable<Integer> {
             controller.shutdown(grace * 1000L);
             agents.close();
             web.close();
+            plugins.close();
             store.close();
             stopped.countDown();
         }, "gantry-shutdown"));
@@ -95,7 +99,7 @@ final class ServerCommand implements Callable<Integer> {
         }
     }
 
-    private static Path defaultHome() {
+    static Path defaultHome() {
         String env = System.getenv("GANTRY_HOME");
         return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".gantry");
     }

@@ -28,7 +28,8 @@ final class StepsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        StepLibrary steps = StepLibrary.builtins();
+        // The Markdown reference (docs/steps.md) documents the engine's own steps only.
+        StepLibrary steps = markdown ? StepLibrary.builtins() : LocalPlugins.steps(spec.commandLine().getErr());
         if (name != null) {
             var step = steps.find(name);
             if (step.isEmpty()) {

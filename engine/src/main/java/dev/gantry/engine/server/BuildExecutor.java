@@ -85,7 +85,8 @@ final class BuildExecutor {
         LocalArtifactStore artifacts = new LocalArtifactStore(artifactsDir.apply(job, number));
         try (BuildLog sink = buildLogs.open(job, number)) {
             sink.line(queued.cause());
-            BuildRun.Builder builder = BuildRun.builder(job, steps, sink, nodes.apply(job, number));
+            // A snapshot: plugins installed or disabled meanwhile do not change a running build's steps.
+            BuildRun.Builder builder = BuildRun.builder(job, steps.snapshot(), sink, nodes.apply(job, number));
             if (nodeTasks != null) {
                 builder.service(NodeTasks.class, nodeTasks);
             }

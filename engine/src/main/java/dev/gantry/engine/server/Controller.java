@@ -74,6 +74,11 @@ public interface Controller {
     /** Whether the controller can run builds (database open, executors running). */
     boolean ready();
 
+    /** The controller's plugins, or empty when it runs without a plugin system (tests). */
+    default Optional<dev.gantry.engine.plugin.PluginSystem> plugins() {
+        return Optional.empty();
+    }
+
     /** A job script that is not a valid pipeline, with every problem. */
     final class InvalidJobException extends Exception {
         private static final long serialVersionUID = 1L;

@@ -68,6 +68,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     public interface BackupWriter {
         void write(java.io.OutputStream out) throws IOException;
     }
+    private volatile dev.gantry.engine.plugin.PluginSystem plugins;
 
     /**
      * @param scripts where each build's script is recorded (what replay and restart run)
@@ -361,6 +362,16 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
      */
     public void nodes(BiFunction<String, Integer, dev.gantry.engine.run.NodeProvider> providers, dev.gantry.api.agent.NodeTasks tasks) {
         executor.nodes(providers, tasks);
+    }
+
+    /** Sets the plugin system the API manages (its steps must be the live library this controller was given). */
+    public void plugins(dev.gantry.engine.plugin.PluginSystem system) {
+        this.plugins = system;
+    }
+
+    @Override
+    public Optional<dev.gantry.engine.plugin.PluginSystem> plugins() {
+        return Optional.ofNullable(plugins);
     }
 
     /** Adds one who hears of builds starting and ending (metrics, triggers). */

@@ -37,6 +37,17 @@ public final class InMemoryController implements Controller {
     private final AtomicBoolean ready = new AtomicBoolean(true);
     private volatile boolean failing;
     private final java.util.concurrent.atomic.AtomicLong generatedRead = new java.util.concurrent.atomic.AtomicLong();
+    private volatile dev.gantry.engine.plugin.PluginSystem plugins;
+
+    /** Gives the API a plugin system to manage. */
+    public void plugins(dev.gantry.engine.plugin.PluginSystem system) {
+        this.plugins = system;
+    }
+
+    @Override
+    public java.util.Optional<dev.gantry.engine.plugin.PluginSystem> plugins() {
+        return java.util.Optional.ofNullable(plugins);
+    }
 
     @Override
     public synchronized JobRecord putJob(String name, String script, Long expectedVersion) throws InvalidJobException, StaleVersionException {

@@ -1,10 +1,15 @@
 package dev.gantry.api.step;
 
+import dev.gantry.api.extension.GantryExtensionPoint;
 import org.apiguardian.api.API;
 
 /**
  * A pipeline step: what a {@code Jenkinsfile} may call by name ({@code echo}, {@code sh}, ...).
- * Built-in steps and plugin steps are implemented the same way, through this interface.
+ * Built-in steps and plugin steps are implemented the same way, through this interface: the
+ * engine's own through {@code META-INF/services}, a plugin's as a class annotated with
+ * {@code @org.pf4j.Extension} (see {@link dev.gantry.api.support.SimpleStep} for the short way).
+ * A plugin step whose name is taken already (by a built-in step or an earlier plugin) is left out
+ * with a warning naming both.
  *
  * <p><b>Lifecycle and threading.</b> One instance serves every build: it must be stateless and
  * thread-safe. {@link #descriptor()} is read once, when the step library is assembled.
@@ -22,7 +27,7 @@ import org.apiguardian.api.API;
  * @since 0.1
  */
 @API(status = API.Status.STABLE, since = "0.1")
-public interface Step {
+public interface Step extends GantryExtensionPoint {
 
     /** The step's name, parameters, body and help. Never null; the same on every call. */
     StepDescriptor descriptor();

@@ -94,6 +94,7 @@ public final class RestApi {
             rc.register(BuildActionsResource.class);
             rc.register(AdminResource.class);
         }
+        rc.register(PluginsResource.class);
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
         rc.register(new BodyLimit(maxBodyBytes));

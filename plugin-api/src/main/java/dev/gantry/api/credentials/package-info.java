@@ -1,0 +1,2 @@
+/** Credential types, their lookup by steps and their binding to environment variables in {@code withCredentials}. */
+package dev.gantry.api.credentials;

@@ -1,0 +1,200 @@
+package dev.gantry.testkit;
+
+import dev.gantry.api.Result;
+import dev.gantry.api.step.Step;
+import dev.gantry.engine.local.LocalRun;
+import dev.gantry.engine.pipeline.LintResult;
+import dev.gantry.engine.pipeline.PipelineLinter;
+import dev.gantry.engine.pipeline.Problem;
+import dev.gantry.engine.steps.StepLibrary;
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Tests a plugin in a few lines: an engine in this process with the built-in steps and the
+ * plugin's own (every step class that PF4J's annotation processor listed in a
+ * {@code META-INF/extensions.idx} on the test class path, so the plugin's {@code @Extension}
+ * steps as compiled), which lints and runs pipelines and hands back the result and the log.
+ *
+ * <pre>{@code
+ * @Test
+ * void greets(@TempDir Path ws) {
+ *     PluginTestKit.create().workspace(ws)
+ *             .run("node { greet 'Ada' }")
+ *             .assertSuccess()
+ *             .assertLogContains("Hello, Ada!");
+ * }
+ * }</pre>
+ *
+ * Each {@link #run} is one build, numbered 1, in the workspace (a fresh temporary directory
+ * unless {@link #workspace} names one). Not thread-safe; use one kit per test.
+ */
+public final class PluginTestKit {
+    private final List<Step> steps = new ArrayList<>();
+    private final Map<String, Object> parameters = new LinkedHashMap<>();
+    private Path workspace;
+
+    private PluginTestKit() {
+    }
+
+    /**
+     * A kit with the built-in steps and every extension step on the class path.
+     *
+     * @throws IllegalStateException naming the class when a listed step cannot be created
+     */
+    public static PluginTestKit create() {
+        PluginTestKit kit = new PluginTestKit();
+        kit.steps.addAll(classPathSteps());
+        return kit;
+    }
+
+    /** Adds a step instance (one not annotated, or a test double). */
+    public PluginTestKit withStep(Step step) {
+        steps.add(step);
+        return this;
+    }
+
+    /** The workspace directory the pipeline's {@code node} gets (created if missing). */
+    public PluginTestKit workspace(Path dir) {
+        this.workspace = dir;
+        return this;
+    }
+
+    /** A build parameter. */
+    public PluginTestKit parameter(String name, Object value) {
+        parameters.put(name, value);
+        return this;
+    }
+
+    /** The steps a pipeline can call here, by name. */
+    public Set<String> stepNames() {
+        return new LinkedHashSet<>(library().names());
+    }
+
+    /**
+     * Lints and runs a pipeline to its end.
+     *
+     * @return the finished build
+     * @throws AssertionError listing the problems (line:column: message) when the pipeline is
+     *     not valid, for example because a step is unknown
+     */
+    public TestRun run(String pipeline) {
+        StepLibrary library = library();
+        LintResult lint = new PipelineLinter(library).lint("Jenkinsfile", pipeline);
+        if (!lint.ok()) {
+            StringBuilder sb = new StringBuilder("the pipeline is not valid:");
+            for (Problem p : lint.problems()) {
+                sb.append("\n  ").append(p.format("Jenkinsfile"));
+            }
+            throw new AssertionError(sb.toString());
+        }
+        try {
+            Path ws = workspace != null ? workspace : Files.createTempDirectory("gantry-testkit-");
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            LocalRun.Outcome o = new LocalRun(library, ws).parameters(parameters).run("Jenkinsfile", pipeline, log);
+            return new TestRun(o.result(), log.toString(StandardCharsets.UTF_8), ws.toAbsolutePath());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the test run could not use its workspace: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while the pipeline ran", e);
+        } catch (dev.gantry.engine.run.InvalidPipelineException e) {
+            throw new AssertionError("the pipeline does not compile: " + e.getMessage(), e);
+        }
+    }
+
+    private StepLibrary library() {
+        return StepLibrary.builtins().plus(steps, (dropped, kept) -> {
+            throw new IllegalStateException("two steps are named " + dropped.descriptor().name() + ": " + kept.getClass().getName()
+                    + " and " + dropped.getClass().getName());
+        });
+    }
+
+    private static List<Step> classPathSteps() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        if (loader == null) {
+            loader = PluginTestKit.class.getClassLoader();
+        }
+        Set<String> names = new LinkedHashSet<>();
+        try {
+            for (URL idx : Collections.list(loader.getResources("META-INF/extensions.idx"))) {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(idx.openStream(), StandardCharsets.UTF_8))) {
+                    r.lines().map(String::trim).filter(l -> !l.isEmpty() && !l.startsWith("#")).forEach(names::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the extension indexes on the class path", e);
+        }
+        List<Step> found = new ArrayList<>();
+        for (String n : names) {
+            try {
+                Class<?> c = Class.forName(n, true, loader);
+                if (Step.class.isAssignableFrom(c)) {
+                    found.add((Step) c.getConstructor().newInstance());
+                }
+            } catch (ReflectiveOperationException | LinkageError e) {
+                throw new IllegalStateException("the extension " + n + " cannot be created (a public no-argument constructor is needed): " + e, e);
+            }
+        }
+        return found;
+    }
+
+    /**
+     * A finished build: its result, its console log and its workspace, with assertions that
+     * return the run so that they chain. Assertion failures show the log.
+     */
+    public record TestRun(Result result, String log, Path workspace) {
+
+        /** Fails unless the build ended SUCCESS. */
+        public TestRun assertSuccess() {
+            return assertResult(Result.SUCCESS);
+        }
+
+        /** Fails unless the build ended with {@code expected}. */
+        public TestRun assertResult(Result expected) {
+            if (result != expected) {
+                throw new AssertionError("expected the build to end " + expected + " but it ended " + result + "; its log:\n" + log);
+            }
+            return this;
+        }
+
+        /** Fails unless the log contains {@code text}. */
+        public TestRun assertLogContains(String text) {
+            if (!log.contains(text)) {
+                throw new AssertionError("the log does not contain \"" + text + "\"; it is:\n" + log);
+            }
+            return this;
+        }
+
+        /** Fails if the log contains {@code text}. */
+        public TestRun assertLogDoesNotContain(String text) {
+            if (log.contains(text)) {
+                throw new AssertionError("the log contains \"" + text + "\"; it is:\n" + log);
+            }
+            return this;
+        }
+
+        /** A workspace file's text (UTF-8). */
+        public String file(String relativePath) {
+            try {
+                return Files.readString(workspace.resolve(relativePath));
+            } catch (IOException e) {
+                throw new AssertionError("cannot read " + relativePath + " in the workspace " + workspace + ": " + e.getMessage(), e);
+            }
+        }
+    }
+}
