@@ -54,6 +54,26 @@ final class BuildExecutor {
 
     /** Runs the build; {@code onStart} receives the live build so that it can be stopped. */
     void execute(BuildRecord queued, String script, java.util.function.Consumer<BuildRun> onStart) {
+        execute(queued, () -> script, onStart);
+    }
+
+    /** Where a build's pipeline text comes from: inline, or fetched from SCM when the build starts. */
+    interface PipelineSource {
+        /** @throws PipelineUnavailableException when the pipeline cannot be had; the build fails with its message */
+        String script() throws PipelineUnavailableException;
+    }
+
+    /** The pipeline of a build cannot be had (no SCM plugin, fetch failed); the message is for the build's log. */
+    static final class PipelineUnavailableException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PipelineUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    /** Runs the build with its pipeline from {@code source}; a pipeline that cannot be had fails the build. */
+    void execute(BuildRecord queued, PipelineSource source, java.util.function.Consumer<BuildRun> onStart) {
         String job = queued.job();
         int number = queued.number();
         long started = System.nanoTime();
@@ -67,6 +87,14 @@ final class BuildExecutor {
             stashDir = Files.createTempDirectory("gantry-stash-");
             byte[] cause = queued.cause().getBytes(StandardCharsets.UTF_8);
             sink.chunk(new dev.gantry.engine.run.LogSink.LogSource(null, null, null, false), cause, 0, cause.length, true, true);
+            String script;
+            try {
+                script = source.script();
+            } catch (PipelineUnavailableException e) {
+                sink.close();
+                logFile.write(("ERROR: " + e.getMessage() + "\nFinished: FAILURE\n").getBytes(StandardCharsets.UTF_8));
+                return;
+            }
             run = BuildRun.builder(job, steps, sink, new LocalNodeProvider(workspaces.resolve(job)))
                     .number(number)
                     .service(StashStore.class, new LocalStashStore(stashDir))

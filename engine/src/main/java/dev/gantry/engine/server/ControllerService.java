@@ -1,6 +1,17 @@
 package dev.gantry.engine.server;
 
 import dev.gantry.api.Result;
+import dev.gantry.engine.jobs.InvalidDefinitionException;
+import dev.gantry.engine.jobs.JobCompiler;
+import dev.gantry.engine.jobs.JobDefinition;
+import dev.gantry.engine.jobs.JobOptions;
+import dev.gantry.engine.jobs.JobSpec;
+import dev.gantry.engine.jobs.ParameterValues;
+import dev.gantry.engine.jobs.ScmSource;
+import dev.gantry.engine.queue.BuildDiscarder;
+import dev.gantry.engine.queue.BuildQueue;
+import dev.gantry.engine.queue.QueueItem;
+import dev.gantry.engine.store.Folder;
 import dev.gantry.engine.pipeline.LintResult;
 import dev.gantry.engine.pipeline.PipelineLinter;
 import dev.gantry.engine.run.BuildRun;
@@ -20,9 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiFunction;
 
 /**
@@ -37,7 +46,10 @@ public final class ControllerService implements Controller, AutoCloseable {
     private final PipelineLinter linter;
     private final BiFunction<String, Integer, Path> artifactsDir;
     private final BuildExecutor executor;
-    private final BlockingQueue<BuildRecord> queue = new LinkedBlockingQueue<>();
+    private final BuildQueue queue = new BuildQueue(this::supersede);
+    private final JobsAsCode jobsAsCode;
+    private final Map<String, Object> discarding = new ConcurrentHashMap<>();
+    private volatile ScmFetcher scmFetcher;
     private final Map<String, BuildRun> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> cancelledQueued = new ConcurrentHashMap<>();
     private final Thread[] executors;
@@ -56,6 +68,7 @@ public final class ControllerService implements Controller, AutoCloseable {
         this.linter = new PipelineLinter(steps);
         this.artifactsDir = artifactsDir;
         this.executor = new BuildExecutor(steps, builds, logs, artifactsDir, workspaces);
+        this.jobsAsCode = new JobsAsCode(new JobCompiler(linter), jobs, j -> queue.optionsChanged(j.name(), j.settings().options()));
         recover();
         this.executors = new Thread[executorCount];
         for (int i = 0; i < executorCount; i++) {
@@ -68,41 +81,104 @@ public final class ControllerService implements Controller, AutoCloseable {
         for (BuildRecord b : builds.withStatus(BuildStatus.RUNNING)) {
             builds.complete(b.job(), b.number(), Result.ABORTED.name(), 0, b.stages(), b.tests(), b.artifacts());
         }
-        queue.addAll(builds.withStatus(BuildStatus.QUEUED));
+        for (BuildRecord b : builds.withStatus(BuildStatus.QUEUED)) {
+            queue.recover(b, jobs.find(b.job()).map(j -> j.settings().options()).orElse(JobOptions.NONE));
+        }
     }
 
     private void serve() {
         while (accepting) {
             BuildRecord next;
             try {
-                next = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                next = queue.take(200);
             } catch (InterruptedException e) {
                 return;
             }
             if (next == null) {
                 continue;
             }
-            String key = key(next.job(), next.number());
-            if (cancelledQueued.remove(key) != null) {
-                continue;
-            }
-            Optional<JobRecord> job = jobs.find(next.job());
-            if (job.isEmpty()) {
-                continue;
-            }
-            listener.started(next, java.time.Duration.between(next.queuedAt(), java.time.Instant.now()).toMillis());
             try {
-                executor.execute(next, job.get().script(), run -> running.put(key, run));
-            } catch (RuntimeException e) {
-                System.err.println("gantry: build " + key + " failed to run: " + e);
+                run(next);
             } finally {
-                running.remove(key);
-                synchronized (running) {
-                    running.notifyAll();
-                }
-                builds.find(next.job(), next.number()).ifPresent(b -> listener.completed(b));
+                queue.finished(next.job(), next.number());
             }
         }
+    }
+
+    private void run(BuildRecord next) {
+        String key = key(next.job(), next.number());
+        if (cancelledQueued.remove(key) != null) {
+            return;
+        }
+        Optional<JobRecord> job = jobs.find(next.job());
+        if (job.isEmpty()) {
+            return;
+        }
+        listener.started(next, java.time.Duration.between(next.queuedAt(), java.time.Instant.now()).toMillis());
+        try {
+            executor.execute(next, source(job.get()), run -> running.put(key, run));
+        } catch (RuntimeException e) {
+            System.err.println("gantry: build " + key + " failed to run: " + e);
+        } finally {
+            running.remove(key);
+            synchronized (running) {
+                running.notifyAll();
+            }
+            builds.find(next.job(), next.number()).ifPresent(b -> listener.completed(b));
+            discardOldBuilds(job.get());
+        }
+    }
+
+    /** The job's pipeline: inline, or from SCM through the SCM plugin when one is installed. */
+    private BuildExecutor.PipelineSource source(JobRecord job) {
+        ScmSource scm = job.spec().scm();
+        if (scm == null) {
+            return job::script;
+        }
+        return () -> {
+            ScmFetcher fetcher = scmFetcher;
+            if (fetcher == null) {
+                throw new BuildExecutor.PipelineUnavailableException("cannot fetch the pipeline of job '" + job.name() + "' from " + scm.describe()
+                        + ": no SCM plugin is installed. Install the git plugin, or give the job its pipeline inline (script: in its definition)");
+            }
+            try {
+                return fetcher.fetch(job.name(), scm);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new BuildExecutor.PipelineUnavailableException("cannot fetch the pipeline of job '" + job.name() + "' from " + scm.describe() + ": " + e.getMessage());
+            }
+        };
+    }
+
+    /** The job's buildDiscarder, after each of its builds; one run per job at a time. */
+    private void discardOldBuilds(JobRecord job) {
+        var rotator = jobs.find(job.name()).map(j -> j.settings().options().buildDiscarder()).orElse(null);
+        if (rotator == null) {
+            return;
+        }
+        synchronized (discarding.computeIfAbsent(job.name(), k -> new Object())) {
+            try {
+                BuildDiscarder.apply(job.name(), rotator, builds, java.time.Instant.now());
+            } catch (RuntimeException e) {
+                System.getLogger(ControllerService.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot discard old builds of " + job.name() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** abortPrevious: a newer build is ready, the running one gives way. */
+    private void supersede(String job, int number, String reason) {
+        BuildRun run = running.get(key(job, number));
+        if (run != null) {
+            run.abort(reason);
+        }
+    }
+
+    /**
+     * Sets how SCM jobs get their pipeline (the git plugin, issue 04); without one, their builds
+     * fail saying that no SCM plugin is installed.
+     */
+    public void scmFetcher(ScmFetcher fetcher) {
+        this.scmFetcher = fetcher;
     }
 
     private static String key(String job, int number) {
@@ -111,11 +187,48 @@ public final class ControllerService implements Controller, AutoCloseable {
 
     @Override
     public JobRecord putJob(String name, String script, Long expectedVersion) throws InvalidJobException, StaleVersionException {
-        LintResult lint = linter.lint(name, script);
-        if (!lint.ok()) {
-            throw new InvalidJobException(lint.problems());
-        }
-        return jobs.save(name, script, expectedVersion);
+        return jobsAsCode.put(new JobDefinition(name, script, JobSpec.EMPTY), expectedVersion);
+    }
+
+    @Override
+    public JobRecord putJob(JobDefinition definition, Long expectedVersion) throws InvalidJobException, StaleVersionException {
+        return jobsAsCode.put(definition, expectedVersion);
+    }
+
+    @Override
+    public ApplyResult apply(String fileName, String text, boolean dryRun) throws InvalidDefinitionException, StaleVersionException {
+        return jobsAsCode.apply(fileName, text, dryRun);
+    }
+
+    @Override
+    public Optional<Folder> folder(String name) {
+        return jobs.folder(name);
+    }
+
+    @Override
+    public JobRepository.Children children(String folder) {
+        return jobs.children(folder);
+    }
+
+    @Override
+    public Folder saveFolder(String name, String description) {
+        return jobs.saveFolder(name, description);
+    }
+
+    @Override
+    public List<String> deleteFolder(String name, boolean recursive) {
+        List<String> deleted = jobs.deleteFolder(name, recursive);
+        running.forEach((k, run) -> {
+            if (k.startsWith(name + "/")) {
+                run.abort("Aborted: the folder " + name + " was deleted");
+            }
+        });
+        return deleted;
+    }
+
+    @Override
+    public List<QueueItem> queue() {
+        return queue.items();
     }
 
     @Override
@@ -143,12 +256,10 @@ public final class ControllerService implements Controller, AutoCloseable {
         if (!accepting) {
             throw new IllegalStateException("the controller is shutting down and starts no new builds");
         }
-        if (jobs.find(job).isEmpty()) {
-            throw new NoSuchElementException("no job named " + job);
-        }
-        BuildRecord b = builds.create(job, parameters == null ? Map.of() : parameters, cause == null ? "Started by user" : cause);
-        queue.add(b);
-        return b;
+        JobRecord j = jobs.find(job).orElseThrow(() -> new NoSuchElementException("no job named " + job));
+        Map<String, Object> values = ParameterValues.resolve(j.settings().parameters(), parameters);
+        return queue.submit(job, values, j.settings().options(),
+                () -> builds.create(job, values, cause == null ? "Started by user" : cause));
     }
 
     @Override
@@ -211,7 +322,7 @@ public final class ControllerService implements Controller, AutoCloseable {
         Optional<BuildRecord> b = builds.find(job, number);
         if (b.isPresent() && b.get().status() == BuildStatus.QUEUED) {
             cancelledQueued.put(key, Boolean.TRUE);
-            queue.removeIf(q -> q.job().equals(job) && q.number() == number);
+            queue.remove(job, number);
             builds.complete(job, number, Result.ABORTED.name(), 0, List.of(), Map.of(), List.of());
             return true;
         }
@@ -261,6 +372,7 @@ public final class ControllerService implements Controller, AutoCloseable {
             }
         }
         running.values().forEach(r -> r.abort("Aborted: the controller is shutting down"));
+        queue.close();
         for (Thread t : executors) {
             try {
                 t.join(10_000);

@@ -63,6 +63,7 @@ public final class RestApi {
         });
         rc.register(JobsResource.class);
         rc.register(OpsResource.class);
+        rc.register(FoldersResource.class);
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
         rc.register(new BodyLimit(maxBodyBytes));
