@@ -11,6 +11,7 @@ import picocli.CommandLine.Command;
         description = "Gantry: runs Jenkinsfile pipelines, locally or on a controller with agents.",
         subcommands = {RunCommand.class, LintCommand.class, StepsCommand.class, ServerCommand.class,
                 ClientCommands.Job.class, ClientCommands.Build.class, ClientCommands.Log.class, ClientCommands.Stop.class,
+                FolderCommands.Folder.class, FolderCommands.Queue.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:build failed", "2:invalid pipeline or usage", "3:build unstable", "4:build aborted"})
