@@ -76,7 +76,7 @@ class OpsApiTest {
         JsonNode doc = Api.json(r);
         assertTrue(doc.get("openapi").asText().startsWith("3.0"));
         Set<String> implemented = new TreeSet<>();
-        for (Class<?> c : new Class<?>[] {JobsResource.class, OpsResource.class}) {
+        for (Class<?> c : new Class<?>[] {JobsResource.class, OpsResource.class, FoldersResource.class}) {
             Resource root = Resource.from(c);
             collect(root, "", implemented);
         }
@@ -88,7 +88,7 @@ class OpsApiTest {
         }));
         assertEquals(implemented, documented);
         assertTrue(implemented.contains("GET /api/v1/jobs/{name}/builds/{number}/log"), implemented.toString());
-        assertEquals(15, implemented.size(), implemented.toString());
+        assertEquals(21, implemented.size(), implemented.toString());
     }
 
     private static void collect(Resource r, String prefix, Set<String> out) {
