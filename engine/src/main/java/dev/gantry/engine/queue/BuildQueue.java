@@ -177,6 +177,18 @@ public final class BuildQueue implements AutoCloseable {
         }
     }
 
+    /** Removes every waiting build of the jobs {@code jobs} accepts (deleted jobs); returns how many. */
+    public int removeJobs(java.util.function.Predicate<String> jobs) {
+        lock.lock();
+        try {
+            int before = waiting.size();
+            waiting.removeIf(i -> jobs.test(i.build.job()));
+            return before - waiting.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** The job's options changed: waiting builds of it follow the new ones from now on. */
     public void optionsChanged(String job, JobOptions options) {
         lock.lock();

@@ -12,7 +12,6 @@ import dev.gantry.engine.queue.BuildDiscarder;
 import dev.gantry.engine.queue.BuildQueue;
 import dev.gantry.engine.queue.QueueItem;
 import dev.gantry.engine.store.Folder;
-import dev.gantry.engine.pipeline.LintResult;
 import dev.gantry.engine.pipeline.PipelineLinter;
 import dev.gantry.engine.run.BuildRun;
 import dev.gantry.engine.steps.StepLibrary;
@@ -218,6 +217,7 @@ public final class ControllerService implements Controller, AutoCloseable {
     @Override
     public List<String> deleteFolder(String name, boolean recursive) {
         List<String> deleted = jobs.deleteFolder(name, recursive);
+        queue.removeJobs(j -> j.startsWith(name + "/"));
         running.forEach((k, run) -> {
             if (k.startsWith(name + "/")) {
                 run.abort("Aborted: the folder " + name + " was deleted");
@@ -248,6 +248,7 @@ public final class ControllerService implements Controller, AutoCloseable {
                 run.abort("Aborted: the job was deleted");
             }
         });
+        queue.removeJobs(name::equals);
         return jobs.delete(name);
     }
 
