@@ -2,7 +2,6 @@ package dev.gantry.engine.jobs;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * One build parameter a job declares, as Jenkins' {@code parameters { }} does.
@@ -18,9 +17,6 @@ import java.util.Set;
  */
 public record ParameterDefinition(String type, String name, Object defaultValue, String description,
                                   List<String> choices, boolean trim) {
-    /** The types a definition file may declare. */
-    public static final Set<String> FILE_TYPES = Set.of("string", "text", "booleanParam", "choice");
-
     public ParameterDefinition {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(name, "name");
