@@ -150,13 +150,13 @@ public final class ControllerService implements Controller, AutoCloseable {
 
     /** The job's buildDiscarder, after each of its builds; one run per job at a time. */
     private void discardOldBuilds(JobRecord job) {
-        var rotator = jobs.find(job.name()).map(j -> j.settings().options().buildDiscarder()).orElse(null);
-        if (rotator == null) {
-            return;
-        }
+        // The job as it is now: its discarder may have been changed while the build ran.
         synchronized (discarding.computeIfAbsent(job.name(), k -> new Object())) {
             try {
-                BuildDiscarder.apply(job.name(), rotator, builds, java.time.Instant.now());
+                var rotator = jobs.find(job.name()).map(j -> j.settings().options().buildDiscarder()).orElse(null);
+                if (rotator != null) {
+                    BuildDiscarder.apply(job.name(), rotator, builds, java.time.Instant.now());
+                }
             } catch (RuntimeException e) {
                 System.getLogger(ControllerService.class.getName()).log(System.Logger.Level.WARNING,
                         "cannot discard old builds of " + job.name() + ": " + e.getMessage());
