@@ -41,8 +41,22 @@ final class RunningController implements AutoCloseable {
     }
 
     HttpResponse<String> send(String method, String path, Object body) {
+        return send(http, method, url + path, body);
+    }
+
+    /**
+     * On a connection of its own: after refusing a hostile URI the server may close the connection,
+     * and a PUT (which the JDK client never retries) must not race that close on a reused one.
+     */
+    HttpResponse<String> sendAlone(String method, String path, Object body) {
+        try (HttpClient own = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+            return send(own, method, url + path, body);
+        }
+    }
+
+    private static HttpResponse<String> send(HttpClient http, String method, String path, Object body) {
         try {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url + path)).timeout(Duration.ofSeconds(60));
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(path)).timeout(Duration.ofSeconds(60));
             if (body == null) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
