@@ -204,6 +204,29 @@ class ServerIT {
         Gantry.run(dir, 60, "log", "cli/count#1", "--follow", "--url", url).assertExit(0);
     }
 
+    @Test
+    void theCliAppliesAYamlDefinitionFileAndManagesFolders() throws Exception {
+        start();
+        String url = base.toString();
+        Path yaml = dir.resolve("jobs.yaml");
+        Files.writeString(yaml, "name: team-b/hello\nscript: |\n  pipeline { agent any\n    parameters { string(name: 'WHO', defaultValue: 'yaml') }\n"
+                + "    stages { stage('S') { steps { echo \"hello from ${params.WHO}\" } } } }\n"
+                + "---\nname: team-b/tools/other\nscript: \"node { echo 'x' }\"\noptions: {quietPeriod: 0, disableConcurrentBuilds: true}\n");
+        Gantry.run(dir, 60, "job", "apply", yaml.toString(), "--url", url).assertExit(0)
+                .assertOutput("created\tteam-b/hello\tversion 1", "created\tteam-b/tools/other\tversion 1");
+        Gantry.run(dir, 60, "job", "apply", yaml.toString(), "--url", url).assertExit(0).assertOutput("unchanged\tteam-b/hello\tversion 1");
+        Gantry.run(dir, 60, "folder", "list", "team-b", "--url", url).assertExit(0).assertOutput("team-b/tools/\tfolder", "team-b/hello\tversion 1");
+        Gantry.run(dir, 120, "build", "team-b/hello", "--follow", "--url", url).assertExit(0).assertOutput("hello from yaml");
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "name: team-b/bad\nscirpt: x\n");
+        Gantry.run(dir, 60, "job", "apply", bad.toString(), "--url", url).assertExit(2)
+                .assertOutput(bad + ":2:1: unknown field 'scirpt' in job definition; did you mean 'script'?");
+        Gantry.run(dir, 60, "folder", "delete", "team-b", "--url", url).assertExit(2).assertOutput("not empty");
+        Gantry.run(dir, 60, "folder", "delete", "team-b", "--recursive", "--url", url).assertExit(0)
+                .assertOutput("deleted job team-b/hello", "deleted job team-b/tools/other");
+        assertEquals(404, get("api/v1/jobs/team-b/hello").statusCode());
+    }
+
     private JsonNode waitForCompletion(String path) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (true) {

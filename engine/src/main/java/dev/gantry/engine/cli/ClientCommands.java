@@ -92,21 +92,49 @@ final class ClientCommands {
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
-            description = {"Creates or replaces a job from a pipeline file (the job is named NAME, or after the file).",
-                    "The pipeline is checked first; problems are listed with their line and column."})
+            description = {"Creates or updates jobs from a file: a YAML or JSON definition file (.yaml, .yml, .json;",
+                    "one job, a list, or YAML documents), applied all or nothing, unchanged jobs keep their version;",
+                    "or a Jenkinsfile (any other name; the job is named NAME, or after the file).",
+                    "Everything is checked first; problems are listed as FILE:LINE:COLUMN: message."})
     static final class JobApply extends Remote {
-        @Parameters(index = "0", paramLabel = "FILE", description = "A Jenkinsfile.")
+        @Parameters(index = "0", paramLabel = "FILE", description = "A definition file or a Jenkinsfile.")
         Path file;
 
-        @Option(names = "--name", paramLabel = "NAME", description = "The job's full name (folders separated by /).")
+        @Option(names = "--name", paramLabel = "NAME", description = "For a Jenkinsfile: the job's full name (folders separated by /).")
         String name;
+
+        @Option(names = "--dry-run", description = "For a definition file: check it and show what would change, change nothing.")
+        boolean dryRun;
 
         @Override
         int execute() throws Exception {
+            if (DefinitionFiles.isDefinition(file)) {
+                if (name != null) {
+                    throw new IllegalArgumentException("--name is for a Jenkinsfile; a definition file names its jobs with name:");
+                }
+                return DefinitionFiles.apply(client(), file, dryRun, out());
+            }
+            if (dryRun) {
+                throw new IllegalArgumentException("--dry-run is for definition files (.yaml, .yml, .json); use gantry lint for a Jenkinsfile");
+            }
             String job = name != null ? name : file.getFileName().toString().replaceAll("\\.groovy$", "");
             JsonNode r = client().call("PUT", ApiClient.jobPath(job), Map.of("script", Files.readString(file)));
             out().println("job " + job + " is at version " + r.path("version").asText());
             return 0;
+        }
+
+        @Override
+        int fail(Exception e) {
+            if (e instanceof ApiClient.ApiException ae && ae.body != null && "invalid_definition".equals(ae.body.path("code").asText())) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("gantry job apply: " + file + " was not applied:");
+                for (JsonNode p : ae.body.get("errors")) {
+                    err.println("  " + DefinitionFiles.format(file, p));
+                }
+                err.flush();
+                return Main.USAGE;
+            }
+            return super.fail(e);
         }
     }
 

@@ -72,7 +72,23 @@ final class BuildExecutor {
     }
 
     /** Runs the build; {@code onStart} receives the live build so that it can be stopped. */
-    void execute(BuildRecord queued, BuildScript source, java.util.function.Consumer<BuildRun> onStart) {
+    /** Where a build's pipeline comes from: recorded for it, inline in the job, or fetched from SCM when the build starts. */
+    interface PipelineSource {
+        /** @throws PipelineUnavailableException when the pipeline cannot be had; the build fails with its message */
+        BuildScript script() throws PipelineUnavailableException;
+    }
+
+    /** The pipeline of a build cannot be had (no SCM plugin, fetch failed); the message is for the build's log. */
+    static final class PipelineUnavailableException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        PipelineUnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    /** Runs the build with its pipeline from {@code pipeline}; a pipeline that cannot be had fails the build. */
+    void execute(BuildRecord queued, PipelineSource pipeline, java.util.function.Consumer<BuildRun> onStart) {
         String job = queued.job();
         int number = queued.number();
         long started = System.nanoTime();
@@ -85,6 +101,14 @@ final class BuildExecutor {
         LocalArtifactStore artifacts = new LocalArtifactStore(artifactsDir.apply(job, number));
         try (BuildLog sink = buildLogs.open(job, number)) {
             sink.line(queued.cause());
+            BuildScript source;
+            try {
+                source = pipeline.script();
+            } catch (PipelineUnavailableException e) {
+                sink.line("ERROR: " + e.getMessage());
+                sink.line("Finished: FAILURE");
+                return;
+            }
             // A snapshot: plugins installed or disabled meanwhile do not change a running build's steps.
             BuildRun.Builder builder = BuildRun.builder(job, steps.snapshot(), sink, nodes.apply(job, number));
             if (nodeTasks != null) {

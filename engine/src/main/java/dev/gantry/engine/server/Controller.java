@@ -1,8 +1,13 @@
 package dev.gantry.engine.server;
 
+import dev.gantry.engine.jobs.InvalidDefinitionException;
+import dev.gantry.engine.jobs.JobDefinition;
 import dev.gantry.engine.pipeline.Problem;
+import dev.gantry.engine.queue.QueueItem;
 import dev.gantry.engine.store.BuildRecord;
+import dev.gantry.engine.store.Folder;
 import dev.gantry.engine.store.JobRecord;
+import dev.gantry.engine.store.JobRepository;
 import dev.gantry.engine.store.StaleVersionException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,7 +29,60 @@ public interface Controller {
      */
     JobRecord putJob(String name, String script, Long expectedVersion) throws InvalidJobException, StaleVersionException;
 
+    /**
+     * Creates or replaces a job from a full definition (description, SCM source, parameters,
+     * options); the pipeline's own options and parameters are read when it is saved.
+     *
+     * @throws InvalidJobException with the script's problems (lint, and options that cannot be read without running it)
+     * @throws StaleVersionException when {@code expectedVersion} is given and not current
+     * @throws dev.gantry.engine.store.JobTreeConflictException when the name or a folder of it is taken by the other kind
+     */
+    JobRecord putJob(JobDefinition definition, Long expectedVersion) throws InvalidJobException, StaleVersionException;
+
+    /**
+     * Applies a file of job definitions (YAML or JSON): all of them, or nothing. Unchanged
+     * definitions keep their version; folders are created as needed.
+     *
+     * @param dryRun check and report what would change, write nothing
+     * @throws InvalidDefinitionException with every problem of the file, at its line and column
+     * @throws StaleVersionException when a job was changed by someone else while applying
+     * @throws dev.gantry.engine.store.JobTreeConflictException when a name or folder is taken by the other kind
+     */
+    ApplyResult apply(String fileName, String text, boolean dryRun) throws InvalidDefinitionException, StaleVersionException;
+
+    /** What {@link #apply} did (or would do) to each job of the file, in file order. */
+    record ApplyResult(List<Applied> jobs, boolean dryRun) {
+    }
+
+    /** @param action {@code created}, {@code updated} or {@code unchanged} */
+    record Applied(String name, long version, String action) {
+    }
+
     Optional<JobRecord> job(String name);
+
+    Optional<Folder> folder(String name);
+
+    /** The folders and jobs directly in a folder ("" for the top level). */
+    JobRepository.Children children(String folder);
+
+    /**
+     * Creates a folder (with its parents) or updates its description.
+     *
+     * @throws dev.gantry.engine.store.JobTreeConflictException when a job has its name or a parent's
+     */
+    Folder saveFolder(String name, String description);
+
+    /**
+     * Deletes a folder; with {@code recursive}, everything in it too (running builds are aborted).
+     *
+     * @return the jobs deleted
+     * @throws java.util.NoSuchElementException when there is no such folder
+     * @throws dev.gantry.engine.store.JobTreeConflictException when it is not empty and not {@code recursive}
+     */
+    List<String> deleteFolder(String name, boolean recursive);
+
+    /** Builds waiting to start, oldest first, each with why it waits. */
+    List<QueueItem> queue();
 
     List<JobRecord> jobs();
 
@@ -32,9 +90,12 @@ public interface Controller {
     boolean deleteJob(String name);
 
     /**
-     * Queues a build; returns once it has a number.
+     * Queues a build; returns once it has a number. Declared parameters get their defaults and
+     * types; a trigger within the job's quiet period with the same parameters as a waiting build
+     * is merged into it (that build is returned).
      *
      * @throws java.util.NoSuchElementException when the job does not exist
+     * @throws IllegalArgumentException when a value does not fit its declared parameter
      */
     BuildRecord trigger(String job, Map<String, Object> parameters, String cause);
 

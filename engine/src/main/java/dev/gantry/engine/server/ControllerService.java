@@ -1,7 +1,17 @@
 package dev.gantry.engine.server;
 
 import dev.gantry.api.Result;
-import dev.gantry.engine.pipeline.LintResult;
+import dev.gantry.engine.jobs.InvalidDefinitionException;
+import dev.gantry.engine.jobs.JobCompiler;
+import dev.gantry.engine.jobs.JobDefinition;
+import dev.gantry.engine.jobs.JobOptions;
+import dev.gantry.engine.jobs.JobSpec;
+import dev.gantry.engine.jobs.ParameterValues;
+import dev.gantry.engine.jobs.ScmSource;
+import dev.gantry.engine.queue.BuildDiscarder;
+import dev.gantry.engine.queue.BuildQueue;
+import dev.gantry.engine.queue.QueueItem;
+import dev.gantry.engine.store.Folder;
 import dev.gantry.engine.pipeline.PipelineLinter;
 import dev.gantry.engine.run.BuildRun;
 import dev.gantry.engine.steps.StepLibrary;
@@ -22,9 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.BiFunction;
 
 /**
@@ -44,7 +52,10 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     private final BackupWriter backupWriter;
     private final PendingInputs inputs = new PendingInputs(this::lendExecutor);
     private final Reruns reruns;
-    private final BlockingQueue<BuildRecord> queue = new LinkedBlockingQueue<>();
+    private final BuildQueue queue = new BuildQueue(this::supersede);
+    private final JobsAsCode jobsAsCode;
+    private final Map<String, Object> discarding = new ConcurrentHashMap<>();
+    private volatile ScmFetcher scmFetcher;
     private final Map<String, BuildRun> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> cancelledQueued = new ConcurrentHashMap<>();
     private final Thread[] executors;
@@ -89,6 +100,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         this.backupWriter = backupWriter;
         this.reruns = new Reruns(builds, scripts, linter, (job, parameters, cause, script) ->
                 enqueue(job, parameters, List.of(dev.gantry.engine.store.BuildCause.fromText(cause)), script));
+        this.jobsAsCode = new JobsAsCode(new JobCompiler(linter), jobs, this::jobSaved);
         this.executor = new BuildExecutor(steps, builds, buildLogs, artifactsDir, workspaces, inputs);
         recover();
         this.executors = new Thread[executorCount];
@@ -102,7 +114,9 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         for (BuildRecord b : builds.withStatus(BuildStatus.RUNNING)) {
             builds.complete(b.job(), b.number(), Result.ABORTED.name(), 0, b.stages(), b.tests(), b.artifacts());
         }
-        queue.addAll(builds.withStatus(BuildStatus.QUEUED));
+        for (BuildRecord b : builds.withStatus(BuildStatus.QUEUED)) {
+            queue.recover(b, jobs.find(b.job()).map(j -> j.settings().options()).orElse(JobOptions.NONE));
+        }
     }
 
     /** Takes queued builds and runs them while the controller accepts builds and {@code more} holds. */
@@ -110,34 +124,17 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         while (accepting && more.getAsBoolean()) {
             BuildRecord next;
             try {
-                next = queue.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                next = queue.take(200);
             } catch (InterruptedException e) {
                 return;
             }
             if (next == null) {
                 continue;
             }
-            String key = key(next.job(), next.number());
-            if (cancelledQueued.remove(key) != null) {
-                continue;
-            }
-            Optional<JobRecord> job = jobs.find(next.job());
-            if (job.isEmpty()) {
-                continue;
-            }
-            listener.started(next, java.time.Duration.between(next.queuedAt(), java.time.Instant.now()).toMillis());
             try {
-                // The script is recorded as the build starts: replay and restart run exactly this text.
-                BuildScript source = scripts.attachIfAbsent(next.job(), next.number(), job.get().script());
-                executor.execute(next, source, run -> running.put(key, run));
-            } catch (RuntimeException e) {
-                System.err.println("gantry: build " + key + " failed to run: " + e);
+                run(next);
             } finally {
-                running.remove(key);
-                synchronized (running) {
-                    running.notifyAll();
-                }
-                builds.find(next.job(), next.number()).ifPresent(b -> listener.completed(b));
+                queue.finished(next.job(), next.number());
             }
         }
     }
@@ -152,25 +149,114 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         return () -> open.set(false);
     }
 
+    private void run(BuildRecord next) {
+        String key = key(next.job(), next.number());
+        if (cancelledQueued.remove(key) != null) {
+            return;
+        }
+        Optional<JobRecord> job = jobs.find(next.job());
+        if (job.isEmpty()) {
+            return;
+        }
+        listener.started(next, java.time.Duration.between(next.queuedAt(), java.time.Instant.now()).toMillis());
+        try {
+            executor.execute(next, source(job.get(), next.number()), run -> running.put(key, run));
+        } catch (RuntimeException e) {
+            System.err.println("gantry: build " + key + " failed to run: " + e);
+        } finally {
+            running.remove(key);
+            synchronized (running) {
+                running.notifyAll();
+            }
+            builds.find(next.job(), next.number()).ifPresent(b -> listener.completed(b));
+            discardOldBuilds(job.get());
+        }
+    }
+
+    /**
+     * The build's pipeline: the one recorded for it (a replay or restart), else the job's, inline
+     * or from SCM through the SCM plugin when one is installed; recorded as the build starts, so
+     * that replay and restart run exactly this text.
+     */
+    private BuildExecutor.PipelineSource source(JobRecord job, int number) {
+        return () -> {
+            Optional<BuildScript> recorded = scripts.find(job.name(), number);
+            return recorded.isPresent() ? recorded.get() : scripts.attachIfAbsent(job.name(), number, text(job));
+        };
+    }
+
+    private String text(JobRecord job) throws BuildExecutor.PipelineUnavailableException {
+        ScmSource scm = job.spec().scm();
+        if (scm == null) {
+            return job.script();
+        }
+        {
+            ScmFetcher fetcher = scmFetcher;
+            if (fetcher == null) {
+                throw new BuildExecutor.PipelineUnavailableException("cannot fetch the pipeline of job '" + job.name() + "' from " + scm.describe()
+                        + ": no SCM plugin is installed. Install the git plugin, or give the job its pipeline inline (script: in its definition)");
+            }
+            try {
+                return fetcher.fetch(job.name(), scm);
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new BuildExecutor.PipelineUnavailableException("cannot fetch the pipeline of job '" + job.name() + "' from " + scm.describe() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The job's buildDiscarder, after each of its builds; one run per job at a time. */
+    private void discardOldBuilds(JobRecord job) {
+        // The job as it is now: its discarder may have been changed while the build ran.
+        synchronized (discarding.computeIfAbsent(job.name(), k -> new Object())) {
+            try {
+                var rotator = jobs.find(job.name()).map(j -> j.settings().options().buildDiscarder()).orElse(null);
+                if (rotator != null) {
+                    BuildDiscarder.apply(job.name(), rotator, builds, java.time.Instant.now());
+                }
+            } catch (RuntimeException e) {
+                System.getLogger(ControllerService.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot discard old builds of " + job.name() + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** abortPrevious: a newer build is ready, the running one gives way. */
+    private void supersede(String job, int number, String reason) {
+        BuildRun run = running.get(key(job, number));
+        if (run != null) {
+            run.abort(reason);
+        }
+    }
+
+    /**
+     * Sets how SCM jobs get their pipeline (the git plugin, issue 04); without one, their builds
+     * fail saying that no SCM plugin is installed.
+     */
+    public void scmFetcher(ScmFetcher fetcher) {
+        this.scmFetcher = fetcher;
+    }
+
     private static String key(String job, int number) {
         return job + "#" + number;
     }
 
     @Override
     public JobRecord putJob(String name, String script, Long expectedVersion) throws InvalidJobException, StaleVersionException {
-        LintResult lint = linter.lint(name, script);
-        if (!lint.ok()) {
-            throw new InvalidJobException(lint.problems());
-        }
-        JobRecord saved = jobs.save(name, script, expectedVersion);
-        try {
-            // Builds run under the job's name as file name: compile now under the same key.
-            dev.gantry.engine.run.ScriptRunner.precompile(name, script);
-        } catch (dev.gantry.engine.run.InvalidPipelineException e) {
-            // Linted clean but not compilable (a JVM limit, say): the build will say so in its log.
+        return jobsAsCode.put(new JobDefinition(name, script, JobSpec.EMPTY), expectedVersion);
+    }
+
+    /** After every save (PUT or apply): queued builds follow the new options, the script is compiled, the save hooks run. */
+    private void jobSaved(JobRecord saved) {
+        queue.optionsChanged(saved.name(), saved.settings().options());
+        if (saved.spec().scm() == null) {
+            try {
+                // Builds run under the job's name as file name: compile now under the same key.
+                dev.gantry.engine.run.ScriptRunner.precompile(saved.name(), saved.script());
+            } catch (dev.gantry.engine.run.InvalidPipelineException e) {
+                // Linted clean but not compilable (a JVM limit, say): the build will say so in its log.
+            }
         }
         jobHooks.forEach(h -> h.accept(saved));
-        return saved;
     }
 
     /** Adds what runs after a job was saved (its triggers are read then); called on the saving thread. */
@@ -203,6 +289,48 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     }
 
     @Override
+    public JobRecord putJob(JobDefinition definition, Long expectedVersion) throws InvalidJobException, StaleVersionException {
+        return jobsAsCode.put(definition, expectedVersion);
+    }
+
+    @Override
+    public ApplyResult apply(String fileName, String text, boolean dryRun) throws InvalidDefinitionException, StaleVersionException {
+        return jobsAsCode.apply(fileName, text, dryRun);
+    }
+
+    @Override
+    public Optional<Folder> folder(String name) {
+        return jobs.folder(name);
+    }
+
+    @Override
+    public JobRepository.Children children(String folder) {
+        return jobs.children(folder);
+    }
+
+    @Override
+    public Folder saveFolder(String name, String description) {
+        return jobs.saveFolder(name, description);
+    }
+
+    @Override
+    public List<String> deleteFolder(String name, boolean recursive) {
+        List<String> deleted = jobs.deleteFolder(name, recursive);
+        queue.removeJobs(j -> j.startsWith(name + "/"));
+        running.forEach((k, run) -> {
+            if (k.startsWith(name + "/")) {
+                run.abort("Aborted: the folder " + name + " was deleted");
+            }
+        });
+        return deleted;
+    }
+
+    @Override
+    public List<QueueItem> queue() {
+        return queue.items();
+    }
+
+    @Override
     public Optional<JobRecord> job(String name) {
         return jobs.find(name);
     }
@@ -219,6 +347,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
                 run.abort("Aborted: the job was deleted");
             }
         });
+        queue.removeJobs(name::equals);
         return jobs.delete(name);
     }
 
@@ -242,15 +371,15 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         if (!accepting) {
             throw new IllegalStateException("the controller is shutting down and starts no new builds");
         }
-        if (jobs.find(job).isEmpty()) {
-            throw new NoSuchElementException("no job named " + job);
-        }
-        BuildRecord b = builds.create(job, parameters == null ? Map.of() : parameters, causes);
-        if (script != null) {
-            scripts.attach(job, b.number(), script);
-        }
-        queue.add(b);
-        return b;
+        JobRecord j = jobs.find(job).orElseThrow(() -> new NoSuchElementException("no job named " + job));
+        Map<String, Object> values = ParameterValues.resolve(j.settings().parameters(), parameters);
+        return queue.submit(job, values, j.settings().options(), () -> {
+            BuildRecord b = builds.create(job, values, causes);
+            if (script != null) {
+                scripts.attach(job, b.number(), script);
+            }
+            return b;
+        });
     }
 
     @Override
@@ -318,7 +447,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         Optional<BuildRecord> b = builds.find(job, number);
         if (b.isPresent() && b.get().status() == BuildStatus.QUEUED) {
             cancelledQueued.put(key, Boolean.TRUE);
-            queue.removeIf(q -> q.job().equals(job) && q.number() == number);
+            queue.remove(job, number);
             builds.complete(job, number, Result.ABORTED.name(), 0, List.of(), Map.of(), List.of());
             buildLogs.changed(job, number);
             return true;
@@ -417,6 +546,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
             }
         }
         running.values().forEach(r -> r.abort("Aborted: the controller is shutting down"));
+        queue.close();
         for (Thread t : executors) {
             try {
                 t.join(10_000);

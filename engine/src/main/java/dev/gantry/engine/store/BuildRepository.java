@@ -57,4 +57,20 @@ public interface BuildRepository {
 
     /** How many builds the job has. */
     int count(String job);
+
+    /**
+     * Deletes a completed build: its record, log and artifacts (a build discarder's work). Builds
+     * that are queued or running are never deleted.
+     *
+     * @return false when there is no such build or it is not COMPLETED
+     */
+    boolean delete(String job, int number);
+
+    /**
+     * Deletes a completed build's archived artifacts and empties its artifact list; its record and
+     * log stay.
+     *
+     * @return false when there is no such build, it is not COMPLETED, or it had no artifacts
+     */
+    boolean deleteArtifacts(String job, int number);
 }

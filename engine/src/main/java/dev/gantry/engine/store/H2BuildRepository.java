@@ -25,9 +25,54 @@ final class H2BuildRepository implements BuildRepository {
     static final Set<String> RESULTS = Set.of("SUCCESS", "UNSTABLE", "FAILURE", "NOT_BUILT", "ABORTED");
     private static final String COLUMNS = "number, status, result, queued_at, started_at, duration_ms, parameters, stages, tests, artifacts, cause, causes";
     private final Transactions tx;
+    private final BuildFiles files;
 
-    H2BuildRepository(Transactions tx) {
+    /** Removes a build's files once its rows are gone. */
+    interface BuildFiles {
+        /** Deletes the build's directory, or only its artifacts; files already gone are fine. */
+        void delete(long jobId, int number, boolean artifactsOnly);
+    }
+
+    H2BuildRepository(Transactions tx, BuildFiles files) {
         this.tx = tx;
+        this.files = files;
+    }
+
+    @Override
+    public boolean delete(String job, int number) {
+        Objects.requireNonNull(job, "job");
+        OptionalLong id = tx.run("deleting build " + job + " #" + number, c -> {
+            OptionalLong found = Store.jobId(c, job, false);
+            if (found.isEmpty()) {
+                return found;
+            }
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM builds WHERE job_id = ? AND number = ? AND status = 'COMPLETED'")) {
+                ps.setLong(1, found.getAsLong());
+                ps.setInt(2, number);
+                return ps.executeUpdate() == 1 ? found : OptionalLong.empty();
+            }
+        });
+        // After the commit, as for jobs: a crash in between leaves files without a build, never the reverse.
+        id.ifPresent(j -> files.delete(j, number, false));
+        return id.isPresent();
+    }
+
+    @Override
+    public boolean deleteArtifacts(String job, int number) {
+        Objects.requireNonNull(job, "job");
+        OptionalLong id = tx.run("deleting the artifacts of build " + job + " #" + number, c -> {
+            OptionalLong found = Store.jobId(c, job, false);
+            if (found.isEmpty()) {
+                return found;
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE builds SET artifacts = '[]' WHERE job_id = ? AND number = ? AND status = 'COMPLETED' AND artifacts <> '[]'")) {
+                ps.setLong(1, found.getAsLong());
+                ps.setInt(2, number);
+                return ps.executeUpdate() == 1 ? found : OptionalLong.empty();
+            }
+        });
+        id.ifPresent(j -> files.delete(j, number, true));
+        return id.isPresent();
     }
 
     @Override

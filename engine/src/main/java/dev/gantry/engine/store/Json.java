@@ -36,6 +36,14 @@ final class Json {
         }
     }
 
+    static dev.gantry.engine.jobs.JobSpec spec(String json) {
+        return read(json, new TypeReference<dev.gantry.engine.jobs.JobSpec>() { }, "spec");
+    }
+
+    static dev.gantry.engine.jobs.JobSettings settings(String json) {
+        return read(json, new TypeReference<dev.gantry.engine.jobs.JobSettings>() { }, "settings");
+    }
+
     static Map<String, Object> parameters(String json) {
         return read(json, PARAMETERS, "parameters");
     }

@@ -59,7 +59,7 @@ public final class Store implements AutoCloseable {
         this.pool = pool;
         this.tx = new Transactions(pool, home.toString());
         this.jobs = new H2JobRepository(tx, this::deleteJobFiles);
-        this.builds = new H2BuildRepository(tx);
+        this.builds = new H2BuildRepository(tx, this::deleteBuildFiles);
         this.logs = new FileLogStore(this);
         this.triggers = new H2TriggerRepository(tx);
         this.agents = new H2AgentRepository(tx);
@@ -459,6 +459,17 @@ public final class Store implements AutoCloseable {
 
     Path buildDirectory(long jobId, int number) {
         return home.resolve("builds").resolve(Long.toString(jobId)).resolve(Integer.toString(number));
+    }
+
+    private void deleteBuildFiles(long jobId, int number, boolean artifactsOnly) {
+        Path dir = buildDirectory(jobId, number);
+        Path target = artifactsOnly ? dir.resolve("artifacts") : dir;
+        try {
+            deleteTree(target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the build " + (artifactsOnly ? "artifacts were" : "was") + " deleted but " + target
+                    + " could not be removed (" + e + ")", e);
+        }
     }
 
     private void deleteJobFiles(long jobId) {

@@ -148,8 +148,8 @@ class JobRepositoryTest {
     void listIsSortedByName() throws Exception {
         jobs.save("b", "x", 0L);
         jobs.save("a/z", "x", 0L);
-        jobs.save("a", "x", 0L);
-        assertEquals(List.of("a", "a/z", "b"), jobs.list().stream().map(JobRecord::name).toList());
+        jobs.save("a.x", "x", 0L);
+        assertEquals(List.of("a.x", "a/z", "b"), jobs.list().stream().map(JobRecord::name).toList());
     }
 
     @Test

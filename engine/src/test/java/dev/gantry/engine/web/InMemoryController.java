@@ -76,6 +76,41 @@ public final class InMemoryController implements Controller {
     }
 
     @Override
+    public JobRecord putJob(dev.gantry.engine.jobs.JobDefinition definition, Long expectedVersion) throws InvalidJobException, StaleVersionException {
+        return putJob(definition.name(), definition.script() == null ? "" : definition.script(), expectedVersion);
+    }
+
+    @Override
+    public ApplyResult apply(String fileName, String text, boolean dryRun) {
+        throw new UnsupportedOperationException("the in-memory controller does not apply definition files; the real controller's tests do");
+    }
+
+    @Override
+    public Optional<dev.gantry.engine.store.Folder> folder(String name) {
+        return Optional.empty();
+    }
+
+    @Override
+    public dev.gantry.engine.store.JobRepository.Children children(String folder) {
+        return new dev.gantry.engine.store.JobRepository.Children(List.of(), List.of());
+    }
+
+    @Override
+    public dev.gantry.engine.store.Folder saveFolder(String name, String description) {
+        throw new UnsupportedOperationException("the in-memory controller has no folders");
+    }
+
+    @Override
+    public List<String> deleteFolder(String name, boolean recursive) {
+        throw new NoSuchElementException("there is no folder '" + name + "'");
+    }
+
+    @Override
+    public List<dev.gantry.engine.queue.QueueItem> queue() {
+        return List.of();
+    }
+
+    @Override
     public synchronized Optional<JobRecord> job(String name) {
         check();
         return Optional.ofNullable(jobs.get(name));

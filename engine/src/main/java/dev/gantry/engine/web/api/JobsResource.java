@@ -63,8 +63,15 @@ public final class JobsResource {
         this.controller = controller;
     }
 
-    /** The request body of {@code PUT /jobs/{name}}. */
-    record JobBody(String script, Long version) {
+    /**
+     * The request body of {@code PUT /jobs/{name}}: a script alone, or a full definition (the
+     * fields of a definition file; {@code name}, when given, must equal the URL's).
+     */
+    record JobBody(String script, Long version, String name, String description, Map<String, Object> scm,
+                   List<Object> parameters, Map<String, Object> options) {
+        boolean isDefinition() {
+            return name != null || description != null || scm != null || parameters != null || options != null;
+        }
     }
 
     /** The optional request body of {@code POST /jobs/{name}/builds}. */
@@ -99,15 +106,18 @@ public final class JobsResource {
         if (body == null) {
             throw ApiException.badRequest("missing_body", "PUT a JSON body {\"script\": \"<pipeline>\"} to create or replace job '" + name + "'");
         }
-        if (body.script() == null) {
-            throw ApiException.badRequest("missing_script", "the body needs a \"script\" with the pipeline text");
+        if (body.script() == null && body.scm() == null) {
+            throw ApiException.badRequest("missing_script", "the body needs a \"script\" with the pipeline text (or \"scm\" saying where to fetch it)");
         }
         if (body.version() != null && body.version() < 0) {
             throw ApiException.badRequest("invalid_version", "\"version\" must be 0 (the job must not exist yet) or the version you read, got " + body.version());
         }
         JobRecord saved;
         try {
-            saved = controller.putJob(name, body.script(), body.version());
+            saved = body.isDefinition() ? controller.putJob(definition(name, body), body.version())
+                    : controller.putJob(name, body.script(), body.version());
+        } catch (dev.gantry.engine.store.JobTreeConflictException e) {
+            throw new ApiException(409, "name_conflict", e.getMessage());
         } catch (Controller.InvalidJobException e) {
             List<Object> errors = new ArrayList<>();
             e.problems().forEach(p -> {
@@ -129,6 +139,33 @@ public final class JobsResource {
             return Response.created(jobUri(name)).entity(job(saved, false)).build();
         }
         return Response.ok(job(saved, false)).build();
+    }
+
+    private static dev.gantry.engine.jobs.JobDefinition definition(String name, JobBody body) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (body.name() != null) {
+            fields.put("name", body.name());
+        }
+        if (body.script() != null) {
+            fields.put("script", body.script());
+        }
+        if (body.description() != null) {
+            fields.put("description", body.description());
+        }
+        if (body.scm() != null) {
+            fields.put("scm", body.scm());
+        }
+        if (body.parameters() != null) {
+            fields.put("parameters", body.parameters());
+        }
+        if (body.options() != null) {
+            fields.put("options", body.options());
+        }
+        try {
+            return dev.gantry.engine.jobs.DefinitionReader.readBody(name, fields);
+        } catch (dev.gantry.engine.jobs.InvalidDefinitionException e) {
+            throw DefinitionJson.invalid(e);
+        }
     }
 
     @GET
@@ -153,7 +190,12 @@ public final class JobsResource {
     public Response trigger(@PathParam("name") String name, TriggerBody body) {
         existingJob(name);
         Map<String, Object> parameters = body == null || body.parameters() == null ? Map.of() : body.parameters();
-        BuildRecord b = controller.trigger(name, parameters, "Started by REST API");
+        BuildRecord b;
+        try {
+            b = controller.trigger(name, parameters, "Started by REST API");
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest("invalid_parameters", e.getMessage());
+        }
         URI location = uriInfo.getBaseUriBuilder().path("api/v1/jobs").path(name).path("builds").path(Integer.toString(b.number())).build();
         return Response.created(location).entity(Map.of("number", b.number())).build();
     }
@@ -178,9 +220,14 @@ public final class JobsResource {
     @GET
     @Path("jobs/" + NAME + "/builds/" + NUMBER)
     public Map<String, Object> getBuild(@PathParam("name") String name, @PathParam("number") int number) {
-        Map<String, Object> b = build(existingBuild(name, number));
-        controller.buildLogs().flatMap(l -> l.failure(name, number)).ifPresent(f -> b.put("error", f));
-        return b;
+        BuildRecord b = existingBuild(name, number);
+        Map<String, Object> out = build(b);
+        controller.buildLogs().flatMap(l -> l.failure(name, number)).ifPresent(f -> out.put("error", f));
+        if (b.status() == BuildStatus.QUEUED) {
+            controller.queue().stream().filter(q -> q.job().equals(name) && q.number() == number).findFirst()
+                    .ifPresent(q -> out.put("why", q.why()));
+        }
+        return out;
     }
 
     @GET
@@ -294,6 +341,12 @@ public final class JobsResource {
         m.put("updated", iso(j.updated()));
         if (withScript) {
             m.put("script", j.script());
+            m.put("description", j.spec().description());
+            if (j.spec().scm() != null) {
+                m.put("scm", DefinitionJson.scm(j.spec().scm()));
+            }
+            m.put("parameters", DefinitionJson.parameters(j.settings().parameters()));
+            m.put("options", DefinitionJson.options(j.settings().options()));
         }
         return m;
     }

@@ -95,6 +95,7 @@ public final class RestApi {
             rc.register(AdminResource.class);
         }
         rc.register(PluginsResource.class);
+        rc.register(FoldersResource.class);
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
         rc.register(new BodyLimit(maxBodyBytes));
