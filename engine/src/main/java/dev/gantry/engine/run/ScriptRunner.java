@@ -89,6 +89,14 @@ public final class ScriptRunner {
             root.engineLine("ERROR: " + e.getMessage());
             run.worsen(Result.FAILURE);
         } catch (Throwable e) {
+            if (run.rootScope().isCancelled()) {
+                // Aborted while the script was being set up (before any step could see the
+                // interrupt): the build was aborted, not broken.
+                String reason = run.rootScope().reason();
+                root.engineLine(reason == null ? "Aborted" : reason);
+                run.worsen(Result.ABORTED);
+                return;
+            }
             root.engineLine("ERROR: " + describe(e, fileName));
             run.worsen(Result.FAILURE);
         }
