@@ -126,6 +126,7 @@ class ServerIT {
         assertTrue(metrics.contains("gantry_builds_completed_total{result=\"SUCCESS\"} 1"), metrics);
         assertTrue(metrics.contains("gantry_builds_started_total 1"), metrics);
         assertTrue(metrics.contains("gantry_executors_total 2"), metrics);
+        assertTrue(metrics.contains("gantry_agents_online 1") && metrics.contains("gantry_agents_total 1"), metrics);
         assertTrue(metrics.contains("gantry_build_duration_seconds_count 1"), metrics);
 
         server.destroy();
