@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A process started on this machine for a step: exactly the given environment, standard input
@@ -43,6 +44,8 @@ public final class LocalProcess implements RunningProcess {
 
     private static final Charset JNU_CHARSET = Charset.forName(
             System.getProperty("sun.jnu.encoding", "UTF-8"), Charset.defaultCharset());
+
+    private static final AtomicBoolean PREPARED = new AtomicBoolean();
 
     private final long pid;
     private final ProcessHandle handle;
@@ -87,6 +90,18 @@ public final class LocalProcess implements RunningProcess {
         }
         this.handle = found.get();
         this.completion = new SpawnCompletion(exit);
+    }
+
+    /**
+     * Starts loading the native launcher on a background thread, so that the first launch does
+     * not wait for it (class loading and code generation, tens of milliseconds on a cold JVM).
+     * For callers that know processes will be launched soon; launches work without it. Returns
+     * at once; does nothing after the first call.
+     */
+    public static void prepare() {
+        if (PREPARED.compareAndSet(false, true)) {
+            Thread.ofPlatform().daemon().name("gantry-launcher-init").start(PosixSpawn::available);
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
 import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SegmentAllocator;
 import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.foreign.ValueLayout;
@@ -71,9 +72,21 @@ final class PosixSpawn {
      */
     static Spawned spawn(byte[][] argv, byte[][] envp, byte[] dir, boolean mergeStderr) throws SpawnException {
         Native n = requireNative();
+        // One native block for everything, sliced: an allocation per environment string would
+        // cost more than the launch itself in a cold JVM.
+        long size = FILE_ACTIONS_SIZE + n.callState.byteSize() + 5 * 4 + 8 * (argv.length + envp.length + 2L)
+                + dir.length + 64;
+        for (byte[] a : argv) {
+            size += a.length;
+        }
+        for (byte[] e : envp) {
+            size += e.length;
+        }
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = arena.allocate(n.callState);
-            MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 4);
+            SegmentAllocator alloc = SegmentAllocator.slicingAllocator(arena.allocate(size, 16));
+            MemorySegment actions = alloc.allocate(FILE_ACTIONS_SIZE, 16);
+            MemorySegment errno = alloc.allocate(n.callState);
+            MemorySegment fds = alloc.allocate(ValueLayout.JAVA_INT, 4);
             int outRead;
             int outWrite;
             int errRead = -1;
@@ -93,7 +106,6 @@ final class PosixSpawn {
                     // keep close-on-exec. Rare enough to leave to the JDK.
                     return null;
                 }
-                MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
                 n.check("posix_spawn_file_actions_init", (int) n.actionsInit.invokeExact(actions));
                 try {
                     n.check("posix_spawn_file_actions_addopen", (int) n.addOpen.invokeExact(actions, 0,
@@ -102,11 +114,11 @@ final class PosixSpawn {
                     n.check("posix_spawn_file_actions_adddup2", (int) n.addDup2.invokeExact(actions,
                             mergeStderr ? outWrite : errWrite, 2));
                     n.check("posix_spawn_file_actions_addchdir_np", (int) n.addChdir.invokeExact(actions,
-                            cString(arena, dir)));
+                            alloc.allocateFrom(ValueLayout.JAVA_BYTE, dir)));
                     n.check("posix_spawn_file_actions_addclosefrom_np", (int) n.addCloseFrom.invokeExact(actions, 3));
-                    MemorySegment argvArray = stringArray(arena, argv);
-                    MemorySegment envpArray = stringArray(arena, envp);
-                    MemorySegment pid = arena.allocate(ValueLayout.JAVA_INT);
+                    MemorySegment argvArray = stringArray(alloc, argv);
+                    MemorySegment envpArray = stringArray(alloc, envp);
+                    MemorySegment pid = alloc.allocate(ValueLayout.JAVA_INT);
                     int rc = (int) n.spawnp.invokeExact(pid, argvArray.getAtIndex(ValueLayout.ADDRESS, 0),
                             actions, n.attributes, argvArray, envpArray);
                     if (rc != 0) {
@@ -174,14 +186,10 @@ final class PosixSpawn {
         return NATIVE;
     }
 
-    private static MemorySegment cString(Arena arena, byte[] nulTerminated) {
-        return arena.allocateFrom(ValueLayout.JAVA_BYTE, nulTerminated);
-    }
-
-    private static MemorySegment stringArray(Arena arena, byte[][] strings) {
-        MemorySegment array = arena.allocate(ValueLayout.ADDRESS, strings.length + 1L);
+    private static MemorySegment stringArray(SegmentAllocator alloc, byte[][] strings) {
+        MemorySegment array = alloc.allocate(ValueLayout.ADDRESS, strings.length + 1L);
         for (int i = 0; i < strings.length; i++) {
-            array.setAtIndex(ValueLayout.ADDRESS, i, cString(arena, strings[i]));
+            array.setAtIndex(ValueLayout.ADDRESS, i, alloc.allocateFrom(ValueLayout.JAVA_BYTE, strings[i]));
         }
         array.setAtIndex(ValueLayout.ADDRESS, strings.length, MemorySegment.NULL);
         return array;
@@ -192,10 +200,17 @@ final class PosixSpawn {
      * one reader at a time. Closing twice is harmless.
      */
     static final class Pipe extends InputStream {
+        /**
+         * A native buffer and errno slot per reading thread, kept while the thread lives (pooled
+         * pump threads read one process after another) and freed with it by the garbage collector.
+         */
+        private static final ThreadLocal<MemorySegment[]> BUFFERS = ThreadLocal.withInitial(() -> {
+            Arena arena = Arena.ofAuto();
+            return new MemorySegment[] {arena.allocate(READ_CHUNK), arena.allocate(NATIVE.callState)};
+        });
+
         private final int fd;
         private final AtomicBoolean closed = new AtomicBoolean();
-        private MemorySegment buffer;
-        private MemorySegment errno;
 
         Pipe(int fd) {
             this.fd = fd;
@@ -217,13 +232,9 @@ final class PosixSpawn {
                 throw new IOException("Stream closed");
             }
             Native n = NATIVE;
-            if (buffer == null) {
-                // Freed by the garbage collector with the stream: no arena to close on a thread
-                // other than the reader's.
-                Arena arena = Arena.ofAuto();
-                buffer = arena.allocate(READ_CHUNK);
-                errno = arena.allocate(n.callState);
-            }
+            MemorySegment[] buffers = BUFFERS.get();
+            MemorySegment buffer = buffers[0];
+            MemorySegment errno = buffers[1];
             try {
                 while (true) {
                     long got = (long) n.read.invokeExact(errno, fd, buffer, (long) Math.min(len, READ_CHUNK));
@@ -249,9 +260,7 @@ final class PosixSpawn {
         @Override
         public void close() {
             if (closed.compareAndSet(false, true)) {
-                try (Arena arena = Arena.ofConfined()) {
-                    NATIVE.closeQuietly(arena.allocate(NATIVE.callState), fd);
-                }
+                NATIVE.closeQuietly(BUFFERS.get()[1], fd);
             }
         }
     }
