@@ -38,6 +38,7 @@ final class PosixSpawn {
     private static final int ECHILD = 10;
     private static final int O_CLOEXEC = 0x80000;
     private static final int O_RDONLY = 0;
+    private static final int WNOHANG = 1;
     private static final short POSIX_SPAWN_SETSIGMASK = 0x08;
     /** Generous upper bounds of glibc's opaque types (80, 336 and 128 bytes on x86_64 and aarch64). */
     private static final long FILE_ACTIONS_SIZE = 256;
@@ -273,7 +274,7 @@ final class PosixSpawn {
         final MethodHandle close;
         final MethodHandle read;
         final MethodHandle waitpid;
-        final MethodHandle strerror;
+        private final MethodHandle strerror;
         final MethodHandle actionsInit;
         final MethodHandle actionsDestroy;
         final MethodHandle addOpen;
@@ -324,6 +325,37 @@ final class PosixSpawn {
             check("posix_spawnattr_setsigmask", (int) setSigmask.invokeExact(attributes, emptySet));
             check("posix_spawnattr_setflags", (int) setFlags.invokeExact(attributes, POSIX_SPAWN_SETSIGMASK));
             devNull = global.allocateFrom("/dev/null");
+            exercise();
+        }
+
+        /**
+         * Calls each function once without starting anything, so that their call paths are
+         * linked before the first launch: when this loads in the background (see
+         * {@link LocalProcess#prepare()}) that work is off the first step's path.
+         */
+        private void exercise() throws Throwable {
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment state = arena.allocate(callState);
+                MemorySegment fds = arena.allocate(ValueLayout.JAVA_INT, 2);
+                MemorySegment buffer = arena.allocate(16);
+                if ((int) pipe2.invokeExact(state, fds, O_CLOEXEC) == 0) {
+                    int readEnd = fds.getAtIndex(ValueLayout.JAVA_INT, 0);
+                    // Zero bytes: returns at once.
+                    long ignored = (long) read.invokeExact(state, readEnd, buffer, 0L);
+                    closeQuietly(state, readEnd);
+                    closeQuietly(state, fds.getAtIndex(ValueLayout.JAVA_INT, 1));
+                }
+                // No process has this id (ids stay below 2^22): fails with ECHILD, reaps nothing.
+                int none = (int) waitpid.invokeExact(state, Integer.MAX_VALUE, buffer, WNOHANG);
+                MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
+                if ((int) actionsInit.invokeExact(actions) == 0) {
+                    int rc = (int) addOpen.invokeExact(actions, 0, devNull, O_RDONLY, 0);
+                    rc = (int) addDup2.invokeExact(actions, 1, 2);
+                    rc = (int) addChdir.invokeExact(actions, devNull);
+                    rc = (int) addCloseFrom.invokeExact(actions, 3);
+                    rc = (int) actionsDestroy.invokeExact(actions);
+                }
+            }
         }
 
         static Native load() {
