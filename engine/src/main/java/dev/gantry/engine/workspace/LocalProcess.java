@@ -25,8 +25,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A process started on this machine for a step: exactly the given environment, standard input
- * empty, and its output copied to the caller's streams in chunks by virtual threads (never held
- * whole, so gigabytes stream through). Killing it kills its whole process tree. Thread-safe.
+ * empty, and its output copied to the caller's streams in chunks (never held whole, so gigabytes
+ * stream through). Killing it kills its whole process tree. Thread-safe.
+ *
+ * <p>Launch: on Java 22 and newer on Linux through {@link PosixSpawn} (one program load per
+ * process instead of the JDK's two; output copied by pooled platform threads), otherwise, and
+ * whenever that launch fails, through {@link ProcessBuilder} (output copied by virtual threads).
+ * Both give the child the same descriptors, signal state, process group and environment (in
+ * the same order), and failures are always the JDK's own, so the way taken is not observable
+ * beyond its speed. {@code -Dgantry.launcher=jdk} forces the JDK's launch.
  *
  * <p>Output streams: they are written and flushed, never closed. When both {@code stdout} and
  * {@code stderr} are given they are written concurrently by two threads, so they must be safe
