@@ -26,8 +26,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>The child gets: standard input from {@code /dev/null}, standard output (and standard error,
  * merged or on a pipe of its own) on pipes opened close-on-exec, every other descriptor closed,
  * no blocked signals, the given directory and environment, and the JVM's process group (as the
- * JDK's launch does). Needs Linux with glibc 2.34 or newer (for
- * {@code posix_spawn_file_actions_addchdir_np} and {@code _addclosefrom_np}); elsewhere
+ * JDK's launch does). Needs Linux on x86_64 or aarch64 (the constants here are theirs) with glibc
+ * 2.34 or newer (for {@code posix_spawn_file_actions_addchdir_np} and {@code _addclosefrom_np});
+ * elsewhere
  * {@link #available()} is false and callers use {@link ProcessBuilder}.
  *
  * <p>Blocking calls ({@link Pipe#read}, {@link #waitFor}) pin the calling thread in native code:
@@ -198,7 +199,8 @@ final class PosixSpawn {
 
     /**
      * The read end of a child's output pipe. Reads block in native code (use a platform thread);
-     * one reader at a time. Closing twice is harmless.
+     * one reader at a time, which also closes it once done (closing a descriptor another thread
+     * still reads from would let a new file reuse its number). Closing twice is harmless.
      */
     static final class Pipe extends InputStream {
         /**
