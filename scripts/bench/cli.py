@@ -74,7 +74,7 @@ def main():
     print(f"sh-200-pipeline {t['sh200'] * 1000:.0f} ms")
     print(f"shell-loop-200-sh {loop * 1000:.0f} ms")
     print(f"sh-200-cost-ratio {ratio:.2f} x (target <= 3.0: {'met' if ratio <= 3.0 else 'MISSED'})")
-    print(f"load-average {load_before:.2f} before, {load_after:.2f} after (2 cores: figures above ~1 are inflated)")
+    print(f"load-average {load_before:.2f} before, {load_after:.2f} after (this benchmark adds about 1; more inflates the figures)")
 
 
 if __name__ == "__main__":
