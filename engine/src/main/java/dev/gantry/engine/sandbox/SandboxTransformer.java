@@ -246,7 +246,7 @@ final class SandboxTransformer extends CompilationCustomizer {
         }
 
         private static Statement checkpoint() {
-            return new ExpressionStatement(new StaticMethodCallExpression(RUNTIME, "checkpoint", new ArgumentListExpression()));
+            return new ExpressionStatement(runtime("checkpoint"));
         }
 
         @Override
