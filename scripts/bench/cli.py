@@ -5,7 +5,8 @@ Prints one line per figure, `name value unit`, and the verdict against the targe
   W9  1,000 `echo` steps minus a one-step pipeline          target <= 500 ms
   SH  200 `sh 'true'` steps minus a one-step pipeline,
       as a multiple of 200 `sh -c true` in a shell loop      target <= 3.0 x
-Each figure is the median of --runs runs (default 5) after one warm-up run.
+Each figure is the median of --runs runs (default 5) after one warm-up run; the runs of the
+commands are interleaved, so a change in the machine's load hits every figure alike.
 Usage: scripts/bench/cli.py [--gantry PATH] [--runs N]
 """
 import argparse
@@ -21,14 +22,22 @@ def pipeline(body):
     return "pipeline {\n agent any\n stages {\n  stage('Bench') {\n   steps {\n" + body + "   }\n  }\n }\n}\n"
 
 
-def timed(cmd, runs):
+def once(cmd):
+    start = time.monotonic()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-    samples = []
+    return time.monotonic() - start
+
+
+def timed(cmds, runs):
+    """Median time of each command. Runs are interleaved (one round of every command, then the
+    next round) so that a change in the machine's load hits every figure alike."""
+    for cmd in cmds.values():
+        once(cmd)
+    samples = {name: [] for name in cmds}
     for _ in range(runs):
-        start = time.monotonic()
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        samples.append(time.monotonic() - start)
-    return statistics.median(samples)
+        for name, cmd in cmds.items():
+            samples[name].append(once(cmd))
+    return {name: statistics.median(v) for name, v in samples.items()}
 
 
 def main():
@@ -45,13 +54,17 @@ def main():
             "echo1000": pipeline("".join(f"    echo 'line {i}'\n" for i in range(1000))),
             "sh200": pipeline("    sh 'true'\n" * 200),
         }
-        t = {}
+        cmds = {}
         for name, text in files.items():
             path = os.path.join(tmp, name + ".groovy")
             with open(path, "w") as f:
                 f.write(text)
-            t[name] = timed([gantry, "run", path, "--workspace", os.path.join(tmp, "ws")], args.runs)
-        loop = timed(["sh", "-c", "i=0; while [ $i -lt 200 ]; do sh -c true; i=$((i+1)); done"], args.runs)
+            cmds[name] = [gantry, "run", path, "--workspace", os.path.join(tmp, "ws")]
+        cmds["loop"] = ["sh", "-c", "i=0; while [ $i -lt 200 ]; do sh -c true; i=$((i+1)); done"]
+        load_before = os.getloadavg()[0]
+        t = timed(cmds, args.runs)
+        load_after = os.getloadavg()[0]
+        loop = t["loop"]
     w9 = (t["echo1000"] - t["one"]) * 1000
     sh_cost = t["sh200"] - t["one"]
     ratio = sh_cost / loop
@@ -61,6 +74,7 @@ def main():
     print(f"sh-200-pipeline {t['sh200'] * 1000:.0f} ms")
     print(f"shell-loop-200-sh {loop * 1000:.0f} ms")
     print(f"sh-200-cost-ratio {ratio:.2f} x (target <= 3.0: {'met' if ratio <= 3.0 else 'MISSED'})")
+    print(f"load-average {load_before:.2f} before, {load_after:.2f} after (this benchmark adds about 1; more inflates the figures)")
 
 
 if __name__ == "__main__":

@@ -50,6 +50,24 @@ class CliIT {
     }
 
     @Test
+    void shStepsLaunchThroughTheJava22ClassesWithoutWarnings() throws Exception {
+        Path engine;
+        try (var jars = Files.list(Gantry.DIST.resolve("lib"))) {
+            engine = jars.filter(p -> p.getFileName().toString().startsWith("gantry-engine-")).findFirst().orElseThrow();
+        }
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(engine.toFile())) {
+            assertTrue(jar.isMultiRelease(), engine + " must be a multi-release jar");
+            assertTrue(jar.getEntry("META-INF/versions/22/dev/gantry/engine/workspace/PosixSpawn.class") != null,
+                    engine + " lacks the Java 22 launcher");
+        }
+        Path f = write("sh.groovy", "node { sh 'echo from sh' }\n");
+        Gantry.Done d = Gantry.run(dir, 60, "run", f.toString(), "--workspace", dir.resolve("ws").toString())
+                .assertExit(0).assertOutput("from sh");
+        // The JVM warns about restricted (native) calls unless bin/gantry allows them.
+        assertFalse(d.output().contains("WARNING"), d.output());
+    }
+
+    @Test
     void usageErrorsExitWithTwoAndSaySo() throws Exception {
         Gantry.run(dir, 30, "frobnicate").assertExit(2).assertOutput("frobnicate");
         Gantry.run(dir, 30, "run").assertExit(2).assertOutput("FILE");

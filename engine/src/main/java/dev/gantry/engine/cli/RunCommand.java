@@ -8,6 +8,7 @@ import dev.gantry.engine.pipeline.Problem;
 import dev.gantry.engine.local.LocalRun;
 import dev.gantry.engine.run.InvalidPipelineException;
 import dev.gantry.engine.steps.StepLibrary;
+import dev.gantry.engine.workspace.LocalProcess;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -70,6 +71,10 @@ final class RunCommand implements Callable<Integer> {
             return Main.USAGE;
         }
         byte[] content = Files.readAllBytes(file);
+        if (mentionsSh(content)) {
+            // The process launcher loads while the pipeline is linted and compiled.
+            LocalProcess.prepare();
+        }
         LintResult lint = new PipelineLinter(steps).lint(fileName, content);
         if (!lint.ok()) {
             for (Problem p : lint.problems()) {
@@ -112,6 +117,21 @@ final class RunCommand implements Callable<Integer> {
             case ABORTED, NOT_BUILT -> 4;
             case FAILURE -> 1;
         };
+    }
+
+    /** Whether {@code sh} occurs as a word: the pipeline probably launches processes. */
+    static boolean mentionsSh(byte[] content) {
+        for (int i = 0; i + 1 < content.length; i++) {
+            if (content[i] == 's' && content[i + 1] == 'h' && (i == 0 || !isWordByte(content[i - 1]))
+                    && (i + 2 == content.length || !isWordByte(content[i + 2]))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isWordByte(byte b) {
+        return b == '_' || b == '$' || b < 0 || Character.isLetterOrDigit(b);
     }
 
     private static String defaultJobName(Path file) {

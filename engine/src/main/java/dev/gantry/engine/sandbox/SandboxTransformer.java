@@ -63,6 +63,9 @@ import org.codehaus.groovy.syntax.Types;
  */
 final class SandboxTransformer extends CompilationCustomizer {
     private static final ClassNode RUNTIME = ClassHelper.make(SandboxRuntime.class);
+    /** {@code Closure.composeSelf(int)}: with 0, the closure itself. */
+    private static final MethodNode COMPOSE_SELF = ClassHelper.CLOSURE_TYPE.getMethod("composeSelf",
+            new Parameter[] {new Parameter(ClassHelper.int_TYPE, "times")});
     private static final ClassNode MARKER = ClassHelper.make(SandboxedCode.class);
     private static final ClassNode GENERATED = ClassHelper.make(groovy.transform.Generated.class);
 
@@ -243,7 +246,7 @@ final class SandboxTransformer extends CompilationCustomizer {
         }
 
         private static Statement checkpoint() {
-            return new ExpressionStatement(new StaticMethodCallExpression(RUNTIME, "checkpoint", new ArgumentListExpression()));
+            return new ExpressionStatement(runtime("checkpoint"));
         }
 
         @Override
@@ -544,6 +547,9 @@ final class SandboxTransformer extends CompilationCustomizer {
                 MethodCallExpression me = new MethodCallExpression(new VariableExpression("this"), "composeSelf",
                         new ArgumentListExpression(new ConstantExpression(0, true)));
                 me.setImplicitThis(true);
+                // A direct call on the closure object (ALOAD 0): without a target each step call
+                // would link an invokedynamic call site of its own the first time it runs.
+                me.setMethodTarget(COMPOSE_SELF);
                 return me;
             }
             return new VariableExpression("this");

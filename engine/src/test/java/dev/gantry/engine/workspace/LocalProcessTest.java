@@ -167,6 +167,129 @@ class LocalProcessTest {
         assertTrue(Files.isDirectory(tmp.resolve("ws")));
     }
 
+    @Test
+    void launchesThroughPosixSpawnOnJava22AndNewerOnLinux() {
+        String arch = System.getProperty("os.arch");
+        boolean expected = Runtime.version().feature() >= 22 && System.getProperty("os.name").equals("Linux")
+                && (arch.equals("amd64") || arch.equals("aarch64"));
+        // Fails when the build tests the Java 21 classes on a newer JVM (the Java 22 ones must
+        // come first on the test class path).
+        assertEquals(expected, PosixSpawn.available());
+    }
+
+    @Test
+    void failuresAreWordedAsWithProcessBuilder() throws Exception {
+        Path ws = Files.createDirectories(tmp.resolve("ws"));
+        Path notExecutable = Files.writeString(tmp.resolve("plain.sh"), "#!/bin/sh\n");
+        for (List<String> command : List.of(List.of("/no/such/program"), List.of("no-such-program-on-the-path"),
+                List.of(notExecutable.toString()))) {
+            IOException e = assertThrows(IOException.class, () -> LocalProcess.start(
+                    new ProcessSpec(command, ENV, new ByteArrayOutputStream(), null), ws));
+            assertEquals(expectedFailure(command, ws), e.getMessage());
+        }
+        Path missing = tmp.resolve("missing-dir");
+        IOException e = assertThrows(IOException.class, () -> LocalProcess.start(
+                new ProcessSpec(List.of("sh", "-c", "true"), ENV, new ByteArrayOutputStream(), null), missing));
+        assertEquals(expectedFailure(List.of("sh", "-c", "true"), missing), e.getMessage());
+    }
+
+    /** Today's message: ProcessBuilder's, prefixed with the program and directory. */
+    private static String expectedFailure(List<String> command, Path dir) {
+        IOException e = assertThrows(IOException.class, () -> new ProcessBuilder(command).directory(dir.toFile()).start());
+        return "Cannot run " + command.getFirst() + " in " + dir + ": " + e.getMessage();
+    }
+
+    @Test
+    void invalidEnvironmentNamesAreRejectedAsByProcessBuilder() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ws().launch(
+                new ProcessSpec(List.of("true"), Map.of("A=B", "x"), new ByteArrayOutputStream(), null)));
+        assertEquals("Invalid environment variable name: \"A=B\"", e.getMessage());
+    }
+
+    @Test
+    void anExecutableWithoutInterpreterLineRunsWithBinSh() throws Exception {
+        Path script = Files.writeString(tmp.resolve("bare"), "echo from a bare script\n");
+        Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertEquals(0, ws().launch(new ProcessSpec(List.of(script.toString()), ENV, out, null)).waitFor());
+        assertEquals("from a bare script\n", out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theEnvironmentIsListedInProcessBuildersOrder() throws Exception {
+        Map<String, String> env = new java.util.HashMap<>();
+        for (int i = 0; i < 40; i++) {
+            env.put("VAR_" + Integer.toString(i * 7919, 36).toUpperCase(java.util.Locale.ROOT), "v" + i);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ProcessSpec spec = new ProcessSpec(List.of("/usr/bin/env"), env, out, null);
+        assertEquals(0, ws().launch(spec).waitFor());
+        ProcessBuilder pb = new ProcessBuilder("/usr/bin/env").redirectErrorStream(true);
+        pb.environment().clear();
+        pb.environment().putAll(spec.environment());
+        Process p = pb.start();
+        String viaJdk = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        assertEquals(viaJdk, out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void waitingForProcessesLeavesVirtualThreadsFreeToRun() throws Exception {
+        // More waiting processes than carrier threads: if waiting pinned carriers, the virtual
+        // thread that lets the processes end could never run.
+        int n = Runtime.getRuntime().availableProcessors() + 3;
+        Path go = tmp.resolve("go");
+        List<Thread> waiters = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < n; i++) {
+            RunningProcess p = ws().launch(sh("while [ ! -e '" + go + "' ]; do sleep 0.05; done", new ByteArrayOutputStream(), null));
+            waiters.add(Thread.ofVirtual().start(() -> {
+                try {
+                    if (p.waitFor() == 0) {
+                        done.incrementAndGet();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        Thread.ofVirtual().start(() -> {
+            try {
+                Files.createFile(go);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).join(java.time.Duration.ofSeconds(20));
+        assertTrue(Files.exists(go), "the virtual thread creating the file did not run");
+        for (Thread t : waiters) {
+            t.join(java.time.Duration.ofSeconds(20));
+        }
+        assertEquals(n, done.get());
+    }
+
+    @Test
+    void manyLaunchesLeakNoDescriptors() throws Exception {
+        ws().launch(sh("true", new ByteArrayOutputStream(), null)).waitFor();
+        long before = openDescriptors();
+        for (int i = 0; i < 300; i++) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            assertEquals(0, ws().launch(sh("echo out; echo err >&2", out, i % 2 == 0 ? null : err)).waitFor());
+            assertEquals(i % 2 == 0 ? "out\nerr\n" : "out\n", out.toString(StandardCharsets.UTF_8));
+        }
+        assertThrows(IOException.class, () -> ws().launch(new ProcessSpec(List.of("/no/such"), ENV,
+                new ByteArrayOutputStream(), new ByteArrayOutputStream())));
+        long after = openDescriptors();
+        // A leak would show 300 or more; the JVM may open or close a few of its own meanwhile.
+        assertTrue(after <= before + 5, "open descriptors of this JVM: " + before + " before 300 launches, " + after + " after");
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
+    }
+
     /** Counts bytes and remembers nothing else, like a console that forwards lines. */
     private static final class CountingStream extends OutputStream {
         long count;
