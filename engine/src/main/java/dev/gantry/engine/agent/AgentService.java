@@ -319,13 +319,7 @@ public final class AgentService implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            List<RemoteAgent> all;
-            lock.lock();
-            try {
-                all = new ArrayList<>(agents.values());
-            } finally {
-                lock.unlock();
-            }
+            List<RemoteAgent> all = snapshot();
             long now = System.nanoTime();
             for (RemoteAgent a : all) {
                 if (a.expired(now, lease.toNanos())) {
@@ -528,18 +522,22 @@ public final class AgentService implements AutoCloseable {
         changed.signalAll();
     }
 
+    /** The agents known now, copied under the lock so that callers can iterate without it. */
+    private List<RemoteAgent> snapshot() {
+        lock.lock();
+        try {
+            return new ArrayList<>(agents.values());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Stops the lease checks and ends every session. */
     @Override
     public void close() {
         closed = true;
         reaper.interrupt();
-        List<RemoteAgent> all;
-        lock.lock();
-        try {
-            all = new ArrayList<>(agents.values());
-        } finally {
-            lock.unlock();
-        }
+        List<RemoteAgent> all = snapshot();
         all.forEach(RemoteAgent::disconnect);
     }
 

@@ -4,8 +4,9 @@ import dev.gantry.api.workspace.FileSelection;
 import dev.gantry.api.workspace.ProcessSpec;
 import dev.gantry.api.workspace.RunningProcess;
 import dev.gantry.api.workspace.Workspace;
+import dev.gantry.engine.workspace.LocalWorkspace;
+import dev.gantry.engine.workspace.NonClosingOutputStream;
 import dev.gantry.engine.workspace.ScriptHost;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -123,17 +124,7 @@ final class RemoteWorkspace implements Workspace, ScriptHost {
 
     @Override
     public int archive(FileSelection selection, OutputStream tar) throws IOException {
-        OutputStream keepOpen = new FilterOutputStream(tar) {
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                out.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                out.flush();
-            }
-        };
+        OutputStream keepOpen = new NonClosingOutputStream(tar);
         return ((Number) await(submit("archive", selection(selection), null, null, null, keepOpen))).intValue();
     }
 
@@ -235,23 +226,6 @@ final class RemoteWorkspace implements Workspace, ScriptHost {
         if (path.startsWith("/") || path.startsWith("\\") || path.length() >= 2 && path.charAt(1) == ':') {
             throw new IOException("Path '" + path + "' is absolute; use a path relative to the workspace");
         }
-        List<String> parts = new ArrayList<>();
-        if (!base.isEmpty()) {
-            parts.addAll(List.of(base.split("/")));
-        }
-        for (String seg : path.split("[/\\\\]")) {
-            if (seg.isEmpty() || seg.equals(".")) {
-                continue;
-            }
-            if (seg.equals("..")) {
-                if (parts.isEmpty()) {
-                    throw new IOException("Path '" + path + "' leaves the workspace: '..' climbs above its root");
-                }
-                parts.removeLast();
-            } else {
-                parts.add(seg);
-            }
-        }
-        return String.join("/", parts);
+        return LocalWorkspace.joinSegments(base, path, "[/\\\\]");
     }
 }

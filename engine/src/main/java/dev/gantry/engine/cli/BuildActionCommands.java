@@ -19,8 +19,13 @@ final class BuildActionCommands {
     private BuildActionCommands() {
     }
 
-    private static String buildPath(ClientCommands.Ref ref) {
-        return ApiClient.jobPath(ref.job()) + "/builds/" + ref.number();
+    /** Says that build {@code number} of the job of {@code ref} is queued, or with {@code follow} prints its log to the end; the exit code. */
+    private static int queued(ClientCommands.Remote command, boolean follow, ClientCommands.Ref ref, int number, String what) throws Exception {
+        if (!follow) {
+            command.out().println(ref.job() + " #" + number + " queued (" + what + ")");
+            return 0;
+        }
+        return ClientCommands.Logs.follow(command.client(), ref.job(), number, command.out());
     }
 
     /** {@code gantry replay JOB#N [--script FILE] [--follow]}. */
@@ -44,16 +49,8 @@ final class BuildActionCommands {
             if (script != null) {
                 body.put("script", Files.readString(script));
             }
-            int number = client().call("POST", buildPath(ref) + "/replay", body).path("number").asInt();
-            return queued(ref, number, "replay of #" + ref.number());
-        }
-
-        int queued(ClientCommands.Ref ref, int number, String what) throws Exception {
-            if (!follow) {
-                out().println(ref.job() + " #" + number + " queued (" + what + ")");
-                return 0;
-            }
-            return ClientCommands.Logs.follow(client(), ref.job(), number, out());
+            int number = client().call("POST", ref.path() + "/replay", body).path("number").asInt();
+            return queued(this, follow, ref, number, "replay of #" + ref.number());
         }
     }
 
@@ -74,12 +71,8 @@ final class BuildActionCommands {
         @Override
         int execute() throws Exception {
             ClientCommands.Ref ref = ClientCommands.Ref.parse(build);
-            int number = client().call("POST", buildPath(ref) + "/restart", Map.of("stage", stage)).path("number").asInt();
-            if (!follow) {
-                out().println(ref.job() + " #" + number + " queued (restart of #" + ref.number() + " from stage " + stage + ")");
-                return 0;
-            }
-            return ClientCommands.Logs.follow(client(), ref.job(), number, out());
+            int number = client().call("POST", ref.path() + "/restart", Map.of("stage", stage)).path("number").asInt();
+            return queued(this, follow, ref, number, "restart of #" + ref.number() + " from stage " + stage);
         }
     }
 
@@ -114,7 +107,7 @@ final class BuildActionCommands {
         @Override
         int execute() throws Exception {
             ClientCommands.Ref ref = ClientCommands.Ref.parse(build);
-            JsonNode pending = client().call("GET", buildPath(ref) + "/inputs", null).path("inputs");
+            JsonNode pending = client().call("GET", ref.path() + "/inputs", null).path("inputs");
             if (answer == null) {
                 if (pending.isEmpty()) {
                     out().println(ref.job() + " #" + ref.number() + " waits for no input");
@@ -136,7 +129,7 @@ final class BuildActionCommands {
             if (submitter != null) {
                 body.put("submitter", submitter);
             }
-            String path = buildPath(ref) + "/inputs/" + URLEncoder.encode(inputId, StandardCharsets.UTF_8).replace("+", "%20");
+            String path = ref.path() + "/inputs/" + URLEncoder.encode(inputId, StandardCharsets.UTF_8).replace("+", "%20");
             if (answer.abort) {
                 client().call("POST", path + "/abort", body);
                 out().println("aborted input " + inputId + " of " + ref.job() + " #" + ref.number());

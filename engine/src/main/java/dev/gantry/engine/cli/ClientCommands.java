@@ -193,16 +193,17 @@ final class ClientCommands {
         int execute() throws Exception {
             Ref ref = Ref.parse(build);
             if (step != null) {
-                HttpResponse<InputStream> r = client().stream(ApiClient.jobPath(ref.job) + "/builds/" + ref.number + "/steps/" + ApiClient.segments(step) + "/log");
-                try (InputStream in = r.body()) {
-                    Logs.copy(in, out());
-                }
-                return 0;
+                return print(ref.path() + "/steps/" + ApiClient.segments(step) + "/log");
             }
             if (follow) {
                 return Logs.follow(client(), ref.job, ref.number, out());
             }
-            HttpResponse<InputStream> r = client().stream(ApiClient.jobPath(ref.job) + "/builds/" + ref.number + "/log");
+            return print(ref.path() + "/log");
+        }
+
+        /** Prints the log at {@code path} as it is now. */
+        private int print(String path) throws Exception {
+            HttpResponse<InputStream> r = client().stream(path);
             try (InputStream in = r.body()) {
                 Logs.copy(in, out());
             }
@@ -219,7 +220,7 @@ final class ClientCommands {
         @Override
         int execute() throws Exception {
             Ref ref = Ref.parse(build);
-            client().call("POST", ApiClient.jobPath(ref.job) + "/builds/" + ref.number + "/stop", null);
+            client().call("POST", ref.path() + "/stop", null);
             out().println("stopping " + ref.job + " #" + ref.number);
             return 0;
         }
@@ -233,6 +234,11 @@ final class ClientCommands {
                 throw new IllegalArgumentException("'" + s + "' is not JOB#NUMBER (for example team-a/api#12)");
             }
             return new Ref(s.substring(0, hash), Integer.parseInt(s.substring(hash + 1)));
+        }
+
+        /** The build's API path, e.g. {@code api/v1/jobs/team-a/api/builds/12}. */
+        String path() {
+            return ApiClient.jobPath(job) + "/builds/" + number;
         }
     }
 

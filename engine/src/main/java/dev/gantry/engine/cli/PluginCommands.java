@@ -56,6 +56,21 @@ final class PluginCommands {
             return "api/v1/plugins/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8);
         }
 
+        /** A change to one plugin, made on a home's folder. */
+        interface OfflineChange {
+            PluginInfo apply(PluginSystem plugins, String id) throws Exception;
+        }
+
+        /** Plugin {@code id} after {@code change} on the home with --home, else after {@code POST .../ID/verb} on the controller. */
+        JsonNode change(String id, String verb, OfflineChange change) throws Exception {
+            if (home != null) {
+                try (PluginSystem ps = offline()) {
+                    return json(change.apply(ps, id));
+                }
+            }
+            return client().call("POST", path(id) + "/" + verb, null);
+        }
+
         /** Prints one plugin; returns 1 when it is not running (or, offline, would not run), else 0. */
         int print(JsonNode p) {
             String state = p.path("state").asText();
@@ -128,12 +143,7 @@ final class PluginCommands {
 
         @Override
         int execute() throws Exception {
-            if (home != null) {
-                try (PluginSystem ps = offline()) {
-                    return print(json(ps.enable(id)));
-                }
-            }
-            return print(client().call("POST", path(id) + "/enable", null));
+            return print(change(id, "enable", PluginSystem::enable));
         }
     }
 
@@ -144,13 +154,7 @@ final class PluginCommands {
 
         @Override
         int execute() throws Exception {
-            if (home != null) {
-                try (PluginSystem ps = offline()) {
-                    print(json(ps.disable(id)));
-                }
-            } else {
-                print(client().call("POST", path(id) + "/disable", null));
-            }
+            print(change(id, "disable", PluginSystem::disable));
             return 0;
         }
     }

@@ -1,5 +1,6 @@
 package dev.gantry.engine.jobs;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,5 +22,23 @@ public record ParameterDefinition(String type, String name, Object defaultValue,
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(name, "name");
         choices = choices == null ? List.of() : List.copyOf(choices);
+    }
+
+    /**
+     * The choices of a {@code choice} parameter as a pipeline or an input step gives them: a list
+     * (each element as text) or one string with a choice per line (empty lines skipped); none for null.
+     */
+    public static List<String> choicesOf(Object c) {
+        List<String> out = new ArrayList<>();
+        if (c instanceof List<?> l) {
+            l.forEach(o -> out.add(String.valueOf(o)));
+        } else if (c != null) {
+            for (String s : String.valueOf(c).split("\n")) {
+                if (!s.isEmpty()) {
+                    out.add(s);
+                }
+            }
+        }
+        return out;
     }
 }

@@ -4,6 +4,7 @@ import dev.gantry.api.Result;
 import dev.gantry.api.build.NodeLease;
 import dev.gantry.api.step.FlowInterruptedException;
 import dev.gantry.api.step.StepFailedException;
+import dev.gantry.engine.jobs.ParameterDefinition;
 import dev.gantry.engine.run.DeclarativeModel.Agent;
 import dev.gantry.engine.run.DeclarativeModel.Axis;
 import dev.gantry.engine.run.DeclarativeModel.ExcludeAxis;
@@ -139,7 +140,7 @@ final class Declarative {
                     out.put(name, v instanceof Boolean b ? b : Boolean.parseBoolean(String.valueOf(v).trim()));
                 }
                 case "choice" -> {
-                    List<String> choices = choices(p.get("choices"));
+                    List<String> choices = ParameterDefinition.choicesOf(p.get("choices"));
                     if (value == null) {
                         out.put(name, choices.isEmpty() ? "" : choices.get(0));
                     } else if (!choices.contains(String.valueOf(value))) {
@@ -156,20 +157,6 @@ final class Declarative {
             }
         }
         run.setParameters(out);
-    }
-
-    static List<String> choices(Object c) {
-        List<String> out = new ArrayList<>();
-        if (c instanceof List<?> l) {
-            l.forEach(o -> out.add(String.valueOf(o)));
-        } else if (c != null) {
-            for (String s : String.valueOf(c).split("\n")) {
-                if (!s.isEmpty()) {
-                    out.add(s);
-                }
-            }
-        }
-        return out;
     }
 
     /** Runs stages in sequence; returns the first stage error (later stages are then not executed). */

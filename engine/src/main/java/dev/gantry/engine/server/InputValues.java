@@ -1,6 +1,7 @@
 package dev.gantry.engine.server;
 
 import dev.gantry.api.build.InputRequest;
+import dev.gantry.engine.jobs.ParameterDefinition;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -79,17 +80,6 @@ final class InputValues {
     }
 
     static List<String> choices(Map<String, Object> p) {
-        Object c = p.get("choices");
-        List<String> out = new ArrayList<>();
-        if (c instanceof List<?> l) {
-            l.forEach(o -> out.add(String.valueOf(o)));
-        } else if (c != null) {
-            for (String s : String.valueOf(c).split("\n")) {
-                if (!s.isEmpty()) {
-                    out.add(s);
-                }
-            }
-        }
-        return out;
+        return ParameterDefinition.choicesOf(p.get("choices"));
     }
 }

@@ -354,22 +354,9 @@ public final class Store implements AutoCloseable {
             }
             try (in) {
                 zip.putNextEntry(new ZipEntry(home.relativize(file).toString().replace('\\', '/')));
-                copy(in, zip, length);
+                Streams.copy(in, zip, length);
                 zip.closeEntry();
             }
-        }
-    }
-
-    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long left = length;
-        while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                break;
-            }
-            out.write(buffer, 0, n);
-            left -= n;
         }
     }
 

@@ -331,11 +331,23 @@ public final class LocalWorkspace implements Workspace, ScriptHost {
                 || path.length() >= 2 && path.charAt(1) == ':' && Character.isLetter(path.charAt(0))) {
             throw new IOException("Path '" + path + "' is absolute; use a path relative to the workspace");
         }
+        return joinSegments(base, path, UNIX ? "/" : "[/\\\\]");
+    }
+
+    /**
+     * Appends the segments of {@code path}, split by {@code separators} (a regular expression), to
+     * the {@code /}-separated {@code base}: empty and {@code .} segments are skipped, {@code ..}
+     * removes the last one. Callers check for absolute paths first; shared with the agents'
+     * workspaces so that a path means the same on every node.
+     *
+     * @throws IOException when {@code ..} climbs above the root
+     */
+    public static String joinSegments(String base, String path, String separators) throws IOException {
         List<String> parts = new ArrayList<>();
         if (!base.isEmpty()) {
             parts.addAll(List.of(base.split("/")));
         }
-        for (String seg : path.split(UNIX ? "/" : "[/\\\\]")) {
+        for (String seg : path.split(separators)) {
             if (seg.isEmpty() || seg.equals(".")) {
                 continue;
             }

@@ -1,7 +1,6 @@
 package dev.gantry.engine.workspace;
 
 import java.io.FilterInputStream;
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -295,23 +294,6 @@ final class Tar {
             }
         }
         return perms;
-    }
-
-    /** Lets a tar stream finish without closing the caller's stream. */
-    private static final class NonClosingOutputStream extends FilterOutputStream {
-        NonClosingOutputStream(OutputStream out) {
-            super(out);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            out.write(b, off, len);
-        }
-
-        @Override
-        public void close() throws IOException {
-            out.flush();
-        }
     }
 
     private static final class NonClosingInputStream extends FilterInputStream {

@@ -1,5 +1,6 @@
 package dev.gantry.engine.agent;
 
+import dev.gantry.engine.testing.ControllerFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,8 +29,8 @@ class AgentProtocolTest {
     @TempDir
     Path dir;
 
-    private HttpResponse<String> call(TestController c, String path, String name, String secret, String session, Object body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(c.url()).resolve("api/agent/v1/" + path))
+    private HttpResponse<String> call(ControllerFixture c, String path, String name, String secret, String session, Object body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(c.url).resolve("api/agent/v1/" + path))
                 .header("Content-Type", "application/json").header("X-Gantry-Agent", name)
                 .header("Authorization", "Bearer " + secret).POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         if (session != null) {
@@ -49,7 +50,7 @@ class AgentProtocolTest {
 
     @Test
     void wrongSecretsUnknownAgentsOtherVersionsAndSecondConnectionsAreRefusedClearly() throws Exception {
-        try (TestController c = new TestController(dir.resolve("home"), Duration.ofSeconds(10))) {
+        try (ControllerFixture c = ControllerFixture.in(dir.resolve("home")).agents(Duration.ofSeconds(10)).start()) {
             AgentService.Created a = c.agents.create("a1", List.of("x"), 1);
             HttpResponse<String> wrong = call(c, "connect", "a1", "not-the-secret", null, hello("i1", AgentProtocol.VERSION));
             assertEquals(401, wrong.statusCode());
@@ -77,7 +78,7 @@ class AgentProtocolTest {
 
     @Test
     void aPollNamesItsTasksSoResentChunksAreWrittenOnceAndOtherAgentsCannotTouchTheTask() throws Exception {
-        try (TestController c = new TestController(dir.resolve("home"), Duration.ofSeconds(10))) {
+        try (ControllerFixture c = ControllerFixture.in(dir.resolve("home")).agents(Duration.ofSeconds(10)).start()) {
             AgentService.Created a = c.agents.create("a1", List.of(), 1);
             AgentService.Created b = c.agents.create("b1", List.of(), 1);
             String sa = JSON.readTree(call(c, "connect", "a1", a.secret(), null, hello("i1", 1)).body()).get("session").asText();

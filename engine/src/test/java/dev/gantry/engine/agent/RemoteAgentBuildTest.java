@@ -4,10 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.gantry.engine.store.BuildRecord;
+import dev.gantry.engine.testing.ControllerFixture;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,13 +25,14 @@ class RemoteAgentBuildTest {
 
     @Test
     void stagesRunOnTheAgentsOfTheirLabelsAndStashesMoveBetweenThem() throws Exception {
-        try (TestController c = new TestController(dir.resolve("home"), Duration.ofSeconds(10))) {
+        try (ControllerFixture c = ControllerFixture.in(dir.resolve("home")).agents(Duration.ofSeconds(10)).start();
+             AgentThreads agents = new AgentThreads(c.url)) {
             AgentService.Created a = c.agents.create("agent-a", List.of("alpha"), 2);
             AgentService.Created b = c.agents.create("agent-b", List.of("beta"), 1);
-            c.startAgent(a.name(), a.secret(), dir.resolve("wa"));
-            c.startAgent(b.name(), b.secret(), dir.resolve("wb"), "linux");
-            TestController.await(() -> c.online("agent-a") && c.online("agent-b"), Duration.ofSeconds(20), () -> "agents did not connect");
-            BuildRecord build = c.build("team/app", """
+            agents.start(a.name(), a.secret(), dir.resolve("wa"));
+            agents.start(b.name(), b.secret(), dir.resolve("wb"), "linux");
+            ControllerFixture.await(() -> online(c, "agent-a") && online(c, "agent-b"), Duration.ofSeconds(20), () -> "agents did not connect");
+            c.controller.putJob("team/app", """
                     pipeline {
                       agent none
                       stages {
@@ -51,7 +59,10 @@ class RemoteAgentBuildTest {
                         }
                       }
                     }
-                    """);
+                    """, null);
+            int number = c.controller.trigger("team/app", Map.of(), "Started by test").number();
+            c.completed("team/app", number);
+            BuildRecord build = c.controller.build("team/app", number).orElseThrow();
             String log = c.log("team/app", build.number());
             assertEquals("SUCCESS", build.result(), log);
             assertTrue(log.contains("Running on agent-a in " + dir.resolve("wa").resolve("workspace/team/app")), log);
@@ -62,6 +73,37 @@ class RemoteAgentBuildTest {
             Path artifact = c.store.artifactsDir("team/app", build.number()).resolve("out/made.txt");
             assertEquals("made on agent-a\nused on agent-b\n", Files.readString(artifact));
             assertEquals("written", Files.readString(dir.resolve("wb/workspace/team/app/w/x.txt")));
+        }
+    }
+
+    private static boolean online(ControllerFixture c, String name) {
+        return c.agents.list().stream().anyMatch(a -> a.get("name").equals(name) && Boolean.TRUE.equals(a.get("online")));
+    }
+
+    /** Agent processes on threads of their own, stopped on close. */
+    private static final class AgentThreads implements AutoCloseable {
+        private final String url;
+        private final List<AgentProcess> processes = new ArrayList<>();
+        private final List<Thread> threads = new ArrayList<>();
+
+        AgentThreads(String url) {
+            this.url = url;
+        }
+
+        void start(String name, String secret, Path workdir, String... labels) throws IOException {
+            PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+            AgentProcess p = new AgentProcess(new AgentProcess.Config(url, name, secret, List.of(labels), null, workdir, null,
+                    Duration.ofMillis(500)), out);
+            processes.add(p);
+            threads.add(Thread.ofVirtual().start(p::run));
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (int i = 0; i < processes.size(); i++) {
+                processes.get(i).stop();
+                threads.get(i).join(Duration.ofSeconds(20));
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.engine.server;
 
+import dev.gantry.engine.testing.ControllerFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,7 +21,7 @@ class BackupApiTest {
     @Test
     void aBackupTakenWhileABuildRunsRestoresIntoAWorkingController() throws Exception {
         Path backup = dir.resolve("backup.zip");
-        try (LiveController c = new LiveController(dir.resolve("home"), 2)) {
+        try (ControllerFixture c = ControllerFixture.start(dir.resolve("home"), 2)) {
             c.putJob("team/app", """
                     pipeline {
                       agent any
@@ -35,12 +36,12 @@ class BackupApiTest {
                       }
                     }
                     """);
-            assertEquals("SUCCESS", c.completed("team/app", c.trigger("team/app", Map.of())).get("result").asText());
+            assertEquals("SUCCESS", c.completed("team/app", c.triggerWith("team/app", Map.of())).get("result").asText());
             c.putJob("waiting", "pipeline { agent none\n stages { stage('Ask') { steps { input message: 'go?' } } } }");
-            int running = c.trigger("waiting", Map.of());
+            int running = c.triggerWith("waiting", Map.of());
             c.waitingInputs("waiting", running);
 
-            HttpResponse<byte[]> r = c.postForBytes("api/v1/admin/backup");
+            HttpResponse<byte[]> r = c.send(c.request("api/v1/admin/backup").POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
             assertEquals(200, r.statusCode());
             assertEquals("application/zip", r.headers().firstValue("Content-Type").orElse(""));
             assertTrue(r.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment;"));
@@ -52,8 +53,8 @@ class BackupApiTest {
 
         Path restored = dir.resolve("restored");
         Store.restore(backup, restored);
-        try (LiveController c = new LiveController(restored, 2)) {
-            JsonNode jobs = LiveController.json(c.get("api/v1/jobs")).get("jobs");
+        try (ControllerFixture c = ControllerFixture.start(restored, 2)) {
+            JsonNode jobs = ControllerFixture.parse(c.get("api/v1/jobs")).get("jobs");
             assertEquals(2, jobs.size(), jobs.toString());
             JsonNode b = c.build("team/app", 1);
             assertEquals("SUCCESS", b.get("result").asText());

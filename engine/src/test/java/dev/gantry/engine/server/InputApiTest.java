@@ -1,5 +1,6 @@
 package dev.gantry.engine.server;
 
+import dev.gantry.engine.testing.ControllerFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,11 +36,11 @@ class InputApiTest {
 
     @TempDir
     Path home;
-    LiveController c;
+    ControllerFixture c;
 
     @BeforeEach
     void start() throws Exception {
-        c = new LiveController(home, 1);
+        c = ControllerFixture.start(home, 1);
     }
 
     @AfterEach
@@ -54,7 +55,7 @@ class InputApiTest {
     @Test
     void aWaitingInputIsListedAndProceedsWithTypedValues() throws Exception {
         c.putJob("ship", ASKING);
-        int n = c.trigger("ship", Map.of());
+        int n = c.triggerWith("ship", Map.of());
         JsonNode pending = c.waitingInputs("ship", n);
         JsonNode in = pending.get(0);
         assertEquals("ship", in.get("id").asText());
@@ -68,7 +69,7 @@ class InputApiTest {
         assertEquals("RUNNING", c.build("ship", n).get("status").asText());
 
         c.putJob("other", "pipeline { agent any\n stages { stage('A') { steps { echo 'other ran' } } } }");
-        int other = c.trigger("other", Map.of());
+        int other = c.triggerWith("other", Map.of());
         assertEquals("SUCCESS", c.completed("other", other).get("result").asText(), "a waiting build does not hold the only executor");
 
         HttpResponse<String> wrongType = c.send("POST", inputs(n) + "/ship/proceed",
@@ -90,14 +91,14 @@ class InputApiTest {
         assertEquals("SUCCESS", b.get("result").asText(), log);
         assertTrue(log.contains("shipping to prod force=true size=small"), log);
         assertTrue(log.contains("Input 'ship' proceeded over the REST API by alice") && log.contains("Approved by alice"), log);
-        assertEquals(0, LiveController.json(c.get(inputs(n))).get("inputs").size());
+        assertEquals(0, ControllerFixture.parse(c.get(inputs(n))).get("inputs").size());
         assertEquals(404, c.send("POST", inputs(n) + "/ship/proceed", Map.of("submitter", "alice")).statusCode(), "answered already");
     }
 
     @Test
     void anAbortedInputAbortsTheBuildAndSaysWho() throws Exception {
         c.putJob("ship", ASKING);
-        int n = c.trigger("ship", Map.of());
+        int n = c.triggerWith("ship", Map.of());
         c.waitingInputs("ship", n);
         HttpResponse<String> r = c.send("POST", inputs(n) + "/ship/abort", Map.of("submitter", "bob"));
         assertEquals(200, r.statusCode(), r.body());
@@ -122,18 +123,18 @@ class InputApiTest {
                   }
                 }
                 """);
-        int n = c.trigger("ship", Map.of());
+        int n = c.triggerWith("ship", Map.of());
         JsonNode b = c.completed("ship", n);
         String log = c.log("ship", n);
         assertEquals("ABORTED", b.get("result").asText(), log);
         assertTrue(log.contains("Timeout has been exceeded") || log.contains("Cancelling nested steps due to timeout"), log);
-        assertEquals(0, LiveController.json(c.get(inputs(n))).get("inputs").size());
+        assertEquals(0, ControllerFixture.parse(c.get(inputs(n))).get("inputs").size());
     }
 
     @Test
     void stoppingAWaitingBuildAbortsIt() throws Exception {
         c.putJob("ship", ASKING);
-        int n = c.trigger("ship", Map.of());
+        int n = c.triggerWith("ship", Map.of());
         c.waitingInputs("ship", n);
         assertEquals(202, c.send("POST", "api/v1/jobs/ship/builds/" + n + "/stop", null).statusCode());
         assertEquals("ABORTED", c.completed("ship", n).get("result").asText());

@@ -1,5 +1,6 @@
 package dev.gantry.engine.server;
 
+import dev.gantry.engine.testing.ControllerFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,11 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 class JobsAsCodeEndToEndTest {
     @TempDir
     Path dir;
-    RunningController c;
+    ControllerFixture c;
 
     @BeforeEach
     void start() throws Exception {
-        c = new RunningController(dir.resolve("home"), 2);
+        c = ControllerFixture.start(dir.resolve("home"), 2);
     }
 
     @AfterEach
@@ -74,7 +75,7 @@ class JobsAsCodeEndToEndTest {
         assertEquals(0, Main.execute("job", "apply", file.toString(), "--url", c.url));
         assertEquals(1, c.json("api/v1/jobs/team-a/api").get("version").asInt(), "an unchanged definition keeps its version");
         Files.writeString(file, Files.readString(file).replace("The API", "The API service"));
-        JsonNode result = RunningController.parse(c.send("POST", "api/v1/apply",
+        JsonNode result = ControllerFixture.parse(c.send("POST", "api/v1/apply",
                 Map.of("file", "jobs.yaml", "content", Files.readString(file))));
         assertEquals(List.of("updated", "unchanged", "unchanged"), result.get("jobs").findValuesAsText("action"));
         assertEquals(2, c.json("api/v1/jobs/team-a/api").get("version").asInt());
@@ -82,7 +83,7 @@ class JobsAsCodeEndToEndTest {
         int n = c.trigger("team-a/api", Map.of("parameters", Map.of("WHO", "operator")));
         JsonNode build = c.completed("team-a/api", n);
         assertEquals("SUCCESS", build.get("result").asText(), build.toString());
-        assertEquals(Map.of("WHO", "operator", "REGION", "eu"), RunningController.JSON.convertValue(build.get("parameters"), Map.class));
+        assertEquals(Map.of("WHO", "operator", "REGION", "eu"), ControllerFixture.JSON.convertValue(build.get("parameters"), Map.class));
         assertTrue(c.get("api/v1/jobs/team-a/api/builds/" + n + "/log").body().contains("hello operator"));
         HttpResponse<String> bad = c.send("POST", "api/v1/jobs/team-a/api/builds", Map.of("parameters", Map.of("REGION", "mars")));
         assertEquals(400, bad.statusCode(), bad.body());
@@ -95,14 +96,14 @@ class JobsAsCodeEndToEndTest {
                 + "- name: worse\n  scirpt: x\n";
         HttpResponse<String> r = c.send("POST", "api/v1/apply", Map.of("file", "jobs.yaml", "content", yaml));
         assertEquals(400, r.statusCode(), r.body());
-        JsonNode body = RunningController.parse(r);
+        JsonNode body = ControllerFixture.parse(r);
         assertEquals("invalid_definition", body.get("code").asText());
         String errors = body.get("errors").toString();
         assertTrue(errors.contains("\"line\":9,\"column\":3") && errors.contains("did you mean 'script'?"), errors);
         Path file = dir.resolve("jobs.yaml");
         Files.writeString(file, yaml.substring(0, yaml.indexOf("- name: worse")));
         r = c.send("POST", "api/v1/apply", Map.of("file", "jobs.yaml", "content", Files.readString(file)));
-        JsonNode e = RunningController.parse(r).get("errors").get(0);
+        JsonNode e = ControllerFixture.parse(r).get("errors").get(0);
         assertEquals(6, e.get("line").asInt(), r.body());
         assertEquals(7, e.get("column").asInt(), r.body());
         assertEquals("bad", e.get("job").asText());
@@ -123,11 +124,11 @@ class JobsAsCodeEndToEndTest {
         assertTrue(wrong.body().contains("\"field\":\"options.quietPeriod\""), wrong.body());
         HttpResponse<String> plain = c.send("PUT", "api/v1/jobs/x/full", Map.of("script", ECHO));
         assertEquals(200, plain.statusCode(), plain.body());
-        assertEquals(Map.of(), RunningController.JSON.convertValue(c.json("api/v1/jobs/x/full").get("options"), Map.class),
+        assertEquals(Map.of(), ControllerFixture.JSON.convertValue(c.json("api/v1/jobs/x/full").get("options"), Map.class),
                 "PUT replaces the whole definition");
         HttpResponse<String> invalid = c.send("PUT", "api/v1/jobs/x/broken", Map.of("script", "pipeline { agent any }"));
         assertEquals(400, invalid.statusCode());
-        assertEquals(1, RunningController.parse(invalid).get("errors").get(0).get("line").asInt());
+        assertEquals(1, ControllerFixture.parse(invalid).get("errors").get(0).get("line").asInt());
         HttpResponse<String> conflict = c.send("PUT", "api/v1/jobs/x", Map.of("script", ECHO));
         assertEquals(409, conflict.statusCode(), conflict.body());
         assertTrue(conflict.body().contains("is a folder"), conflict.body());

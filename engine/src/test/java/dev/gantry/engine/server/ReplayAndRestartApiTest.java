@@ -1,5 +1,6 @@
 package dev.gantry.engine.server;
 
+import dev.gantry.engine.testing.ControllerFixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -46,11 +47,11 @@ class ReplayAndRestartApiTest {
 
     @TempDir
     Path home;
-    LiveController c;
+    ControllerFixture c;
 
     @BeforeEach
     void start() throws Exception {
-        c = new LiveController(home, 2);
+        c = ControllerFixture.start(home, 2);
     }
 
     @AfterEach
@@ -62,29 +63,29 @@ class ReplayAndRestartApiTest {
     void aReplayRunsTheEditedScriptWithTheOriginalParametersAndLeavesTheJobAlone() throws Exception {
         String script = "pipeline { agent any\n stages { stage('One') { steps { echo \"v1 ${params.COLOR}\" } } } }";
         c.putJob("team/app", script);
-        int first = c.trigger("team/app", Map.of("COLOR", "blue"));
+        int first = c.triggerWith("team/app", Map.of("COLOR", "blue"));
         assertEquals("SUCCESS", c.completed("team/app", first).get("result").asText());
 
         HttpResponse<String> r = c.send("POST", "api/v1/jobs/team/app/builds/1/replay", Map.of("script", script.replace("v1", "v2")));
         assertEquals(201, r.statusCode(), r.body());
-        int replay = LiveController.json(r).get("number").asInt();
+        int replay = ControllerFixture.parse(r).get("number").asInt();
         JsonNode b = c.completed("team/app", replay);
         assertEquals("SUCCESS", b.get("result").asText());
         assertEquals("Replayed #1", b.get("cause").asText());
         assertEquals("blue", b.get("parameters").get("COLOR").asText());
         assertTrue(c.log("team/app", replay).contains("v2 blue"), c.log("team/app", replay));
-        assertEquals(script, LiveController.json(c.get("api/v1/jobs/team/app")).get("script").asText(), "the job's script is unchanged");
+        assertEquals(script, ControllerFixture.parse(c.get("api/v1/jobs/team/app")).get("script").asText(), "the job's script is unchanged");
 
         HttpResponse<String> again = c.send("POST", "api/v1/jobs/team/app/builds/" + replay + "/replay", null);
         assertEquals(201, again.statusCode(), again.body());
-        int third = LiveController.json(again).get("number").asInt();
+        int third = ControllerFixture.parse(again).get("number").asInt();
         c.completed("team/app", third);
         assertTrue(c.log("team/app", third).contains("v2 blue"), "without a script, the replayed build's own script runs again");
         assertEquals(2, c.store.scripts().distinctScripts(), "three builds, two distinct scripts stored");
 
         HttpResponse<String> invalid = c.send("POST", "api/v1/jobs/team/app/builds/1/replay", Map.of("script", "pipeline {\n agent any\n}"));
         assertEquals(400, invalid.statusCode(), invalid.body());
-        JsonNode errors = LiveController.json(invalid).get("errors");
+        JsonNode errors = ControllerFixture.parse(invalid).get("errors");
         assertTrue(errors.size() > 0 && errors.get(0).get("line").asInt() >= 1 && errors.get(0).has("column"), invalid.body());
         assertEquals(404, c.send("POST", "api/v1/jobs/team/app/builds/99/replay", null).statusCode());
     }
@@ -92,12 +93,12 @@ class ReplayAndRestartApiTest {
     @Test
     void aRestartSkipsTheEarlierStagesAndFindsThePreservedStashes() throws Exception {
         c.putJob("app", STAGED);
-        int first = c.trigger("app", Map.of("TARGET", "prod"));
+        int first = c.triggerWith("app", Map.of("TARGET", "prod"));
         assertEquals("SUCCESS", c.completed("app", first).get("result").asText(), c.log("app", first));
 
         HttpResponse<String> r = c.send("POST", "api/v1/jobs/app/builds/1/restart", Map.of("stage", "Deploy"));
         assertEquals(201, r.statusCode(), r.body());
-        int restarted = LiveController.json(r).get("number").asInt();
+        int restarted = ControllerFixture.parse(r).get("number").asInt();
         JsonNode b = c.completed("app", restarted);
         String log = c.log("app", restarted);
         assertEquals("SUCCESS", b.get("result").asText(), log);
@@ -110,7 +111,7 @@ class ReplayAndRestartApiTest {
     @Test
     void restartRefusesWhatJenkinsRefuses() throws Exception {
         c.putJob("app", STAGED);
-        c.completed("app", c.trigger("app", Map.of()));
+        c.completed("app", c.triggerWith("app", Map.of()));
         HttpResponse<String> unknown = c.send("POST", "api/v1/jobs/app/builds/1/restart", Map.of("stage", "Deplyo"));
         assertEquals(400, unknown.statusCode(), unknown.body());
         assertTrue(unknown.body().contains("did you mean \\u0027Deploy\\u0027?"), unknown.body());
@@ -120,13 +121,13 @@ class ReplayAndRestartApiTest {
         assertEquals(400, c.send("POST", "api/v1/jobs/app/builds/1/restart", Map.of()).statusCode());
 
         c.putJob("scripted", "node { stage('Build') { echo 'hi' } }");
-        c.completed("scripted", c.trigger("scripted", Map.of()));
+        c.completed("scripted", c.triggerWith("scripted", Map.of()));
         HttpResponse<String> scripted = c.send("POST", "api/v1/jobs/scripted/builds/1/restart", Map.of("stage", "Build"));
         assertEquals(400, scripted.statusCode(), scripted.body());
         assertTrue(scripted.body().contains("scripted pipeline"), scripted.body());
 
         c.putJob("slow", "pipeline { agent any\n stages { stage('Wait') { steps { input message: 'go on?' } } } }");
-        int running = c.trigger("slow", Map.of());
+        int running = c.triggerWith("slow", Map.of());
         c.waitingInputs("slow", running);
         HttpResponse<String> busy = c.send("POST", "api/v1/jobs/slow/builds/" + running + "/restart", Map.of("stage", "Wait"));
         assertEquals(409, busy.statusCode(), busy.body());
@@ -138,8 +139,8 @@ class ReplayAndRestartApiTest {
     @Test
     void withoutPreservedStashesUnstashNamesTheOption() throws Exception {
         c.putJob("app", STAGED.replace("options { preserveStashes(buildCount: 2) }", ""));
-        c.completed("app", c.trigger("app", Map.of()));
-        int restarted = LiveController.json(c.send("POST", "api/v1/jobs/app/builds/1/restart", Map.of("stage", "Deploy"))).get("number").asInt();
+        c.completed("app", c.triggerWith("app", Map.of()));
+        int restarted = ControllerFixture.parse(c.send("POST", "api/v1/jobs/app/builds/1/restart", Map.of("stage", "Deploy"))).get("number").asInt();
         JsonNode b = c.completed("app", restarted);
         String log = c.log("app", restarted);
         assertEquals("FAILURE", b.get("result").asText(), log);
@@ -149,13 +150,13 @@ class ReplayAndRestartApiTest {
     @Test
     void onlyTheConfiguredNumberOfBuildsKeepTheirStashes() throws Exception {
         c.putJob("app", STAGED.replace("buildCount: 2", "buildCount: 1"));
-        c.completed("app", c.trigger("app", Map.of()));
-        c.completed("app", c.trigger("app", Map.of()));
+        c.completed("app", c.triggerWith("app", Map.of()));
+        c.completed("app", c.triggerWith("app", Map.of()));
         Path jobDir = c.store.artifactsDir("app", 2).getParent().getParent();
         assertTrue(java.nio.file.Files.isDirectory(jobDir.resolve("2/stashes")), "the newest build keeps its stashes");
         assertTrue(!java.nio.file.Files.exists(jobDir.resolve("1/stashes")), "older ones beyond buildCount are removed");
         HttpResponse<String> r = c.send("POST", "api/v1/jobs/app/builds/1/restart", Map.of("stage", "Deploy"));
-        JsonNode b = c.completed("app", LiveController.json(r).get("number").asInt());
+        JsonNode b = c.completed("app", ControllerFixture.parse(r).get("number").asInt());
         assertEquals("FAILURE", b.get("result").asText(), "build #1's stashes were discarded");
     }
 }

@@ -1,5 +1,11 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.server.Controller;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * An error answered as {@code {"code": ..., "message": ...}} with an HTTP status; thrown by the
  * resources and providers, turned into a response by {@link ErrorMapper}.
@@ -40,5 +46,26 @@ final class ApiException extends RuntimeException {
 
     static ApiException notFound(String message) {
         return new ApiException(404, "not_found", message);
+    }
+
+    /**
+     * The 400 for a script that is not a valid pipeline: {@code code}, {@code message} (which is
+     * {@code what} + " is not a valid pipeline: " + the problems) and {@code errors}, one per problem
+     * with its line, column and message.
+     */
+    static ApiException invalidPipeline(String what, Controller.InvalidJobException e) {
+        List<Object> errors = new ArrayList<>();
+        e.problems().forEach(p -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("line", p.line());
+            m.put("column", p.column());
+            m.put("message", p.message());
+            errors.add(m);
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("code", "invalid_pipeline");
+        out.put("message", what + " is not a valid pipeline: " + e.getMessage());
+        out.put("errors", errors);
+        return new ApiException(400, "invalid_pipeline", e.getMessage(), out);
     }
 }

@@ -78,7 +78,7 @@ public final class BuildActionsResource {
                 }
             });
         } catch (InvalidScript e) {
-            throw invalidPipeline(name, number, e.problems);
+            throw ApiException.invalidPipeline("the script to replay build #" + number + " of job '" + name + "' with", e.problems);
         }
         return created(name, b);
     }
@@ -171,22 +171,6 @@ public final class BuildActionsResource {
             super(e.getMessage(), null, false, false);
             this.problems = e;
         }
-    }
-
-    private static ApiException invalidPipeline(String name, int number, Controller.InvalidJobException e) {
-        List<Object> errors = new ArrayList<>();
-        e.problems().forEach(p -> {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("line", p.line());
-            m.put("column", p.column());
-            m.put("message", p.message());
-            errors.add(m);
-        });
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("code", "invalid_pipeline");
-        out.put("message", "the script to replay build #" + number + " of job '" + name + "' with is not a valid pipeline: " + e.getMessage());
-        out.put("errors", errors);
-        return new ApiException(400, "invalid_pipeline", e.getMessage(), out);
     }
 
     private Response created(String name, BuildRecord b) {

@@ -119,19 +119,7 @@ public final class JobsResource {
         } catch (dev.gantry.engine.store.JobTreeConflictException e) {
             throw new ApiException(409, "name_conflict", e.getMessage());
         } catch (Controller.InvalidJobException e) {
-            List<Object> errors = new ArrayList<>();
-            e.problems().forEach(p -> {
-                Map<String, Object> m = new LinkedHashMap<>();
-                m.put("line", p.line());
-                m.put("column", p.column());
-                m.put("message", p.message());
-                errors.add(m);
-            });
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("code", "invalid_pipeline");
-            out.put("message", "the script of job '" + name + "' is not a valid pipeline: " + e.getMessage());
-            out.put("errors", errors);
-            throw new ApiException(400, "invalid_pipeline", e.getMessage(), out);
+            throw ApiException.invalidPipeline("the script of job '" + name + "'", e);
         } catch (StaleVersionException e) {
             throw new ApiException(409, "stale_version", e.getMessage());
         }

@@ -5,6 +5,7 @@ import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.store.BuildRecord;
 import dev.gantry.engine.store.BuildStatus;
 import dev.gantry.engine.store.LogIndex;
+import dev.gantry.engine.store.Streams;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.GET;
@@ -18,7 +19,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -123,7 +123,7 @@ public final class LogsResource {
         BuildLogs logs = logs(controller);
         StreamingOutput body = out -> {
             try (InputStream in = logs.read(name, number, ranges)) {
-                copy(in, out, length);
+                Streams.copy(in, out, length);
             }
         };
         boolean more = b.status() != BuildStatus.COMPLETED && node.get().status() == null;
@@ -180,7 +180,7 @@ public final class LogsResource {
         StreamingOutput body = out -> {
             if (length > 0) {
                 try (InputStream in = controller.log(name, number, start)) {
-                    copy(in, out, length);
+                    Streams.copy(in, out, length);
                 }
             }
         };
@@ -214,20 +214,6 @@ public final class LogsResource {
 
     private static boolean isTrue(String v) {
         return v != null && (v.equalsIgnoreCase("true") || v.equals("1") || v.isEmpty());
-    }
-
-    /** Copies exactly {@code length} bytes (the size announced in the headers), in small chunks. */
-    private static void copy(InputStream in, OutputStream out, long length) throws IOException {
-        byte[] buffer = new byte[64 * 1024];
-        long left = length;
-        while (left > 0) {
-            int n = in.read(buffer, 0, (int) Math.min(buffer.length, left));
-            if (n < 0) {
-                break;
-            }
-            out.write(buffer, 0, n);
-            left -= n;
-        }
     }
 
     private LogIndex index(String name, int number) {

@@ -1,5 +1,6 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.testing.ControllerFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -28,7 +29,7 @@ class FullDiskTest {
     @TempDir
     Path dir;
     Path mounted;
-    RealController gantry;
+    ControllerFixture gantry;
 
     @AfterEach
     void cleanUp() throws Exception {
@@ -76,18 +77,18 @@ class FullDiskTest {
     void aBuildWhoseLogFillsTheDiskFailsClearlyAndTheControllerCarriesOn() throws Exception {
         Path home = dir.resolve("home");
         mountSmallDisk(home.resolve("builds"));
-        gantry = new RealController(home);
-        gantry.job("team/small", "pipeline { agent any\n stages { stage('S') { steps { echo 'small and fine' } } } }\n");
+        gantry = ControllerFixture.start(home, 4);
+        gantry.putJob("team/small", "pipeline { agent any\n stages { stage('S') { steps { echo 'small and fine' } } } }\n");
         int small = gantry.trigger("team/small");
-        assertEquals("SUCCESS", gantry.await("team/small", small).get("result").asText());
-        byte[] smallLog = gantry.get("/api/v1/jobs/team/small/builds/" + small + "/log").body();
+        assertEquals("SUCCESS", gantry.completed("team/small", small).get("result").asText());
+        byte[] smallLog = gantry.getBytes("/api/v1/jobs/team/small/builds/" + small + "/log").body();
 
-        gantry.job("team/api", "pipeline { agent any\n stages { stage('Flood') { steps {\n"
+        gantry.putJob("team/api", "pipeline { agent any\n stages { stage('Flood') { steps {\n"
                 + "  sh 'yes 0123456789abcdef0123456789abcdef | head -c 20000000; sleep 30'\n } } } }\n");
         int big = gantry.trigger("team/api");
         HttpResponse<InputStream> stream = gantry.client.send(gantry.request("/api/v1/jobs/team/api/builds/" + big + "/log/stream").build(),
                 HttpResponse.BodyHandlers.ofInputStream());
-        JsonNode b = gantry.await("team/api", big);
+        JsonNode b = gantry.completed("team/api", big);
         assertEquals("FAILURE", b.get("result").asText(), b.toString());
         String error = b.path("error").asText();
         assertTrue(error.startsWith("the log of team/api #" + big + " cannot be written: No space left on device ("), error);
@@ -97,17 +98,17 @@ class FullDiskTest {
             assertEquals("FAILURE", end.json().get("result").asText());
             assertEquals(error, end.json().get("error").asText());
         }
-        HttpResponse<byte[]> text = gantry.get("/api/v1/jobs/team/api/builds/" + big + "/log");
+        HttpResponse<byte[]> text = gantry.getBytes("/api/v1/jobs/team/api/builds/" + big + "/log");
         assertEquals(200, text.statusCode());
         assertTrue(text.headers().firstValue("X-Gantry-Log-Error").orElseThrow().startsWith("the log of team/api"));
 
-        assertEquals(200, gantry.get("/ready").statusCode(), "the controller keeps serving");
-        assertArrayEquals(smallLog, gantry.get("/api/v1/jobs/team/small/builds/" + small + "/log").body(), "other logs are intact");
+        assertEquals(200, gantry.getBytes("/ready").statusCode(), "the controller keeps serving");
+        assertArrayEquals(smallLog, gantry.getBytes("/api/v1/jobs/team/small/builds/" + small + "/log").body(), "other logs are intact");
         assertEquals("SUCCESS", gantry.json("/api/v1/jobs/team/small/builds/" + small).get("result").asText());
 
         assertEquals(204, gantry.send(gantry.request("/api/v1/jobs/team/api").DELETE().build()).statusCode(), "deleting the job frees its space");
         int again = gantry.trigger("team/small");
-        assertEquals("SUCCESS", gantry.await("team/small", again).get("result").asText());
-        assertTrue(new String(gantry.get("/api/v1/jobs/team/small/builds/" + again + "/log").body(), StandardCharsets.UTF_8).contains("small and fine"));
+        assertEquals("SUCCESS", gantry.completed("team/small", again).get("result").asText());
+        assertTrue(new String(gantry.getBytes("/api/v1/jobs/team/small/builds/" + again + "/log").body(), StandardCharsets.UTF_8).contains("small and fine"));
     }
 }

@@ -1,5 +1,6 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.testing.ControllerFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -31,12 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 class LogStreamingTest {
     @TempDir
     Path dir;
-    RealController gantry;
+    ControllerFixture gantry;
     Path gate;
 
     @BeforeEach
     void start() throws Exception {
-        gantry = new RealController(dir.resolve("home"));
+        gantry = ControllerFixture.start(dir.resolve("home"), 4);
         gate = dir.resolve("gate");
     }
 
@@ -77,14 +79,14 @@ class LogStreamingTest {
     }
 
     private byte[] plainLog(String job, int n) {
-        HttpResponse<byte[]> r = gantry.get("/api/v1/jobs/" + job + "/builds/" + n + "/log");
+        HttpResponse<byte[]> r = gantry.getBytes("/api/v1/jobs/" + job + "/builds/" + n + "/log");
         assertEquals(200, r.statusCode());
         return r.body();
     }
 
     @Test
     void eventsArriveWhileTheBuildRunsAndEndWithItsResult() throws Exception {
-        gantry.job("team/api", gated());
+        gantry.putJob("team/api", gated());
         int n = gantry.trigger("team/api");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (SseEvents events = stream("/api/v1/jobs/team/api/builds/" + n + "/log/stream", null)) {
@@ -104,22 +106,22 @@ class LogStreamingTest {
 
     @Test
     void acceptEventStreamOnTheLogItselfStreamsToo() throws Exception {
-        gantry.job("j", "pipeline { agent any\n stages { stage('S') { steps { echo 'hello' } } } }\n");
+        gantry.putJob("j", "pipeline { agent any\n stages { stage('S') { steps { echo 'hello' } } } }\n");
         int n = gantry.trigger("j");
-        gantry.await("j", n);
+        gantry.completed("j", n);
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         try (SseEvents events = stream("/api/v1/jobs/j/builds/" + n + "/log", null)) {
             assertEquals("SUCCESS", events.readToEnd(log).json().get("result").asText());
         }
         assertArrayEquals(plainLog("j", n), log.toByteArray());
-        HttpResponse<byte[]> text = gantry.get("/api/v1/jobs/j/builds/" + n + "/log");
+        HttpResponse<byte[]> text = gantry.getBytes("/api/v1/jobs/j/builds/" + n + "/log");
         assertTrue(text.headers().firstValue("Content-Type").orElseThrow().replace(" ", "").equalsIgnoreCase("text/plain;charset=UTF-8"),
                 "without Accept: text/event-stream the log stays text/plain");
     }
 
     @Test
     void lastEventIdResumesWithoutGapsOrDuplicates() throws Exception {
-        gantry.job("j", gated());
+        gantry.putJob("j", gated());
         int n = gantry.trigger("j");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         String id;
@@ -145,12 +147,12 @@ class LogStreamingTest {
 
     @Test
     void stepTreeListsStagesAndStepsAndOneStepsLogHasOnlyItsLines() throws Exception {
-        gantry.job("p", "pipeline { agent any\n stages {\n stage('Test') { parallel {\n"
+        gantry.putJob("p", "pipeline { agent any\n stages {\n stage('Test') { parallel {\n"
                 + "  stage('A') { steps { sh 'for i in 1 2 3 4 5 6; do echo alpha$i; sleep 0.01; done' } }\n"
                 + "  stage('B') { steps { sh 'for i in 1 2 3 4 5 6; do echo beta$i; sleep 0.01; done'\n echo 'beta done' } }\n"
                 + " } } } }\n");
         int n = gantry.trigger("p");
-        assertEquals("SUCCESS", gantry.await("p", n).get("result").asText());
+        assertEquals("SUCCESS", gantry.completed("p", n).get("result").asText());
         JsonNode steps = gantry.json("/api/v1/jobs/p/builds/" + n + "/steps").get("steps");
         JsonNode a = node(steps, "stage", "A");
         JsonNode b = node(steps, "stage", "B");
@@ -197,15 +199,15 @@ class LogStreamingTest {
         for (String part : id.split("/", -1)) {
             path.append(path.length() == 0 ? "" : "/").append(URLEncoder.encode(part, StandardCharsets.UTF_8).replace("+", "%20"));
         }
-        return gantry.get("/api/v1/jobs/" + job + "/builds/" + n + "/steps/" + path + "/log");
+        return gantry.getBytes("/api/v1/jobs/" + job + "/builds/" + n + "/steps/" + path + "/log");
     }
 
     @Test
     void downloadIsAnAttachmentWithASafeName() throws Exception {
-        gantry.job("team/api", "pipeline { agent any\n stages { stage('S') { steps { echo 'x' } } } }\n");
+        gantry.putJob("team/api", "pipeline { agent any\n stages { stage('S') { steps { echo 'x' } } } }\n");
         int n = gantry.trigger("team/api");
-        gantry.await("team/api", n);
-        HttpResponse<byte[]> r = gantry.get("/api/v1/jobs/team/api/builds/" + n + "/log?download=true");
+        gantry.completed("team/api", n);
+        HttpResponse<byte[]> r = gantry.getBytes("/api/v1/jobs/team/api/builds/" + n + "/log?download=true");
         assertEquals(200, r.statusCode());
         assertEquals("attachment; filename=\"team-api-" + n + ".log\"", r.headers().firstValue("Content-Disposition").orElseThrow());
         assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElseThrow());
@@ -216,16 +218,16 @@ class LogStreamingTest {
 
     @Test
     void rangesAndOffsetsAnswerWithSizeAndMoreDataHeaders() throws Exception {
-        gantry.job("j", gated());
+        gantry.putJob("j", gated());
         int n = gantry.trigger("j");
-        gantry.awaitRunningWithLog("j", n, 1);
-        HttpResponse<byte[]> running = gantry.get("/api/v1/jobs/j/builds/" + n + "/log");
+        awaitRunningWithLog("j", n, 1);
+        HttpResponse<byte[]> running = gantry.getBytes("/api/v1/jobs/j/builds/" + n + "/log");
         assertEquals("true", running.headers().firstValue("X-Gantry-More-Data").orElseThrow());
         assertEquals(Long.toString(running.body().length), running.headers().firstValue("X-Gantry-Next-Offset").orElseThrow());
         Files.createFile(gate);
-        gantry.await("j", n);
+        gantry.completed("j", n);
         byte[] all = plainLog("j", n);
-        HttpResponse<byte[]> done = gantry.get("/api/v1/jobs/j/builds/" + n + "/log?start=5");
+        HttpResponse<byte[]> done = gantry.getBytes("/api/v1/jobs/j/builds/" + n + "/log?start=5");
         assertEquals("false", done.headers().firstValue("X-Gantry-More-Data").orElseThrow());
         assertEquals(Integer.toString(all.length), done.headers().firstValue("X-Gantry-Log-Size").orElseThrow());
         assertArrayEquals(java.util.Arrays.copyOfRange(all, 5, all.length), done.body());
@@ -249,10 +251,10 @@ class LogStreamingTest {
         line.writeBytes(new byte[] {0, 1, (byte) 0xff, (byte) 0xfe, (byte) 0xc3, (byte) 0x28, (byte) 0x9b, '\r', '\n'});
         Path file = dir.resolve("hostile.bin");
         Files.write(file, line.toByteArray());
-        gantry.job("h", "pipeline { agent any\n stages { stage('S') { steps { sh 'cat \"" + file + "\"' } } } }\n");
+        gantry.putJob("h", "pipeline { agent any\n stages { stage('S') { steps { sh 'cat \"" + file + "\"' } } } }\n");
         int n = gantry.trigger("h");
-        assertEquals("SUCCESS", gantry.await("h", n).get("result").asText());
-        HttpResponse<byte[]> r = gantry.get("/api/v1/jobs/h/builds/" + n + "/log");
+        assertEquals("SUCCESS", gantry.completed("h", n).get("result").asText());
+        HttpResponse<byte[]> r = gantry.getBytes("/api/v1/jobs/h/builds/" + n + "/log");
         assertTrue(r.headers().firstValue("Content-Type").orElseThrow().replace(" ", "").equalsIgnoreCase("text/plain;charset=UTF-8"));
         assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElseThrow());
         assertTrue(indexOf(r.body(), line.toByteArray()) >= 0, "the log holds the bytes exactly");
@@ -289,9 +291,9 @@ class LogStreamingTest {
 
     @Test
     void manyFollowersOfARunningBuildHoldNoServerThreadWhileIdle() throws Exception {
-        gantry.job("j", gated());
+        gantry.putJob("j", gated());
         int n = gantry.trigger("j");
-        gantry.awaitRunningWithLog("j", n, 1);
+        awaitRunningWithLog("j", n, 1);
         int followers = 60;
         List<CompletableFuture<byte[]>> all = new ArrayList<>();
         List<SseEvents> opened = new ArrayList<>();
@@ -317,5 +319,12 @@ class LogStreamingTest {
         for (CompletableFuture<byte[]> f : all) {
             assertTrue(new String(f.get(60, TimeUnit.SECONDS), StandardCharsets.UTF_8).contains("second\n"));
         }
+    }
+
+    /** Waits for the build to have at least {@code bytes} of log. */
+    private void awaitRunningWithLog(String job, int number, long bytes) {
+        String path = "/api/v1/jobs/" + job + "/builds/" + number + "/log";
+        ControllerFixture.await(() -> gantry.getBytes(path).body().length >= bytes, Duration.ofSeconds(60),
+                () -> job + " #" + number + " wrote no log: " + new String(gantry.getBytes(path).body()));
     }
 }

@@ -1,0 +1,316 @@
+package dev.gantry.engine.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.engine.agent.AgentService;
+import dev.gantry.engine.queue.TriggerService;
+import dev.gantry.engine.server.ControllerService;
+import dev.gantry.engine.steps.StepLibrary;
+import dev.gantry.engine.store.Store;
+import dev.gantry.engine.web.WebServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * The real controller as {@code gantry server} wires it (store in a home directory, executors on
+ * the built-in node, optionally the agent service and the trigger service, the REST API on a free
+ * loopback port) and an HTTP client for it; one fixture so that every end-to-end test in the engine
+ * starts the controller the same way.
+ */
+public final class ControllerFixture implements AutoCloseable {
+    /** The JSON mapper the fixture writes request bodies and reads responses with. */
+    public static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration COMPLETION_TIMEOUT = Duration.ofSeconds(120);
+
+    public final Path home;
+    public final Store store;
+    public final ControllerService controller;
+    /** The agent service; null unless {@link Options#agents(Duration)} asked for it. */
+    public final AgentService agents;
+    /** The trigger service; null unless {@link Options#triggers(Clock)} asked for it. */
+    public final TriggerService triggers;
+    public final WebServer web;
+    /** The controller's root URL, ending in {@code /}. */
+    public final String url;
+    public final HttpClient client = newClient();
+
+    private ControllerFixture(Options o) throws IOException {
+        this.home = o.home;
+        this.store = Store.open(home);
+        this.controller = new ControllerService(StepLibrary.builtins(), store.jobs(), store.builds(), store.logs(), (job, number) -> {
+            try {
+                return store.artifactsDir(job, number);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }, home.resolve("workspace"), o.executors, store.scripts(), store::backup);
+        if (o.lease != null) {
+            this.agents = new AgentService(store.agents(), home, o.executors, o.lease);
+            controller.nodes(agents::forBuild, agents.nodeTasks());
+        } else {
+            this.agents = null;
+        }
+        this.triggers = o.clock == null ? null : TriggerService.install(controller, store, o.clock);
+        this.web = WebServer.start(controller, "127.0.0.1", 0, null, WebServer.DEFAULT_MAX_BODY_BYTES, agents);
+        this.url = web.baseUri().toString();
+        if (triggers != null) {
+            controller.rootUrl(url);
+            triggers.rootUrl(url);
+        }
+    }
+
+    /** Options for a controller in {@code home} (2 executors, no agents, no triggers). */
+    public static Options in(Path home) {
+        return new Options(home);
+    }
+
+    /** A controller in {@code home} with {@code executors} executors, started. */
+    public static ControllerFixture start(Path home, int executors) throws IOException {
+        return in(home).executors(executors).start();
+    }
+
+    /** What to start; each setter returns this. */
+    public static final class Options {
+        private final Path home;
+        private int executors = 2;
+        private Duration lease;
+        private Clock clock;
+
+        private Options(Path home) {
+            this.home = home;
+        }
+
+        /** Executors on the built-in node, and per agent when agents are on. */
+        public Options executors(int executors) {
+            this.executors = executors;
+            return this;
+        }
+
+        /** Turns on the agent service with this lease. */
+        public Options agents(Duration lease) {
+            this.lease = lease;
+            return this;
+        }
+
+        /** Installs the trigger service (cron, upstream, build step) on this clock. */
+        public Options triggers(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        /** Starts the controller; the caller closes it. */
+        public ControllerFixture start() throws IOException {
+            return new ControllerFixture(this);
+        }
+    }
+
+    private static HttpClient newClient() {
+        return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+    }
+
+    /** The absolute URI of {@code path}, given with or without its leading slash. */
+    public URI uri(String path) {
+        return URI.create(url + (path.startsWith("/") ? path.substring(1) : path));
+    }
+
+    /** A request to {@code path} with the fixture's timeout. */
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT);
+    }
+
+    /**
+     * Sends {@code method path}; a null body sends none, a String as is, anything else as JSON.
+     * I/O failures are thrown unchecked, naming the request.
+     */
+    public HttpResponse<String> send(String method, String path, Object body) {
+        return send(client, method, path, body);
+    }
+
+    /**
+     * As {@link #send(String, String, Object)} on a connection of its own: after refusing a hostile
+     * URI the server may close the connection, and a PUT (which the JDK client never retries) must
+     * not race that close on a reused one.
+     */
+    public HttpResponse<String> sendAlone(String method, String path, Object body) {
+        try (HttpClient own = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build()) {
+            return send(own, method, path, body);
+        }
+    }
+
+    private HttpResponse<String> send(HttpClient http, String method, String path, Object body) {
+        HttpRequest.Builder b = request(path);
+        try {
+            if (body == null) {
+                b.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(
+                        body instanceof String s ? s : JSON.writeValueAsString(body)));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return send(http, b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends a prepared request; the body as bytes. */
+    public HttpResponse<byte[]> send(HttpRequest request) {
+        return send(client, request, HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    private static <T> HttpResponse<T> send(HttpClient http, HttpRequest r, HttpResponse.BodyHandler<T> handler) {
+        try {
+            return http.send(r, handler);
+        } catch (IOException e) {
+            throw new UncheckedIOException(r.method() + " " + r.uri() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** GET {@code path}, the body as text. */
+    public HttpResponse<String> get(String path) {
+        return send("GET", path, null);
+    }
+
+    /** GET {@code path}, the body as bytes. */
+    public HttpResponse<byte[]> getBytes(String path) {
+        return send(request(path).build());
+    }
+
+    /** GET {@code path} as JSON; AssertionError unless it answers 200 with JSON. */
+    public JsonNode json(String path) {
+        HttpResponse<String> r = get(path);
+        if (r.statusCode() != 200) {
+            throw new AssertionError("GET " + path + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return parse(r);
+    }
+
+    /** The response's body as JSON; AssertionError when it is not JSON. */
+    public static JsonNode parse(HttpResponse<String> r) {
+        try {
+            return JSON.readTree(r.body());
+        } catch (IOException e) {
+            throw new AssertionError("not JSON (" + r.statusCode() + "): " + r.body(), e);
+        }
+    }
+
+    /** Creates or replaces job {@code name} with this pipeline script over HTTP. */
+    public void putJob(String name, String script) {
+        HttpResponse<String> r = send("PUT", "api/v1/jobs/" + name, Map.of("script", script));
+        if (r.statusCode() != 200 && r.statusCode() != 201) {
+            throw new AssertionError("PUT job " + name + " answered " + r.statusCode() + ": " + r.body());
+        }
+    }
+
+    /** Triggers a build with this request body (see {@link #send}); its number. */
+    public int trigger(String job, Object body) {
+        HttpResponse<String> r = send("POST", "api/v1/jobs/" + job + "/builds", body);
+        if (r.statusCode() != 201) {
+            throw new AssertionError("trigger of " + job + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return parse(r).get("number").asInt();
+    }
+
+    /** Triggers a build with no parameters; its number. */
+    public int trigger(String job) {
+        return trigger(job, "{}");
+    }
+
+    /** Triggers a build with these parameters; its number. */
+    public int triggerWith(String job, Map<String, ?> parameters) {
+        return trigger(job, Map.of("parameters", parameters));
+    }
+
+    /** The build's JSON; AssertionError unless it exists. */
+    public JsonNode build(String job, int number) {
+        return json("api/v1/jobs/" + job + "/builds/" + number);
+    }
+
+    /** The build's log so far, or the error's text when it cannot be read. */
+    public String log(String job, int number) {
+        HttpResponse<String> r = get("api/v1/jobs/" + job + "/builds/" + number + "/log");
+        return r.statusCode() == 200 ? r.body() : "(log answered " + r.statusCode() + ": " + r.body() + ")";
+    }
+
+    /** Polls {@code path} until it answers 200 with JSON that {@code done} accepts, for at most {@code seconds}. */
+    public JsonNode await(String path, Predicate<JsonNode> done, long seconds) {
+        JsonNode[] last = new JsonNode[1];
+        await(() -> {
+            HttpResponse<String> r = get(path);
+            last[0] = r.statusCode() == 200 ? parse(r) : null;
+            return last[0] != null && done.test(last[0]);
+        }, Duration.ofSeconds(seconds), () -> "GET " + path + " did not get there within " + seconds + " s: " + last[0]);
+        return last[0];
+    }
+
+    /** Waits (up to two minutes) for the build to exist and complete; its JSON. */
+    public JsonNode completed(String job, int number) {
+        JsonNode[] last = new JsonNode[1];
+        String path = "api/v1/jobs/" + job + "/builds/" + number;
+        await(() -> {
+            HttpResponse<String> r = get(path);
+            last[0] = r.statusCode() == 200 ? parse(r) : null;
+            return last[0] != null && "COMPLETED".equals(last[0].path("status").asText());
+        }, COMPLETION_TIMEOUT, () -> job + " #" + number + " did not complete: " + last[0] + "\n" + log(job, number));
+        return last[0];
+    }
+
+    /** Waits (up to two minutes) until the build waits for an input; its pending inputs. */
+    public JsonNode waitingInputs(String job, int number) {
+        JsonNode[] last = new JsonNode[1];
+        String path = "api/v1/jobs/" + job + "/builds/" + number + "/inputs";
+        await(() -> {
+            HttpResponse<String> r = get(path);
+            last[0] = r.statusCode() == 200 ? parse(r).get("inputs") : null;
+            return last[0] != null && last[0].size() > 0;
+        }, COMPLETION_TIMEOUT, () -> job + " #" + number + " never waited for input:\n" + log(job, number));
+        return last[0];
+    }
+
+    /** Polls {@code condition} every 20 ms; AssertionError with {@code message} when {@code timeout} passes first. */
+    public static void await(BooleanSupplier condition, Duration timeout, Supplier<String> message) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(message.get());
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
+    }
+
+    /** Stops the triggers, executors, agents, web server and store, and the client. */
+    @Override
+    public void close() {
+        try {
+            if (triggers != null) {
+                triggers.close();
+            }
+            controller.shutdown(0);
+            if (agents != null) {
+                agents.close();
+            }
+        } finally {
+            try {
+                web.close();
+            } finally {
+                store.close();
+                client.close();
+            }
+        }
+    }
+}
