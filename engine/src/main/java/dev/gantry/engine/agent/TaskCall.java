@@ -9,8 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * A task sent to a node, on the controller: where its log, input and output go, and its result
@@ -203,24 +201,7 @@ final class TaskCall {
 
     /** Waits at most {@code millis} for the result, ignoring interrupts and failures. */
     void awaitQuietly(long millis) {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (!result.isDone()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            try {
-                result.get(left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            } catch (ExecutionException | TimeoutException e) {
-                break;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        dev.gantry.engine.workspace.Futures.awaitQuietly(result, java.time.Duration.ofMillis(millis));
     }
 
     private static Object rethrow(Throwable cause) throws IOException {

@@ -369,24 +369,7 @@ public final class LocalProcess implements RunningProcess {
 
         @Override
         public void awaitOutputAfterKill() {
-            boolean interrupted = false;
-            long deadline = System.nanoTime() + PUMP_GRACE_AFTER_KILL.toNanos();
-            while (!exit.isDone()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                try {
-                    exit.get(left, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException | TimeoutException e) {
-                    break;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Futures.awaitQuietly(exit, PUMP_GRACE_AFTER_KILL);
         }
     }
 
