@@ -71,8 +71,12 @@ class AgentsIT {
                     }
                     """);
             Cluster.await(() -> c.log("killed", n).contains("step-started"), Duration.ofSeconds(60), () -> c.log("killed", n));
-            agent.descendants().forEach(ProcessHandle::destroyForcibly);
+            // The agent dies first: were its step's processes killed first, it could still report
+            // their exit (137) before its own end, and the build would not be about a lost agent.
+            java.util.List<ProcessHandle> steps = agent.descendants().toList();
             Cluster.signal(agent, "KILL");
+            agent.waitFor();
+            steps.forEach(ProcessHandle::destroyForcibly);
             JsonNode build = c.awaitBuild("killed", n, Duration.ofSeconds(60));
             String log = c.log("killed", n);
             assertEquals("FAILURE", build.get("result").asText(), log);
