@@ -124,7 +124,7 @@ class AgentsIT {
             String log = c.log("after-restart", n);
             assertEquals("SUCCESS", build.get("result").asText(), log);
             assertTrue(log.contains("ran on steady"), log);
-            String agentLog = Cluster.read(c.agentLog("steady"));
+            String agentLog = Gantry.read(c.agentLog("steady"));
             assertTrue(agentLog.indexOf("connected to") != agentLog.lastIndexOf("connected to"), "connected only once:\n" + agentLog);
         }
     }

@@ -9,8 +9,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -75,27 +73,10 @@ class BuildActionsIT {
     }
 
     private void start(Path home) throws Exception {
-        Path out = dir.resolve("server-" + System.nanoTime() + ".log");
-        server = Gantry.command(out, List.of("server", "--home", home.toString(), "--port", "0"), Map.of()).start();
-        Pattern ready = Pattern.compile("ready at (http://\\S+/)");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            Matcher m = ready.matcher(Files.readString(out));
-            if (m.find()) {
-                url = URI.create(m.group(1)).toString();
-                return;
-            }
-            assertTrue(server.isAlive() && System.nanoTime() < deadline, () -> "the server did not get ready: " + read(out));
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
-        }
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
+        Gantry.Server started = Gantry.startServer(dir.resolve("server-" + System.nanoTime() + ".log"),
+                List.of("--home", home.toString(), "--port", "0"));
+        server = started.process();
+        url = started.base().toString();
     }
 
     private Gantry.Done gantry(String... args) throws Exception {

@@ -46,10 +46,9 @@ final class Cluster implements AutoCloseable {
 
     void startServer() throws Exception {
         Path out = dir.resolve("server-" + System.nanoTime() + ".log");
-        server = Gantry.command(out, List.of("server", "--home", dir.resolve("home").toString(), "--port", String.valueOf(port),
-                "--agent-lease", String.valueOf(leaseSeconds)), Map.of()).start();
+        server = Gantry.startServer(out, List.of("--home", dir.resolve("home").toString(), "--port", String.valueOf(port),
+                "--agent-lease", String.valueOf(leaseSeconds))).process();
         processes.add(server);
-        await(() -> Files.exists(out) && read(out).contains("ready at"), Duration.ofSeconds(60), () -> "the server did not start: " + read(out));
     }
 
     void stopServer() throws InterruptedException {
@@ -95,7 +94,7 @@ final class Cluster implements AutoCloseable {
 
     void awaitOnline(String... names) {
         for (String n : names) {
-            await(() -> online(n), Duration.ofSeconds(60), () -> "agent " + n + " did not come online; its output:\n" + read(agentLog(n)));
+            await(() -> online(n), Duration.ofSeconds(60), () -> "agent " + n + " did not come online; its output:\n" + Gantry.read(agentLog(n)));
         }
     }
 
@@ -134,14 +133,6 @@ final class Cluster implements AutoCloseable {
     HttpResponse<String> send(String method, String path, Object body) throws Exception {
         return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p) : "(no output yet)";
-        } catch (IOException e) {
-            return e.toString();
-        }
     }
 
     static void await(BooleanSupplier condition, Duration timeout, Supplier<String> message) {

@@ -38,6 +38,46 @@ final class Gantry {
         return pb;
     }
 
+    /** A started {@code gantry server} and the URL it announced. */
+    record Server(Process process, java.net.URI base) {
+    }
+
+    /**
+     * Starts {@code gantry server ARGS} with its output in {@code out} and waits (at most 60 s) for
+     * its "ready at URL" line; fails the test, with the output, when it exits or never gets there.
+     */
+    static Server startServer(Path out, List<String> args) throws IOException {
+        List<String> all = new ArrayList<>();
+        all.add("server");
+        all.addAll(args);
+        Process server = command(out, all, Map.of()).start();
+        java.util.regex.Pattern ready = java.util.regex.Pattern.compile("ready at (http://\\S+/)");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try {
+            while (true) {
+                java.util.regex.Matcher m = ready.matcher(read(out));
+                if (m.find()) {
+                    return new Server(server, java.net.URI.create(m.group(1)));
+                }
+                assertTrue(server.isAlive(), () -> "the server exited: " + read(out));
+                assertTrue(System.nanoTime() < deadline, () -> "the server did not get ready: " + read(out));
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+            }
+        } catch (AssertionError e) {
+            server.destroyForcibly();
+            throw e;
+        }
+    }
+
+    /** A file's text, or what went wrong reading it (for failure messages). */
+    static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "(no output yet)";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
     /** Runs gantry and waits (at most {@code seconds}); output in {@code dir/out.txt}. */
     static Done run(Path dir, long seconds, String... args) throws IOException, InterruptedException {
         return run(dir, seconds, Map.of(), args);

@@ -22,8 +22,6 @@ import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 import org.junit.jupiter.api.AfterEach;
@@ -213,28 +211,9 @@ class PluginsIT {
     }
 
     private void start(Path home) throws Exception {
-        Path out = dir.resolve("server.log");
-        server = Gantry.command(out, List.of("server", "--home", home.toString(), "--port", "0"), Map.of()).start();
-        Pattern ready = Pattern.compile("ready at (http://\\S+/)");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            Matcher m = ready.matcher(Files.readString(out));
-            if (m.find()) {
-                base = URI.create(m.group(1));
-                return;
-            }
-            assertTrue(server.isAlive(), () -> "the server exited: " + read(out));
-            assertTrue(System.nanoTime() < deadline, () -> "the server did not get ready: " + read(out));
-            java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
-        }
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.readString(p);
-        } catch (java.io.IOException e) {
-            return e.toString();
-        }
+        Gantry.Server started = Gantry.startServer(dir.resolve("server.log"), List.of("--home", home.toString(), "--port", "0"));
+        server = started.process();
+        base = started.base();
     }
 
     private HttpResponse<String> get(String path) throws Exception {

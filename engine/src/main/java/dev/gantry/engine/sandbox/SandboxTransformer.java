@@ -412,11 +412,11 @@ final class SandboxTransformer extends CompilationCustomizer {
                 return at(runtime("setAttribute", transform(a.getObjectExpression()), transform(a.getProperty()),
                         bool(a.isSafe()), bool(a.isSpreadSafe()), value), b);
             }
-            if (left instanceof PropertyExpression p && ownField(p) != null) {
+            FieldNode field = left instanceof PropertyExpression p ? ownField(p) : null;
+            if (field != null) {
                 // this.x = v for a field of this very class writes the field, as Groovy does inside
                 // a class; as a dynamic property write it would call the setter that the compiler
                 // made for a script's @Field, whose own body is this same write: endless recursion.
-                FieldNode field = ownField(p);
                 Expression checked = needsCheckedCast(field.getType()) ? checkedCast(value, field.getType(), false) : value;
                 return at(new BinaryExpression(new org.codehaus.groovy.ast.expr.FieldExpression(field), b.getOperation(), checked), b);
             }
