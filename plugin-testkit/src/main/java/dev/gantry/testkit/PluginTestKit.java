@@ -47,6 +47,8 @@ public final class PluginTestKit {
     private final List<Step> steps = new ArrayList<>();
     private final Map<String, Object> parameters = new LinkedHashMap<>();
     private Path workspace;
+    private final Map<Class<?>, Object> services = new LinkedHashMap<>();
+    private final Map<String, dev.gantry.api.credentials.Credential> credentials = new LinkedHashMap<>();
 
     private PluginTestKit() {
     }
@@ -80,6 +82,24 @@ public final class PluginTestKit {
         return this;
     }
 
+    /**
+     * A service the pipeline's steps reach through {@code StepContext.service(type)}, for
+     * example a {@link dev.gantry.api.build.BuildTrigger} that records what was triggered.
+     */
+    public <T> PluginTestKit service(Class<T> type, T impl) {
+        services.put(type, java.util.Objects.requireNonNull(impl, "impl"));
+        return this;
+    }
+
+    /**
+     * A credential the build may use: {@code StepContext.service(CredentialLookup.class)} finds
+     * it by id, and an unknown id fails with a {@link java.util.NoSuchElementException} naming it.
+     */
+    public PluginTestKit credential(dev.gantry.api.credentials.Credential credential) {
+        credentials.put(credential.id(), credential);
+        return this;
+    }
+
     /** The steps a pipeline can call here, by name. */
     public Set<String> stepNames() {
         return new LinkedHashSet<>(library().names());
@@ -105,7 +125,17 @@ public final class PluginTestKit {
         try {
             Path ws = workspace != null ? workspace : Files.createTempDirectory("gantry-testkit-");
             ByteArrayOutputStream log = new ByteArrayOutputStream();
-            LocalRun.Outcome o = new LocalRun(library, ws).parameters(parameters).run("Jenkinsfile", pipeline, log);
+            LocalRun local = new LocalRun(library, ws).parameters(parameters);
+            Map<String, dev.gantry.api.credentials.Credential> known = Map.copyOf(credentials);
+            local.service(dev.gantry.api.credentials.CredentialLookup.class, id -> {
+                dev.gantry.api.credentials.Credential c = known.get(id);
+                if (c == null) {
+                    throw new java.util.NoSuchElementException("no credential with id '" + id + "'; the test kit knows " + known.keySet());
+                }
+                return c;
+            });
+            services.forEach((type, impl) -> addService(local, type, impl));
+            LocalRun.Outcome o = local.run("Jenkinsfile", pipeline, log);
             return new TestRun(o.result(), log.toString(StandardCharsets.UTF_8), ws.toAbsolutePath());
         } catch (IOException e) {
             throw new UncheckedIOException("the test run could not use its workspace: " + e.getMessage(), e);
@@ -115,6 +145,11 @@ public final class PluginTestKit {
         } catch (dev.gantry.engine.run.InvalidPipelineException e) {
             throw new AssertionError("the pipeline does not compile: " + e.getMessage(), e);
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void addService(LocalRun local, Class<T> type, Object impl) {
+        local.service(type, (T) impl);
     }
 
     private StepLibrary library() {

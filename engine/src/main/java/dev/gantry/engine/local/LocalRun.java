@@ -40,6 +40,7 @@ public final class LocalRun {
     private Path artifactDir;
     private Consumer<BuildRun> onStart = r -> { };
     private Path jsonLog;
+    private final Map<Class<?>, Object> services = new LinkedHashMap<>();
 
     public LocalRun(StepLibrary steps, Path workspace) {
         this.steps = steps;
@@ -66,6 +67,12 @@ public final class LocalRun {
     /** Also writes the log as JSON lines with each line's stage, step and branch. */
     public LocalRun jsonLog(Path file) { this.jsonLog = file; return this; }
 
+    /**
+     * A service steps reach through {@code StepContext.service(type)} (a credential lookup, a
+     * build trigger, ...); replaces a built-in one of the same type.
+     */
+    public <T> LocalRun service(Class<T> type, T impl) { services.put(type, java.util.Objects.requireNonNull(impl, "impl")); return this; }
+
     /** Called with the build once it exists, before the script starts (to abort it, for instance). */
     public LocalRun onStart(Consumer<BuildRun> callback) { this.onStart = callback; return this; }
 
@@ -87,13 +94,14 @@ public final class LocalRun {
         try (PrintingLogSink console = new PrintingLogSink(log);
              JsonLinesLogSink json = jsonLog == null ? null : new JsonLinesLogSink(Files.newOutputStream(jsonLog))) {
             LogSink sink = json == null ? console : JsonLinesLogSink.tee(console, json);
-            BuildRun run = BuildRun.builder(jobName, steps, sink, new LocalNodeProvider(workspace))
+            BuildRun.Builder builder = BuildRun.builder(jobName, steps, sink, new LocalNodeProvider(workspace))
                     .number(number)
                     .service(StashStore.class, new LocalStashStore(stashDir))
                     .service(ArtifactStore.class, artifactStore)
                     .service(TestResults.class, tests)
-                    .service(InputHandler.class, new LocalInputHandler(inputs, interactive))
-                    .build();
+                    .service(InputHandler.class, new LocalInputHandler(inputs, interactive));
+            services.forEach((type, impl) -> addService(builder, type, impl));
+            BuildRun run = builder.build();
             onStart.accept(run);
             Result result = ScriptRunner.run(run, fileName, source, parameters);
             return new Outcome(result, run, tests, artifactStore);
@@ -102,6 +110,11 @@ public final class LocalRun {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> void addService(BuildRun.Builder builder, Class<T> type, Object impl) {
+        builder.service(type, (T) impl);
     }
 
     /** What a run produced. */
