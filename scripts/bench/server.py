@@ -36,10 +36,10 @@ def rss_kb(pid):
 
 
 class Server:
-    def __init__(self, gantry, home, executors):
+    def __init__(self, gantry, home, executors, port=0):
         self.start = time.monotonic()
-        self.log = open(home.rstrip("/") + ".out", "w")
-        self.proc = subprocess.Popen([gantry, "server", "--home", home, "--port", "0", "--executors", str(executors)],
+        self.log = open(home.rstrip("/") + ".out", "a")
+        self.proc = subprocess.Popen([gantry, "server", "--home", home, "--port", str(port), "--executors", str(executors)],
                                      stdout=subprocess.PIPE, stderr=self.log, text=True)
         self.base = None
         for line in self.proc.stdout:

@@ -184,6 +184,31 @@ public final class AgentService implements AutoCloseable {
         return m;
     }
 
+    /** Executors of the online nodes (the built-in one's included), and how many of them run a task or hold a node now: {@code [total, busy]}. */
+    public int[] executorFigures() {
+        int total = 0;
+        int busy = 0;
+        lock.lock();
+        try {
+            for (AgentNode n : nodesBuiltInFirst()) {
+                if (n.online()) {
+                    total += n.executors();
+                    busy += n.busy();
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+        return new int[] {total, busy};
+    }
+
+    private List<AgentNode> nodesBuiltInFirst() {
+        List<AgentNode> all = new ArrayList<>();
+        all.add(builtIn);
+        all.addAll(agents.values());
+        return all;
+    }
+
     /** Build steps waiting for an executor, with why: what {@code GET /api/v1/agents/waiting} shows. */
     public List<Map<String, Object>> waiting() {
         List<Map<String, Object>> out = new ArrayList<>();

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
 
 /**
  * The {@link BuildTrigger} of one running build: queues builds of other jobs with a cause naming
- * this build, and waits for them while lending its executor to the queue. When the waiting build
+ * this build, and waits for them (a waiting build holds no controller executor). When the waiting build
  * is aborted, the build it waits for is aborted too (dequeued, or stopped while it runs), as
  * Jenkins' build step does when it is stopped.
  */
@@ -55,14 +55,10 @@ final class DownstreamBuilds implements BuildTrigger {
     public Outcome await(Queued build, boolean untilStarted) throws InterruptedException {
         BuildRecord b;
         try {
-            b = controller.lendExecutor(() -> waits.await(build.job(), build.number(), untilStarted));
+            b = waits.await(build.job(), build.number(), untilStarted);
         } catch (InterruptedException e) {
             controller.stop(build.job(), build.number());
             throw e;
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException("waiting for " + build.job() + " #" + build.number() + " failed: " + e, e);
         }
         BuildDetails d = builds.details(build.job(), build.number()).orElse(new BuildDetails(null, null, Map.of()));
         Result result = b.result() == null ? null : Result.valueOf(b.result());

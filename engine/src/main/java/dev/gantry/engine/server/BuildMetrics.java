@@ -5,7 +5,8 @@ import dev.gantry.engine.web.Metrics;
 
 /**
  * The controller's build figures in {@code /metrics}: builds started and completed by result,
- * build duration and queue wait histograms, queue length, executors busy and total.
+ * build duration and queue wait histograms, queue length, builds running. (Executors belong to
+ * nodes: the agent service reports them.)
  */
 public final class BuildMetrics implements BuildListener {
     private static final double[] SECONDS = {0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600};
@@ -20,8 +21,7 @@ public final class BuildMetrics implements BuildListener {
         duration = m.histogram("gantry_build_duration_seconds", "How long builds ran.", SECONDS);
         wait = m.histogram("gantry_queue_wait_seconds", "How long builds waited in the queue.", SECONDS);
         m.gauge("gantry_queue_length", "Builds waiting for an executor.").bind(controller::queueLength);
-        m.gauge("gantry_executors_busy", "Executors running a build.").bind(controller::busyExecutors);
-        m.gauge("gantry_executors_total", "Executors in all.").bind(controller::executorCount);
+        m.gauge("gantry_builds_running", "Builds running now (those waiting for an executor on a node included).").bind(controller::runningBuilds);
     }
 
     /** Registers the figures in {@code metrics} and makes the controller report to them. */

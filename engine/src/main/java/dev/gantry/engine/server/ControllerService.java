@@ -37,8 +37,11 @@ import java.util.function.BiFunction;
 
 /**
  * The controller: jobs and builds in the store, a queue of builds (persisted as QUEUED builds,
- * so it survives a restart) served by a fixed number of executors on the built-in node.
- * Thread-safe.
+ * so it survives a restart), and a dispatcher that starts each build that leaves the queue on a
+ * virtual thread of its own. As Jenkins' pipelines take a flyweight executor, a build's script
+ * holds no executor: executors belong to nodes, and a build waits for one where its script asks
+ * for a node ({@code agent}, {@code node}), so a build waiting for an input, a downstream build
+ * or an agent keeps no other build from starting. Thread-safe.
  */
 public final class ControllerService implements Controller, BuildControl, AutoCloseable {
     private final JobRepository jobs;
@@ -50,7 +53,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     private final BuildLogs buildLogs;
     private final BuildScriptRepository scripts;
     private final BackupWriter backupWriter;
-    private final PendingInputs inputs = new PendingInputs(this::lendExecutor);
+    private final PendingInputs inputs = new PendingInputs();
     private final Reruns reruns;
     private final BuildQueue queue = new BuildQueue(this::supersede);
     private final JobsAsCode jobsAsCode;
@@ -58,7 +61,8 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     private volatile ScmFetcher scmFetcher;
     private final Map<String, BuildRun> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> cancelledQueued = new ConcurrentHashMap<>();
-    private final Thread[] executors;
+    private final Thread dispatcher;
+    private final int builtInExecutors;
     private volatile boolean accepting = true;
     private final List<BuildListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<JobRecord>> jobHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -84,7 +88,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     /**
      * @param scripts where each build's script is recorded (what replay and restart run)
      * @param backupWriter what {@link #backup} calls
-     * @param executorCount how many builds run at once on the built-in node
+     * @param executorCount the built-in node's executors (what {@link #executorCount} reports)
      * @param workspaces where job workspaces live ({@code <workspaces>/<job name>})
      */
     public ControllerService(StepLibrary steps, JobRepository jobs, BuildRepository builds, LogStore logs,
@@ -103,10 +107,8 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         this.jobsAsCode = new JobsAsCode(new JobCompiler(linter), jobs, this::jobSaved);
         this.executor = new BuildExecutor(steps, builds, buildLogs, artifactsDir, workspaces, inputs);
         recover();
-        this.executors = new Thread[executorCount];
-        for (int i = 0; i < executorCount; i++) {
-            executors[i] = Thread.ofVirtual().name("executor-" + i).start(() -> serve(() -> true));
-        }
+        this.builtInExecutors = executorCount;
+        this.dispatcher = Thread.ofVirtual().name("dispatcher").start(this::dispatch);
     }
 
     /** Builds RUNNING when the controller stopped cannot resume yet (issue 07): they end ABORTED; QUEUED ones are queued again. */
@@ -119,9 +121,9 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         }
     }
 
-    /** Takes queued builds and runs them while the controller accepts builds and {@code more} holds. */
-    private void serve(java.util.function.BooleanSupplier more) {
-        while (accepting && more.getAsBoolean()) {
+    /** Starts each build that leaves the queue on a thread of its own, while the controller accepts builds. */
+    private void dispatch() {
+        while (accepting) {
             BuildRecord next;
             try {
                 next = queue.take(200);
@@ -131,22 +133,14 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
             if (next == null) {
                 continue;
             }
-            try {
-                run(next);
-            } finally {
-                queue.finished(next.job(), next.number());
-            }
+            Thread.ofVirtual().name("build " + key(next.job(), next.number())).start(() -> {
+                try {
+                    run(next);
+                } finally {
+                    queue.finished(next.job(), next.number());
+                }
+            });
         }
-    }
-
-    /**
-     * Lends the queue one more executor while a build waits for input, so that waiting builds do
-     * not hold executors; closing the lease lets the extra executor end after its current build.
-     */
-    private AutoCloseable lendExecutor() {
-        java.util.concurrent.atomic.AtomicBoolean open = new java.util.concurrent.atomic.AtomicBoolean(true);
-        Thread.ofVirtual().name("executor-lent").start(() -> serve(open::get));
-        return () -> open.set(false);
     }
 
     private void run(BuildRecord next) {
@@ -275,17 +269,6 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
      */
     public void rootUrl(String url) {
         executor.rootUrl(url);
-    }
-
-    /**
-     * Runs {@code waiting} (a build waiting for another build) while one more executor serves the
-     * queue, so that a waiting build does not hold an executor the build it waits for needs, as
-     * Jenkins' pipelines hold none. The extra executor leaves once it has no build left to finish.
-     */
-    public <T> T lendExecutor(java.util.concurrent.Callable<T> waiting) throws Exception {
-        try (AutoCloseable lent = lendExecutor()) {
-            return waiting.call();
-        }
     }
 
     @Override
@@ -513,14 +496,14 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         return queue.size();
     }
 
-    /** Executors running a build now. */
-    public int busyExecutors() {
+    /** Builds running now (their scripts; those waiting for a node included). */
+    public int runningBuilds() {
         return running.size();
     }
 
-    /** Executors in all. */
+    /** The built-in node's executors, as configured. */
     public int executorCount() {
-        return executors.length;
+        return builtInExecutors;
     }
 
     @Override
@@ -547,12 +530,10 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         }
         running.values().forEach(r -> r.abort("Aborted: the controller is shutting down"));
         queue.close();
-        for (Thread t : executors) {
-            try {
-                t.join(10_000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        try {
+            dispatcher.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

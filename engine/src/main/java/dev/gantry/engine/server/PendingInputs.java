@@ -12,26 +12,18 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
  * The controller's {@link InputHandler}: an {@code input} step registers its request here and
  * waits until someone answers it over the REST API (or the build is aborted, or a
- * {@code timeout} around it fires, which interrupts the wait). While a build waits, the queue
- * gets an executor lent in its place, so waiting builds never starve the others. Thread-safe.
+ * {@code timeout} around it fires, which interrupts the wait). A waiting build holds no executor
+ * of the controller (builds' scripts run on threads of their own). Thread-safe.
  */
 final class PendingInputs {
     private record Pending(InputRequest request, CompletableFuture<InputHandler.Answer> answer) {
     }
 
     private final Map<String, List<Pending>> byBuild = new ConcurrentHashMap<>();
-    private final Supplier<AutoCloseable> lendExecutor;
-
-    /** @param lendExecutor called when a build starts waiting; the lease it returns is closed when the wait ends */
-    PendingInputs(Supplier<AutoCloseable> lendExecutor) {
-        this.lendExecutor = lendExecutor;
-    }
-
     private static String key(String job, int number) {
         return job + "#" + number;
     }
@@ -51,16 +43,12 @@ final class PendingInputs {
                         + "/inputs/" + request.id() + "/proceed (or /abort), or gantry input " + job + "#" + number + " --proceed");
                 list.add(p);
             }
-            try (AutoCloseable lent = lendExecutor.get()) {
+            try {
                 InputHandler.Answer a = p.answer().get();
                 log.accept("Input '" + request.id() + "' " + (a.proceed() ? "proceeded" : "aborted") + " over the REST API by " + a.submitter());
                 return a;
             } catch (ExecutionException e) {
                 throw new IllegalStateException("input '" + request.id() + "' failed: " + e.getCause(), e.getCause());
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException("input '" + request.id() + "': " + e.getMessage(), e);
             } finally {
                 synchronized (list) {
                     list.remove(p);

@@ -225,8 +225,13 @@ class JobsAsCodeEndToEndTest {
         try (Stream<Path> dirs = Files.list(c.home.resolve("builds"))) {
             jobDir = dirs.findFirst().orElseThrow();
         }
-        // The discarder runs right after a build is completed: wait for it.
+        // The discarder runs right after a build is completed, and updates the record before it
+        // deletes the files: wait for both.
         c.await("api/v1/jobs/rotate/builds/2", b -> b.get("artifacts").isEmpty(), 30);
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while ((Files.exists(jobDir.resolve("1")) || Files.exists(jobDir.resolve("2/artifacts/a.txt"))) && System.nanoTime() < deadline) {
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L);
+        }
         assertEquals(404, c.get("api/v1/jobs/rotate/builds/1").statusCode());
         assertFalse(Files.exists(jobDir.resolve("1")), "build 1's log and artifacts are deleted");
         assertFalse(Files.exists(jobDir.resolve("2/artifacts/a.txt")));
