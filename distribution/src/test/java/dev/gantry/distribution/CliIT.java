@@ -40,22 +40,26 @@ class CliIT {
                     "--workspace", dir.resolve("ws").toString()).assertExit(0).assertOutput("once");
             assertFalse(d.output().contains("[warning]") || d.output().contains("[info]"), d.output());
         }
+        // An AOT cache on Java 25+, a dynamic CDS archive before.
+        String ext;
         try (var files = Files.list(cache)) {
-            assertTrue(files.anyMatch(p -> p.getFileName().toString().matches("classes-cli-\\d+\\.jsa")), "no archive in " + cache);
+            ext = files.map(p -> p.getFileName().toString()).filter(n -> n.matches("classes-cli-\\d+\\.(jsa|aot)")).findFirst()
+                    .map(n -> n.substring(n.lastIndexOf('.')))
+                    .orElseThrow(() -> new AssertionError("no archive in " + cache));
         }
         // Archives left by earlier installs are pruned to the three newest of the kind.
         for (int i = 1; i <= 5; i++) {
-            Path stale = Files.write(cache.resolve("classes-cli-" + i + ".jsa"), new byte[] {1});
+            Path stale = Files.write(cache.resolve("classes-cli-" + i + ext), new byte[] {1});
             Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(1_000_000L * i));
         }
-        Path server = Files.write(cache.resolve("classes-server-1.jsa"), new byte[] {1});
+        Path server = Files.write(cache.resolve("classes-server-1" + ext), new byte[] {1});
         Files.setLastModifiedTime(server, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
         Gantry.run(dir, 60, Map.of("GANTRY_CACHE", cache.toString()), "run", f.toString(),
                 "--workspace", dir.resolve("ws").toString()).assertExit(0);
         try (var files = Files.list(cache)) {
             java.util.List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
-            assertTrue(!names.contains("classes-cli-1.jsa") && !names.contains("classes-cli-2.jsa")
-                    && !names.contains("classes-cli-3.jsa") && names.contains("classes-server-1.jsa")
+            assertTrue(!names.contains("classes-cli-1" + ext) && !names.contains("classes-cli-2" + ext)
+                    && !names.contains("classes-cli-3" + ext) && names.contains("classes-server-1" + ext)
                     && names.stream().filter(n -> n.startsWith("classes-cli-")).count() <= 4, names.toString());
         }
         Path off = dir.resolve("off");
