@@ -107,6 +107,8 @@ final class HttpDelivery {
                     throw new DeliveryException(request.target() + " refused the request with " + last
                             + " (not retried: check the URL, the credentials and the payload)", lastStatus);
                 }
+            } catch (DeliveryException e) {
+                throw e;
             } catch (IOException e) {
                 last = redactor.describe(e);
                 lastStatus = 0;
