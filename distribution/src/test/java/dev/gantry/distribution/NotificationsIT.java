@@ -123,6 +123,27 @@ class NotificationsIT {
         assertEquals(0, received.size(), "the success rule must not fire");
     }
 
+    @Test
+    void gantryRunUsesTheBundledStepsInThePluginsOwnClassLoader() throws Exception {
+        int closed;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        Path ws = java.nio.file.Files.createDirectories(dir.resolve("ws"));
+        Path jenkinsfile = java.nio.file.Files.writeString(dir.resolve("Jenkinsfile"), "node {\n"
+                + " mail to: 'dev@example.test', subject: 'hello'\n"
+                + " webhookSend url: '" + hook("/local") + "', body: [from: 'gantry run']\n"
+                + "}\n");
+        Gantry.Done done = Gantry.run(dir, 120, Map.of("GANTRY_HOME", dir.resolve("empty-home").toString(),
+                        "GANTRY_SMTP_HOST", "127.0.0.1", "GANTRY_SMTP_PORT", String.valueOf(closed), "GANTRY_NOTIFY_RETRIES", "0"),
+                "run", jenkinsfile.toString(), "--workspace", ws.toString());
+        // Jakarta Mail found its providers in the plugin's libraries: the mail got as far as the closed port.
+        done.assertExit(0).assertOutput("WARNING: mail: cannot deliver mail through SMTP 127.0.0.1:" + closed + " after 1 attempt");
+        String[] r = next();
+        assertEquals("/local", r[0]);
+        assertEquals(Map.of("from", "gantry run"), JSON.readValue(r[1], Map.class));
+    }
+
     private String[] next() throws InterruptedException {
         String[] r = received.poll(60, TimeUnit.SECONDS);
         assertNotNull(r, "the receiver got nothing within 60 s; the controller's output: " + Gantry.read(dir.resolve("server.log")));
