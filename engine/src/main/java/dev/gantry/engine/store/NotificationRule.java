@@ -22,8 +22,8 @@ public record NotificationRule(String notifier, List<String> when, Map<String, O
      * unstable build), {@code regression} (failed or unstable after a successful one),
      * {@code changed} (another result than the previous build's).
      */
-    public static final Set<String> CONDITIONS = new java.util.LinkedHashSet<>(List.of(
-            "always", "success", "unstable", "failure", "aborted", "not_built", "fixed", "regression", "changed"));
+    public static final Set<String> CONDITIONS = java.util.Collections.unmodifiableSet(new java.util.LinkedHashSet<>(List.of(
+            "always", "success", "unstable", "failure", "aborted", "not_built", "fixed", "regression", "changed")));
 
     public NotificationRule {
         Objects.requireNonNull(notifier, "notifier");
