@@ -5,6 +5,7 @@ import dev.gantry.engine.agent.AgentService;
 import dev.gantry.engine.plugin.PluginSystem;
 import dev.gantry.engine.server.BuildMetrics;
 import dev.gantry.engine.server.ControllerService;
+import dev.gantry.engine.server.NotificationDispatcher;
 import dev.gantry.engine.server.Logging;
 import dev.gantry.engine.steps.StepLibrary;
 import dev.gantry.engine.store.Store;
@@ -65,6 +66,10 @@ final class ServerCommand implements Callable<Integer> {
         controller.nodes(agents::forBuild, agents.nodeTasks());
         TriggerService triggers = TriggerService.install(controller, store, java.time.Clock.systemDefaultZone());
         controller.plugins(plugins);
+        NotificationDispatcher notifications = NotificationDispatcher.configured(store.notificationRules(), store.builds(),
+                () -> plugins.extensions(dev.gantry.api.notify.Notifier.class));
+        controller.notificationRules(store.notificationRules());
+        controller.listener(notifications);
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         metrics.gauge("gantry_agents_online", "Agents connected now, the built-in one included.")
@@ -77,11 +82,13 @@ final class ServerCommand implements Callable<Integer> {
         String root = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
         controller.rootUrl(root);
         triggers.rootUrl(root);
+        notifications.rootUrl(root);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("gantry: shutting down: no new builds; running builds have " + grace + " s to finish");
             triggers.close();
             controller.shutdown(grace * 1000L);
+            notifications.shutdown(5000);
             agents.close();
             web.close();
             plugins.close();

@@ -140,6 +140,11 @@ public interface Controller {
         return Optional.empty();
     }
 
+    /** The notification rules of jobs and folders, or empty when this controller keeps none (tests). */
+    default Optional<dev.gantry.engine.store.NotificationRuleRepository> notificationRules() {
+        return Optional.empty();
+    }
+
     /** A job script that is not a valid pipeline, with every problem. */
     final class InvalidJobException extends Exception {
         private static final long serialVersionUID = 1L;

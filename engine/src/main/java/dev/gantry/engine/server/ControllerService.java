@@ -486,6 +486,18 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         return Optional.ofNullable(plugins);
     }
 
+    private volatile dev.gantry.engine.store.NotificationRuleRepository notificationRules;
+
+    /** Sets the notification rules the API manages ({@link NotificationDispatcher} runs them). */
+    public void notificationRules(dev.gantry.engine.store.NotificationRuleRepository rules) {
+        this.notificationRules = rules;
+    }
+
+    @Override
+    public Optional<dev.gantry.engine.store.NotificationRuleRepository> notificationRules() {
+        return Optional.ofNullable(notificationRules);
+    }
+
     /** Adds one who hears of builds starting and ending (metrics, triggers). */
     public void listener(BuildListener l) {
         listeners.add(l);
