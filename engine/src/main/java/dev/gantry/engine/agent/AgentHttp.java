@@ -99,6 +99,29 @@ final class AgentHttp {
         return json;
     }
 
+    /** GETs a JSON object. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> get(String path, String session, Duration timeout) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(request(path, session, timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        Map<String, Object> json = parse(r.body());
+        check(r.statusCode(), json);
+        return json;
+    }
+
+    /** GETs a stream of bytes (a plugin jar); the caller closes it. */
+    InputStream download(String path, String session) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = http.send(request(path, session, Duration.ofHours(1)).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            byte[] body;
+            try (InputStream in = r.body()) {
+                body = in.readAllBytes();
+            }
+            check(r.statusCode(), parse(body));
+        }
+        return r.body();
+    }
+
     /** Opens a task's input. */
     InputStream input(String taskId, String session) throws IOException, InterruptedException {
         HttpResponse<InputStream> r = http.send(request("tasks/" + taskId + "/input", session, Duration.ofDays(1)).GET().build(),

@@ -55,6 +55,7 @@ public final class AgentProcess {
     private final Config config;
     private final AgentHttp http;
     private final TaskRunner runner;
+    private final AgentPlugins plugins;
     private final PrintStream log;
     private final String instance = UUID.randomUUID().toString();
     private final Map<String, TaskRunner.Running> running = new ConcurrentHashMap<>();
@@ -75,6 +76,18 @@ public final class AgentProcess {
         this.http = new AgentHttp(config.url(), config.name(), config.secret(), config.caCert());
         Files.createDirectories(config.workdir());
         this.runner = new TaskRunner(config.name(), config.workdir(), TaskRunner.loadHandlers(AgentProcess.class.getClassLoader()));
+        this.plugins = new AgentPlugins(config.workdir(), config.name(), new AgentPlugins.Source() {
+            @Override
+            public Map<String, Object> list() throws IOException, InterruptedException {
+                return http.get("plugins", awaitSession(), Duration.ofSeconds(30));
+            }
+
+            @Override
+            public InputStream jar(String sha256) throws IOException, InterruptedException {
+                return http.download("plugins/" + sha256, awaitSession());
+            }
+        }, log);
+        runner.plugins(plugins);
     }
 
     /** This Gantry's version, from the jar's manifest, or "development". */
@@ -126,6 +139,7 @@ public final class AgentProcess {
         } finally {
             stopping = true;
             heartbeat.interrupt();
+            plugins.close();
         }
     }
 
@@ -171,6 +185,12 @@ public final class AgentProcess {
         }
         outage = false;
         log.println("gantry agent " + config.name() + ": connected to " + config.url() + " (lease " + answer.get("leaseMillis") + " ms)");
+        try {
+            plugins.sync();
+        } catch (IOException e) {
+            // Named in the log by sync; a task that needs the plugin tries again and fails with the reason.
+            log.println("gantry agent " + config.name() + ": not every plugin could be loaded now; tasks that need one fetch it again");
+        }
     }
 
     @SuppressWarnings("unchecked")

@@ -209,6 +209,46 @@ public final class AgentProtocolResource {
         }
     }
 
+    @GET
+    @Path("plugins")
+    public Response plugins(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                            @HeaderParam(AgentProtocol.SESSION_HEADER) String session) {
+        try {
+            agents.authenticate(name, secret(auth), session, from());
+            return Response.ok(agents.shipping().manifest()).build();
+        } catch (AgentService.Refused e) {
+            return refused(e);
+        } catch (IOException e) {
+            return refused(new AgentService.Refused(500, "plugin_unreadable", "the controller cannot read its plugin jars: " + e.getMessage()));
+        }
+    }
+
+    @GET
+    @Path("plugins/{sha256}")
+    @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
+    public Response pluginJar(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                              @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("sha256") String sha256) {
+        try {
+            agents.authenticate(name, secret(auth), session, from());
+            java.nio.file.Path jar = agents.shipping().jar(sha256);
+            if (jar == null) {
+                throw new AgentService.Refused(404, "no_such_plugin", "no plugin jar agents need has the SHA-256 " + sha256
+                        + " (the plugin was upgraded, disabled or uninstalled meanwhile); fetch the list again with GET plugins");
+            }
+            long size = java.nio.file.Files.size(jar);
+            StreamingOutput body = out -> {
+                try (InputStream in = java.nio.file.Files.newInputStream(jar)) {
+                    in.transferTo(out);
+                }
+            };
+            return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE).header("Content-Length", size).build();
+        } catch (AgentService.Refused e) {
+            return refused(e);
+        } catch (IOException e) {
+            return refused(new AgentService.Refused(500, "plugin_unreadable", "the controller cannot read the plugin jar " + sha256 + ": " + e.getMessage()));
+        }
+    }
+
     private static TaskCall current(RemoteAgent a, String id) {
         TaskCall call = a.call(id);
         if (call == null) {

@@ -161,11 +161,20 @@ final class RemoteWorkspace implements Workspace, ScriptHost {
         run("tempScript.delete", Map.of("path", path));
     }
 
-    /** Runs a plugin's task handler here. */
-    Object handler(String handler, Map<String, Object> arguments, OutputStream log) throws IOException, InterruptedException {
+    /**
+     * Runs a plugin's task handler here.
+     *
+     * @param plugin the plugin that provides it ({@code id}, {@code version}, {@code sha256}), which
+     *     an agent fetches first when it lacks it; null when none is known
+     */
+    Object handler(String handler, Map<String, Object> arguments, Map<String, Object> plugin, OutputStream log)
+            throws IOException, InterruptedException {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("handler", handler);
         args.put("arguments", arguments);
+        if (plugin != null) {
+            args.put("plugin", plugin);
+        }
         return submit("handler", args, log, null, null, null).await();
     }
 

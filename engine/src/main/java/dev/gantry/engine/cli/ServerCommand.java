@@ -62,6 +62,7 @@ final class ServerCommand implements Callable<Integer> {
                 }, h.resolve("workspace"), Math.max(1, executors), store.scripts(), store::backup);
         AgentService agents = new AgentService(store.agents(), h, Math.max(1, executors),
                 java.time.Duration.ofMillis(Math.max(1000, (long) (agentLease * 1000))));
+        agents.plugins(plugins);
         controller.nodes(agents::forBuild, agents.nodeTasks());
         TriggerService triggers = TriggerService.install(controller, store, java.time.Clock.systemDefaultZone());
         controller.plugins(plugins);
