@@ -27,27 +27,40 @@ import java.util.function.Supplier;
  */
 final class Cluster implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private final Path dir;
     private final int port;
     private final double leaseSeconds;
+    private final List<String> serverArgs;
     private final List<Process> processes = new ArrayList<>();
     Process server;
     final URI base;
 
     Cluster(Path dir, double leaseSeconds) throws IOException {
+        this(dir, leaseSeconds, null, List.of());
+    }
+
+    /**
+     * A cluster whose controller serves HTTPS when {@code trust} is not null (the server's
+     * {@code --tls-...} options in {@code serverArgs}); the test's client trusts {@code trust}.
+     */
+    Cluster(Path dir, double leaseSeconds, javax.net.ssl.SSLContext trust, List<String> serverArgs) throws IOException {
         this.dir = dir;
         this.leaseSeconds = leaseSeconds;
+        this.serverArgs = List.copyOf(serverArgs);
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
-        this.base = URI.create("http://127.0.0.1:" + port + "/");
+        this.base = URI.create((trust == null ? "http" : "https") + "://127.0.0.1:" + port + "/");
+        this.http = trust == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(trust).build();
     }
 
     void startServer() throws Exception {
         Path out = dir.resolve("server-" + System.nanoTime() + ".log");
-        server = Gantry.startServer(out, List.of("--home", dir.resolve("home").toString(), "--port", String.valueOf(port),
-                "--agent-lease", String.valueOf(leaseSeconds))).process();
+        List<String> args = new ArrayList<>(List.of("--home", dir.resolve("home").toString(), "--port", String.valueOf(port),
+                "--agent-lease", String.valueOf(leaseSeconds)));
+        args.addAll(serverArgs);
+        server = Gantry.startServer(out, args).process();
         processes.add(server);
     }
 

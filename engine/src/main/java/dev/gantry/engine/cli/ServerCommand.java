@@ -43,12 +43,23 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "30", description = "On shutdown, how long running builds may take to finish (default 30).")
     int grace;
 
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "Serve HTTPS with this PKCS#12 (or .jks) key store: the server's key and certificate chain.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password-file", paramLabel = "FILE", description = "A file holding the key store's password (with --tls-keystore).")
+    Path tlsPasswordFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         Logging.configure();
+        if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-keystore and --tls-password-file go together");
+        }
+        dev.gantry.engine.web.ServerTls tls = tlsKeystore == null ? null : dev.gantry.engine.web.ServerTls.load(tlsKeystore, tlsPasswordFile);
         Path h = (home != null ? home : defaultHome()).toAbsolutePath().normalize();
         Store store = Store.open(h);
         PluginSystem plugins = PluginSystem.start(PluginSystem.Config.forHome(h), StepLibrary.builtins());
@@ -71,9 +82,9 @@ final class ServerCommand implements Callable<Integer> {
         metrics.gauge("gantry_agents_online", "Agents connected now, the built-in one included.")
                 .bind(() -> agents.list().stream().filter(a -> Boolean.TRUE.equals(a.get("online"))).count());
         metrics.gauge("gantry_agents_total", "Agents registered, the built-in one included.").bind(() -> agents.list().size());
-        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents);
+        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents, tls);
         String host = bind.equals("0.0.0.0") || bind.equals("::") ? localHostName() : bind;
-        String root = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
+        String root = web.scheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
         controller.rootUrl(root);
         triggers.rootUrl(root);
         CountDownLatch stopped = new CountDownLatch(1);
@@ -87,7 +98,7 @@ final class ServerCommand implements Callable<Integer> {
             store.close();
             stopped.countDown();
         }, "gantry-shutdown"));
-        System.out.println("Gantry controller ready at http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + web.port()
+        System.out.println("Gantry controller ready at " + web.scheme() + "://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + web.port()
                 + "/ (home " + h + ")");
         System.out.flush();
         stopped.await();

@@ -459,6 +459,19 @@ public final class LocalWorkspace implements Workspace, ScriptHost {
         }
     }
 
+    /** The file system a path is on, as the OS names it ({@code /mnt/data (/dev/sdb1)}), or its root when unknown. */
+    private static String fileSystemOf(Path path) {
+        Path p = path.toAbsolutePath();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        try {
+            return p == null ? String.valueOf(path.getRoot()) : "the file system " + Files.getFileStore(p);
+        } catch (IOException e) {
+            return String.valueOf(path.getRoot());
+        }
+    }
+
     /**
      * An {@link IOException} that says plainly what failed and why: full disk, permissions, a
      * file where a directory should be.
@@ -468,7 +481,7 @@ public final class LocalWorkspace implements Workspace, ScriptHost {
         String reason;
         if (text.contains("No space left on device") || text.contains("Disk quota exceeded")
                 || text.contains("There is not enough space on the disk")) {
-            reason = "the disk is full (" + text + "); free some space on " + path.getRoot() + " and retry";
+            reason = "the disk is full (" + text + "); free some space on " + fileSystemOf(path) + " and retry";
         } else if (e instanceof AccessDeniedException || text.contains("Permission denied")
                 || text.contains("Read-only file system")) {
             String where = e instanceof FileSystemException fse && fse.getFile() != null ? fse.getFile() : path.toString();
