@@ -104,6 +104,32 @@ class AgentPlacementIT {
     }
 
     @Test
+    void cleanWsCleansOnTheAgentAndTheAgentDeletesWorkspacesUnusedForItsRetention() throws Exception {
+        try (Cluster c = new Cluster(dir, 30)) {
+            c.startServer();
+            c.startAgent("tidy", c.createAgent("tidy", "tidy"), "--workspace-retention", "3s");
+            c.awaitOnline("tidy");
+            int n = c.trigger("tidy-job", """
+                    node('tidy') {
+                      writeFile file: 'tmp/a.txt', text: 'a'
+                      writeFile file: 'keep.txt', text: 'k'
+                      cleanWs(patterns: [[pattern: 'tmp/**', type: 'INCLUDE']], deleteDirs: true)
+                      sh 'test ! -e tmp && test -e keep.txt && echo cleaned-by-pattern'
+                    }
+                    """);
+            JsonNode build = c.awaitBuild("tidy-job", n, Duration.ofSeconds(120));
+            String log = c.log("tidy-job", n);
+            assertEquals("SUCCESS", build.get("result").asText(), log);
+            assertTrue(log.contains("cleaned-by-pattern"), log);
+            Path ws = dir.resolve("agent-tidy/workspace/tidy-job");
+            String deleted = "gantry agent tidy: deleted workspace " + ws + ": unused since ";
+            Cluster.await(() -> Gantry.read(c.agentLog("tidy")).contains(deleted), Duration.ofSeconds(60),
+                    () -> "the unused workspace " + ws + " was not deleted:\n" + Gantry.read(c.agentLog("tidy")));
+            assertTrue(!Files.exists(ws), ws + " is still there");
+        }
+    }
+
+    @Test
     void aWorkspaceWriteThatFillsTheAgentsDiskFailsTheStepClearlyAndTheAgentCarriesOn() throws Exception {
         Path workspaces = dir.resolve("agent-small/workspace");
         Files.createDirectories(workspaces);

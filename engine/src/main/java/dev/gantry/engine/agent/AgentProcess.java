@@ -64,6 +64,7 @@ public final class AgentProcess {
     private volatile long heartbeatMillis = 5_000;
     private volatile boolean stopping;
     private volatile Thread main;
+    private volatile WorkspaceJanitor janitor;
     private boolean outage;
 
     /**
@@ -90,6 +91,23 @@ public final class AgentProcess {
         runner.plugins(plugins);
     }
 
+    /**
+     * Deletes workspaces no task used for {@code retention} (see {@link WorkspaceJanitor}); call
+     * before {@link #run()}.
+     *
+     * @param retention at least 1 s
+     * @return this agent
+     */
+    public AgentProcess workspaceRetention(Duration retention) {
+        this.janitor = new WorkspaceJanitor(config.workdir(), retention, config.name(), log);
+        return this;
+    }
+
+    /** Parses a retention period as {@code --workspace-retention} takes it ({@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}). */
+    public static Duration parseRetention(String text) {
+        return WorkspaceJanitor.parse(text);
+    }
+
     /** This Gantry's version, from the jar's manifest, or "development". */
     public static String gantryVersion() {
         String v = AgentProcess.class.getPackage().getImplementationVersion();
@@ -106,6 +124,8 @@ public final class AgentProcess {
         main = Thread.currentThread();
         log.println("gantry agent " + config.name() + ": connecting to " + config.url() + " (work directory " + config.workdir() + ")");
         Thread heartbeat = Thread.ofVirtual().name("agent-heartbeat").start(this::heartbeats);
+        WorkspaceJanitor j = janitor;
+        Thread sweeper = j == null ? null : Thread.ofVirtual().name("agent-workspace-retention").start(() -> sweep(j));
         int failures = 0;
         try {
             while (!stopping) {
@@ -139,6 +159,9 @@ public final class AgentProcess {
         } finally {
             stopping = true;
             heartbeat.interrupt();
+            if (sweeper != null) {
+                sweeper.interrupt();
+            }
             plugins.close();
         }
     }
@@ -219,6 +242,10 @@ public final class AgentProcess {
         }
         TaskRunner.Running r = new TaskRunner.Running(task);
         running.put(task.id(), r);
+        WorkspaceJanitor j = janitor;
+        if (j != null) {
+            j.used(task.string("root"));
+        }
         TaskReporter reporter = new TaskReporter(this, task.id());
         Thread.ofVirtual().name("task-" + task.id()).start(() -> {
             Map<String, Object> result = new LinkedHashMap<>();
@@ -302,6 +329,19 @@ public final class AgentProcess {
                 }
             }
         };
+    }
+
+    private void sweep(WorkspaceJanitor j) {
+        while (!stopping) {
+            java.util.Set<String> inUse = new java.util.HashSet<>();
+            running.values().forEach(r -> inUse.add(r.task.string("root")));
+            j.sweep(inUse);
+            try {
+                Thread.sleep(j.period());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
     }
 
     private void heartbeats() {

@@ -23,7 +23,7 @@ import java.util.Map;
  * workspace. Paths are checked here too, so an escaping path fails before anything is sent.
  * Immutable and thread-safe.
  */
-final class RemoteWorkspace implements Workspace, ScriptHost {
+final class RemoteWorkspace implements Workspace, ScriptHost, dev.gantry.engine.workspace.WorkspaceRoot {
     private static final int PIPE_BYTES = 256 * 1024;
 
     private final AgentNode node;
@@ -60,6 +60,11 @@ final class RemoteWorkspace implements Workspace, ScriptHost {
     @Override
     public boolean isUnix() {
         return node.isUnix();
+    }
+
+    @Override
+    public Workspace rootWorkspace() {
+        return dir.isEmpty() ? this : new RemoteWorkspace(node, ids, job, number, root, "");
     }
 
     @Override

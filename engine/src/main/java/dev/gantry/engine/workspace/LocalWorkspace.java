@@ -44,7 +44,7 @@ import java.util.Set;
  * archived directory, stores the target's content when the link points elsewhere inside the
  * root, and skips links that dangle, point to directories or leave the root.
  */
-public final class LocalWorkspace implements Workspace, ScriptHost {
+public final class LocalWorkspace implements Workspace, ScriptHost, WorkspaceRoot {
     private static final boolean UNIX = File.separatorChar == '/';
 
     private final String nodeName;
@@ -75,6 +75,11 @@ public final class LocalWorkspace implements Workspace, ScriptHost {
     /** A workspace for {@code root} itself. */
     public LocalWorkspace(String nodeName, Path root) {
         this(nodeName, root, "");
+    }
+
+    @Override
+    public Workspace rootWorkspace() {
+        return relativeDir.isEmpty() ? this : new LocalWorkspace(nodeName, root);
     }
 
     /** The workspace root this directory lies in. */
