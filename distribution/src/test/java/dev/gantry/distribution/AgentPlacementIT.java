@@ -166,6 +166,41 @@ class AgentPlacementIT {
     }
 
     @Test
+    void stashTransfersResumeWhereTheyBrokeOffWhenTheConnectionDrops() throws Exception {
+        try (Cluster c = new Cluster(dir, 30)) {
+            c.startServer();
+            try (CuttingProxy proxy = new CuttingProxy(c.port, 1_000_000)) {
+                c.startAgent(java.net.URI.create("http://127.0.0.1:" + proxy.port() + "/"), "far", c.createAgent("far", "far"));
+                c.awaitOnline("far");
+                int n = c.trigger("resumed", """
+                        node('built-in') {
+                          sh 'head -c 6000000 /dev/urandom > big.bin && sha256sum big.bin | cut -d" " -f1 > sum.txt'
+                          stash name: 'big', includes: 'big.bin,sum.txt'
+                        }
+                        node('far') {
+                          unstash 'big'
+                          sh 'test "$(sha256sum big.bin | cut -d" " -f1)" = "$(cat sum.txt)" && echo download-intact'
+                          sh 'cp big.bin back.bin'
+                          stash name: 'back', includes: 'back.bin'
+                        }
+                        node('built-in') {
+                          unstash 'back'
+                          sh 'test "$(sha256sum back.bin | cut -d" " -f1)" = "$(cat sum.txt)" && echo upload-intact'
+                        }
+                        """);
+                JsonNode build = c.awaitBuild("resumed", n, Duration.ofSeconds(180));
+                String log = c.log("resumed", n);
+                String agentLog = Gantry.read(c.agentLog("far"));
+                assertEquals("SUCCESS", build.get("result").asText(), log + "\nagent:\n" + agentLog);
+                assertTrue(log.contains("\ndownload-intact\n") && log.contains("\nupload-intact\n"), log);
+                assertEquals(2, proxy.cuts.get(), "the proxy should have dropped one connection each way");
+                assertTrue(agentLog.contains("(extract) broke off at byte ") && agentLog.contains("resuming there"), agentLog);
+                assertTrue(agentLog.contains("(archive) broke off (") && agentLog.contains("resuming at byte "), agentLog);
+            }
+        }
+    }
+
+    @Test
     void anAgentConnectsOverHttpsTrustingOnlyTheCaItIsGiven() throws Exception {
         Path ca = dir.resolve("ca.p12");
         Path server = dir.resolve("server.p12");

@@ -29,7 +29,7 @@ final class Cluster implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http;
     private final Path dir;
-    private final int port;
+    final int port;
     private final double leaseSeconds;
     private final List<String> serverArgs;
     private final List<Process> processes = new ArrayList<>();
@@ -78,9 +78,14 @@ final class Cluster implements AutoCloseable {
 
     /** Starts {@code gantry agent}; its output goes to {@code dir/agent-NAME.log}. */
     Process startAgent(String name, String secret, String... extra) throws IOException {
+        return startAgent(base, name, secret, extra);
+    }
+
+    /** Starts {@code gantry agent} against {@code url} (a proxy in front of the controller, say). */
+    Process startAgent(URI url, String name, String secret, String... extra) throws IOException {
         Path secretFile = dir.resolve("secret-" + name);
         Files.writeString(secretFile, secret);
-        List<String> args = new ArrayList<>(List.of("agent", "--url", base.toString(), "--name", name, "--secret-file", secretFile.toString(),
+        List<String> args = new ArrayList<>(List.of("agent", "--url", url.toString(), "--name", name, "--secret-file", secretFile.toString(),
                 "--workdir", dir.resolve("agent-" + name).toString(), "--max-backoff", "2"));
         args.addAll(List.of(extra));
         Process p = Gantry.command(agentLog(name), args, Map.of()).start();

@@ -56,6 +56,7 @@ public final class AgentProcess {
     private final AgentHttp http;
     private final TaskRunner runner;
     private final AgentPlugins plugins;
+    private final AgentTransfers transfers;
     private final PrintStream log;
     private final String instance = UUID.randomUUID().toString();
     private final Map<String, TaskRunner.Running> running = new ConcurrentHashMap<>();
@@ -89,6 +90,7 @@ public final class AgentProcess {
             }
         }, log);
         runner.plugins(plugins);
+        this.transfers = new AgentTransfers(http, this::awaitSession, config.name(), log);
     }
 
     /**
@@ -267,66 +269,12 @@ public final class AgentProcess {
 
             @Override
             public InputStream input() throws IOException {
-                try {
-                    return http.input(task.id(), awaitSession());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while fetching the input of " + task);
-                }
+                return transfers.input(task);
             }
 
             @Override
             public OutputStream output() throws IOException {
-                return upload(task);
-            }
-        };
-    }
-
-    /** Streams a task's output to the controller while the task writes it. */
-    private OutputStream upload(Task task) throws IOException {
-        String s;
-        try {
-            s = awaitSession();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while sending the output of " + task);
-        }
-        Pipe pipe = new Pipe(256 * 1024);
-        IOException[] failure = new IOException[1];
-        Thread sender = Thread.ofVirtual().name("upload-" + task.id()).start(() -> {
-            try {
-                http.output(task.id(), s, pipe.source);
-            } catch (IOException e) {
-                failure[0] = e;
-            } catch (InterruptedException e) {
-                failure[0] = new java.io.InterruptedIOException("interrupted");
-            } finally {
-                pipe.closeReader();
-            }
-        });
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                pipe.sink.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                pipe.sink.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                pipe.sink.close();
-                try {
-                    sender.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while sending the output of " + task);
-                }
-                if (failure[0] != null) {
-                    throw new IOException("sending the output of " + task + " to the controller failed: " + failure[0].getMessage(), failure[0]);
-                }
+                return transfers.upload(task);
             }
         };
     }
