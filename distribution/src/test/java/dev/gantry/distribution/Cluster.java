@@ -27,27 +27,40 @@ import java.util.function.Supplier;
  */
 final class Cluster implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final HttpClient http;
     private final Path dir;
-    private final int port;
+    final int port;
     private final double leaseSeconds;
+    private final List<String> serverArgs;
     private final List<Process> processes = new ArrayList<>();
     Process server;
     final URI base;
 
     Cluster(Path dir, double leaseSeconds) throws IOException {
+        this(dir, leaseSeconds, null, List.of());
+    }
+
+    /**
+     * A cluster whose controller serves HTTPS when {@code trust} is not null (the server's
+     * {@code --tls-...} options in {@code serverArgs}); the test's client trusts {@code trust}.
+     */
+    Cluster(Path dir, double leaseSeconds, javax.net.ssl.SSLContext trust, List<String> serverArgs) throws IOException {
         this.dir = dir;
         this.leaseSeconds = leaseSeconds;
+        this.serverArgs = List.copyOf(serverArgs);
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
-        this.base = URI.create("http://127.0.0.1:" + port + "/");
+        this.base = URI.create((trust == null ? "http" : "https") + "://127.0.0.1:" + port + "/");
+        this.http = trust == null ? HttpClient.newHttpClient() : HttpClient.newBuilder().sslContext(trust).build();
     }
 
     void startServer() throws Exception {
         Path out = dir.resolve("server-" + System.nanoTime() + ".log");
-        server = Gantry.startServer(out, List.of("--home", dir.resolve("home").toString(), "--port", String.valueOf(port),
-                "--agent-lease", String.valueOf(leaseSeconds))).process();
+        List<String> args = new ArrayList<>(List.of("--home", dir.resolve("home").toString(), "--port", String.valueOf(port),
+                "--agent-lease", String.valueOf(leaseSeconds)));
+        args.addAll(serverArgs);
+        server = Gantry.startServer(out, args).process();
         processes.add(server);
     }
 
@@ -65,9 +78,14 @@ final class Cluster implements AutoCloseable {
 
     /** Starts {@code gantry agent}; its output goes to {@code dir/agent-NAME.log}. */
     Process startAgent(String name, String secret, String... extra) throws IOException {
+        return startAgent(base, name, secret, extra);
+    }
+
+    /** Starts {@code gantry agent} against {@code url} (a proxy in front of the controller, say). */
+    Process startAgent(URI url, String name, String secret, String... extra) throws IOException {
         Path secretFile = dir.resolve("secret-" + name);
         Files.writeString(secretFile, secret);
-        List<String> args = new ArrayList<>(List.of("agent", "--url", base.toString(), "--name", name, "--secret-file", secretFile.toString(),
+        List<String> args = new ArrayList<>(List.of("agent", "--url", url.toString(), "--name", name, "--secret-file", secretFile.toString(),
                 "--workdir", dir.resolve("agent-" + name).toString(), "--max-backoff", "2"));
         args.addAll(List.of(extra));
         Process p = Gantry.command(agentLog(name), args, Map.of()).start();

@@ -51,7 +51,7 @@ final class Gantry {
         all.add("server");
         all.addAll(args);
         Process server = command(out, all, Map.of()).start();
-        java.util.regex.Pattern ready = java.util.regex.Pattern.compile("ready at (http://\\S+/)");
+        java.util.regex.Pattern ready = java.util.regex.Pattern.compile("ready at (https?://\\S+/)");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try {
             while (true) {

@@ -45,6 +45,7 @@ class PluginsIT {
                 writeFile file: 'a.txt', text: 'hello'
                 writeChecksum 'a.txt'
                 sh 'cat a.txt.sha256'
+                echo "node task: ${nodeChecksum 'a.txt'}"
             }
             """;
     private final HttpClient http = HttpClient.newHttpClient();
@@ -92,14 +93,15 @@ class PluginsIT {
         assertEquals(200, get("ready").statusCode(), "broken plugins leave the controller up");
 
         Gantry.run(dir, 60, "plugin", "install", EXAMPLE.toString(), "--url", url).assertExit(0)
-                .assertOutput("installed checksum 1.0.0", "STARTED", "steps: writeChecksum");
+                .assertOutput("installed checksum 1.0.0", "STARTED", "steps: nodeChecksum, writeChecksum");
         assertTrue(Files.isRegularFile(plugins.resolve("checksum.jar")));
         assertEquals("STARTED", json(get("api/v1/plugins/checksum")).path("state").asText());
 
         Path jenkinsfile = Files.writeString(dir.resolve("checksum.groovy"), JOB);
         Gantry.run(dir, 60, "job", "apply", jenkinsfile.toString(), "--url", url).assertExit(0);
         Gantry.run(dir, 120, "build", "checksum", "--follow", "--url", url).assertExit(0)
-                .assertOutput("SHA-256 of a.txt: " + HELLO_SHA256 + " (written to a.txt.sha256)", HELLO_SHA256 + "  a.txt");
+                .assertOutput("SHA-256 of a.txt: " + HELLO_SHA256 + " (written to a.txt.sha256)", HELLO_SHA256 + "  a.txt",
+                        "SHA-256 of a.txt computed on built-in in ", "node task: " + HELLO_SHA256);
 
         Gantry.run(dir, 60, "plugin", "disable", "checksum", "--url", url).assertExit(0).assertOutput("DISABLED");
         HttpResponse<String> save = send("PUT", "api/v1/jobs/checksum", Map.of("script", JOB));
@@ -139,7 +141,7 @@ class PluginsIT {
         Files.copy(EXAMPLE, Files.createDirectories(dist.resolve("plugins")).resolve("checksum-plugin-1.0.0.jar"));
         Path emptyHome = Files.createDirectories(dir.resolve("empty-home"));
         Gantry.Done bundled = run(dist, ws, Map.of("GANTRY_HOME", emptyHome.toString()), "run", jenkinsfile.toString(), "--workspace", ws.toString());
-        bundled.assertExit(0).assertOutput("SHA-256 of a.txt: " + HELLO_SHA256);
+        bundled.assertExit(0).assertOutput("SHA-256 of a.txt: " + HELLO_SHA256, "node task: " + HELLO_SHA256);
 
         // The real distribution, with the plugin in the home instead.
         Path home = dir.resolve("home");

@@ -45,6 +45,7 @@ import java.util.Set;
  */
 public final class PluginTestKit {
     private final List<Step> steps = new ArrayList<>();
+    private final List<dev.gantry.api.task.TaskHandlerExtension> taskHandlers = new ArrayList<>();
     private final Map<String, Object> parameters = new LinkedHashMap<>();
     private Path workspace;
     private final Map<Class<?>, Object> services = new LinkedHashMap<>();
@@ -54,13 +55,21 @@ public final class PluginTestKit {
     }
 
     /**
-     * A kit with the built-in steps and every extension step on the class path.
+     * A kit with the built-in steps and every extension step on the class path; the task handlers
+     * ({@code TaskHandlerExtension}) there run plugin tasks in this process ({@code NodeTasks}).
      *
      * @throws IllegalStateException naming the class when a listed step cannot be created
      */
     public static PluginTestKit create() {
         PluginTestKit kit = new PluginTestKit();
-        kit.steps.addAll(classPathSteps());
+        for (Object ext : classPathExtensions()) {
+            if (ext instanceof Step s) {
+                kit.steps.add(s);
+            }
+            if (ext instanceof dev.gantry.api.task.TaskHandlerExtension h) {
+                kit.taskHandlers.add(h);
+            }
+        }
         return kit;
     }
 
@@ -134,6 +143,9 @@ public final class PluginTestKit {
                 }
                 return c;
             });
+            // Plugin tasks run in the test's process, on the workspace, as the built-in agent runs them.
+            List<dev.gantry.api.task.TaskHandlerExtension> handlers = List.copyOf(taskHandlers);
+            local.service(dev.gantry.api.agent.NodeTasks.class, new dev.gantry.engine.local.LocalNodeTasks(() -> handlers));
             services.forEach((type, impl) -> addService(local, type, impl));
             LocalRun.Outcome o = local.run("Jenkinsfile", pipeline, log);
             return new TestRun(o.result(), log.toString(StandardCharsets.UTF_8), ws.toAbsolutePath());
@@ -159,7 +171,8 @@ public final class PluginTestKit {
         });
     }
 
-    private static List<Step> classPathSteps() {
+    /** The step and task handler extensions listed in the class path's extension indexes. */
+    private static List<Object> classPathExtensions() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) {
             loader = PluginTestKit.class.getClassLoader();
@@ -174,12 +187,12 @@ public final class PluginTestKit {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the extension indexes on the class path", e);
         }
-        List<Step> found = new ArrayList<>();
+        List<Object> found = new ArrayList<>();
         for (String n : names) {
             try {
                 Class<?> c = Class.forName(n, true, loader);
-                if (Step.class.isAssignableFrom(c)) {
-                    found.add((Step) c.getConstructor().newInstance());
+                if (Step.class.isAssignableFrom(c) || dev.gantry.api.task.TaskHandlerExtension.class.isAssignableFrom(c)) {
+                    found.add(c.getConstructor().newInstance());
                 }
             } catch (ReflectiveOperationException | LinkageError e) {
                 throw new IllegalStateException("the extension " + n + " cannot be created (a public no-argument constructor is needed): " + e, e);

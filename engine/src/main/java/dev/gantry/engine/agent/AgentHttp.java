@@ -99,9 +99,18 @@ final class AgentHttp {
         return json;
     }
 
-    /** Opens a task's input. */
-    InputStream input(String taskId, String session) throws IOException, InterruptedException {
-        HttpResponse<InputStream> r = http.send(request("tasks/" + taskId + "/input", session, Duration.ofDays(1)).GET().build(),
+    /** GETs a JSON object. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> get(String path, String session, Duration timeout) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = http.send(request(path, session, timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        Map<String, Object> json = parse(r.body());
+        check(r.statusCode(), json);
+        return json;
+    }
+
+    /** GETs a stream of bytes (a plugin jar); the caller closes it. */
+    InputStream download(String path, String session) throws IOException, InterruptedException {
+        HttpResponse<InputStream> r = http.send(request(path, session, Duration.ofHours(1)).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() != 200) {
             byte[] body;
@@ -113,12 +122,35 @@ final class AgentHttp {
         return r.body();
     }
 
-    /** Uploads a task's output from {@code source} (read to its end); returns once the controller took it. */
-    void output(String taskId, String session, InputStream source) throws IOException, InterruptedException {
-        HttpRequest req = request("tasks/" + taskId + "/output", session, Duration.ofDays(1))
+    /** Opens a task's input from byte {@code offset} (0: from the start). */
+    InputStream input(String taskId, String session, long offset) throws IOException, InterruptedException {
+        HttpRequest.Builder b = request("tasks/" + taskId + "/input", session, Duration.ofDays(1)).GET();
+        if (offset > 0) {
+            b.header("Range", "bytes=" + offset + "-");
+        }
+        HttpResponse<InputStream> r = http.send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200 && r.statusCode() != 206) {
+            byte[] body;
+            try (InputStream in = r.body()) {
+                body = in.readAllBytes();
+            }
+            check(r.statusCode(), parse(body));
+        }
+        return r.body();
+    }
+
+    /**
+     * Uploads a task's output from {@code source} (read to its end), which starts at byte
+     * {@code offset} of the whole output; returns once the controller took it.
+     */
+    void output(String taskId, String session, InputStream source, long offset) throws IOException, InterruptedException {
+        HttpRequest.Builder b = request("tasks/" + taskId + "/output", session, Duration.ofDays(1))
                 .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> source)).build();
-        HttpResponse<byte[]> r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
+                .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> source));
+        if (offset > 0) {
+            b.header("Content-Range", "bytes " + offset + "-*/*");
+        }
+        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
         check(r.statusCode(), parse(r.body()));
     }
 

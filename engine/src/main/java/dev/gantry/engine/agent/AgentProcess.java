@@ -55,6 +55,8 @@ public final class AgentProcess {
     private final Config config;
     private final AgentHttp http;
     private final TaskRunner runner;
+    private final AgentPlugins plugins;
+    private final AgentTransfers transfers;
     private final PrintStream log;
     private final String instance = UUID.randomUUID().toString();
     private final Map<String, TaskRunner.Running> running = new ConcurrentHashMap<>();
@@ -63,6 +65,7 @@ public final class AgentProcess {
     private volatile long heartbeatMillis = 5_000;
     private volatile boolean stopping;
     private volatile Thread main;
+    private volatile WorkspaceJanitor janitor;
     private boolean outage;
 
     /**
@@ -75,6 +78,36 @@ public final class AgentProcess {
         this.http = new AgentHttp(config.url(), config.name(), config.secret(), config.caCert());
         Files.createDirectories(config.workdir());
         this.runner = new TaskRunner(config.name(), config.workdir(), TaskRunner.loadHandlers(AgentProcess.class.getClassLoader()));
+        this.plugins = new AgentPlugins(config.workdir(), config.name(), new AgentPlugins.Source() {
+            @Override
+            public Map<String, Object> list() throws IOException, InterruptedException {
+                return http.get("plugins", awaitSession(), Duration.ofSeconds(30));
+            }
+
+            @Override
+            public InputStream jar(String sha256) throws IOException, InterruptedException {
+                return http.download("plugins/" + sha256, awaitSession());
+            }
+        }, log);
+        runner.plugins(plugins);
+        this.transfers = new AgentTransfers(http, this::awaitSession, config.name(), log);
+    }
+
+    /**
+     * Deletes workspaces no task used for {@code retention} (see {@link WorkspaceJanitor}); call
+     * before {@link #run()}.
+     *
+     * @param retention at least 1 s
+     * @return this agent
+     */
+    public AgentProcess workspaceRetention(Duration retention) {
+        this.janitor = new WorkspaceJanitor(config.workdir(), retention, config.name(), log);
+        return this;
+    }
+
+    /** Parses a retention period as {@code --workspace-retention} takes it ({@code 7d}, {@code 12h}, {@code 30m}, {@code 90s}). */
+    public static Duration parseRetention(String text) {
+        return WorkspaceJanitor.parse(text);
     }
 
     /** This Gantry's version, from the jar's manifest, or "development". */
@@ -93,6 +126,8 @@ public final class AgentProcess {
         main = Thread.currentThread();
         log.println("gantry agent " + config.name() + ": connecting to " + config.url() + " (work directory " + config.workdir() + ")");
         Thread heartbeat = Thread.ofVirtual().name("agent-heartbeat").start(this::heartbeats);
+        WorkspaceJanitor j = janitor;
+        Thread sweeper = j == null ? null : Thread.ofVirtual().name("agent-workspace-retention").start(() -> sweep(j));
         int failures = 0;
         try {
             while (!stopping) {
@@ -126,6 +161,10 @@ public final class AgentProcess {
         } finally {
             stopping = true;
             heartbeat.interrupt();
+            if (sweeper != null) {
+                sweeper.interrupt();
+            }
+            plugins.close();
         }
     }
 
@@ -171,6 +210,12 @@ public final class AgentProcess {
         }
         outage = false;
         log.println("gantry agent " + config.name() + ": connected to " + config.url() + " (lease " + answer.get("leaseMillis") + " ms)");
+        try {
+            plugins.sync();
+        } catch (IOException e) {
+            // Named in the log by sync; a task that needs the plugin tries again and fails with the reason.
+            log.println("gantry agent " + config.name() + ": not every plugin could be loaded now; tasks that need one fetch it again");
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -199,6 +244,10 @@ public final class AgentProcess {
         }
         TaskRunner.Running r = new TaskRunner.Running(task);
         running.put(task.id(), r);
+        WorkspaceJanitor j = janitor;
+        if (j != null) {
+            j.used(task.string("root"));
+        }
         TaskReporter reporter = new TaskReporter(this, task.id());
         Thread.ofVirtual().name("task-" + task.id()).start(() -> {
             Map<String, Object> result = new LinkedHashMap<>();
@@ -220,68 +269,27 @@ public final class AgentProcess {
 
             @Override
             public InputStream input() throws IOException {
-                try {
-                    return http.input(task.id(), awaitSession());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while fetching the input of " + task);
-                }
+                return transfers.input(task);
             }
 
             @Override
             public OutputStream output() throws IOException {
-                return upload(task);
+                return transfers.upload(task);
             }
         };
     }
 
-    /** Streams a task's output to the controller while the task writes it. */
-    private OutputStream upload(Task task) throws IOException {
-        String s;
-        try {
-            s = awaitSession();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new java.io.InterruptedIOException("interrupted while sending the output of " + task);
-        }
-        Pipe pipe = new Pipe(256 * 1024);
-        IOException[] failure = new IOException[1];
-        Thread sender = Thread.ofVirtual().name("upload-" + task.id()).start(() -> {
+    private void sweep(WorkspaceJanitor j) {
+        while (!stopping) {
+            java.util.Set<String> inUse = new java.util.HashSet<>();
+            running.values().forEach(r -> inUse.add(r.task.string("root")));
+            j.sweep(inUse);
             try {
-                http.output(task.id(), s, pipe.source);
-            } catch (IOException e) {
-                failure[0] = e;
+                Thread.sleep(j.period());
             } catch (InterruptedException e) {
-                failure[0] = new java.io.InterruptedIOException("interrupted");
-            } finally {
-                pipe.closeReader();
+                return;
             }
-        });
-        return new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                pipe.sink.write(b);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                pipe.sink.write(b, off, len);
-            }
-
-            @Override
-            public void close() throws IOException {
-                pipe.sink.close();
-                try {
-                    sender.join();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new java.io.InterruptedIOException("interrupted while sending the output of " + task);
-                }
-                if (failure[0] != null) {
-                    throw new IOException("sending the output of " + task + " to the controller failed: " + failure[0].getMessage(), failure[0]);
-                }
-            }
-        };
+        }
     }
 
     private void heartbeats() {

@@ -155,22 +155,39 @@ public final class AgentProtocolResource {
     @Path("tasks/{id}/input")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
     public Response input(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-                          @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id) {
+                          @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id,
+                          @HeaderParam("Range") String range) {
         try {
             RemoteAgent a = agents.authenticate(name, secret(auth), session, from());
             TaskCall call = current(a, id);
-            InputStream in = call.takeInput();
-            if (in == null) {
-                throw new AgentService.Refused(409, "no_input", "task " + id + " has no input, or it was sent already (an input is sent once)");
+            ReplayingSource source = call.inputSource();
+            if (source == null) {
+                throw new AgentService.Refused(409, "no_input", "task " + id + " has no input");
             }
-            StreamingOutput body = out -> {
-                try {
-                    in.transferTo(out);
-                } finally {
-                    call.inputDone();
-                }
-            };
-            return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE).build();
+            long offset = rangeStart(range);
+            InputStream in;
+            try {
+                in = source.from(offset);
+            } catch (IOException e) {
+                throw new AgentService.Refused(416, "cannot_resume", "the input of task " + id + " " + e.getMessage());
+            }
+            StreamingOutput body = out -> in.transferTo(out);
+            Response.ResponseBuilder r = offset == 0 ? Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE)
+                    : Response.status(206).entity(body).type(MediaType.APPLICATION_OCTET_STREAM_TYPE).header("Content-Range", "bytes " + offset + "-*/*");
+            return r.header("Accept-Ranges", "bytes").build();
+        } catch (AgentService.Refused e) {
+            return refused(e);
+        }
+    }
+
+    @GET
+    @Path("tasks/{id}/output")
+    public Response outputState(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                                @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id) {
+        try {
+            RemoteAgent a = agents.authenticate(name, secret(auth), session, from());
+            TaskCall call = current(a, id);
+            return Response.ok(Map.of("received", call.received(), "state", call.outputState().name().toLowerCase(java.util.Locale.ROOT))).build();
         } catch (AgentService.Refused e) {
             return refused(e);
         }
@@ -180,32 +197,113 @@ public final class AgentProtocolResource {
     @Path("tasks/{id}/output")
     @Consumes(MediaType.WILDCARD)
     public Response output(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-                           @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id, InputStream body) {
+                           @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id,
+                           @HeaderParam("Content-Range") String contentRange, InputStream body) {
+        TaskCall call = null;
         try {
             RemoteAgent a = agents.authenticate(name, secret(auth), session, from());
-            TaskCall call = current(a, id);
-            OutputStream out = call.takeOutput();
+            call = current(a, id);
+            OutputStream out;
+            try {
+                out = call.claimOutput(rangeStart(contentRange));
+            } catch (TaskCall.UploadRefused e) {
+                throw new AgentService.Refused(e.status, e.code, e.getMessage());
+            }
             if (out == null) {
-                if (call.outputState() == TaskCall.Transfer.DONE) {
-                    body.transferTo(OutputStream.nullOutputStream());
-                    return Response.noContent().build();
+                body.transferTo(OutputStream.nullOutputStream());
+                return Response.noContent().build();
+            }
+            byte[] buf = new byte[64 * 1024];
+            while (true) {
+                int n;
+                try {
+                    n = body.read(buf);
+                } catch (IOException e) {
+                    // The connection broke: what arrived is kept, and the agent resumes at call.received().
+                    call.outputInterrupted();
+                    throw new AgentService.Refused(400, "upload_interrupted", "the upload of task " + id + " broke off at byte "
+                            + call.received() + " (" + e.getMessage() + "); resume it there");
                 }
-                throw new AgentService.Refused(409, "no_output", "task " + id + " takes no output, or its upload broke off"
-                        + " (an upload cannot be resumed)");
+                if (n < 0) {
+                    break;
+                }
+                try {
+                    out.write(buf, 0, n);
+                } catch (IOException e) {
+                    call.fail(new IOException("the upload of " + call.task + " from agent " + name + " could not be stored: " + e.getMessage(), e));
+                    call.outputDone();
+                    throw new AgentService.Refused(500, "upload_failed", "the upload of task " + id + " could not be stored: " + e.getMessage());
+                }
+                call.received(n);
             }
             try {
-                body.transferTo(out);
                 out.close();
             } catch (IOException e) {
-                call.fail(new IOException("the upload of " + call.task + " from agent " + name + " broke off: " + e.getMessage(), e));
-                throw new AgentService.Refused(400, "upload_failed", "the upload of task " + id + " failed: " + e.getMessage());
+                call.fail(new IOException("the upload of " + call.task + " from agent " + name + " could not be stored: " + e.getMessage(), e));
+                call.outputDone();
+                throw new AgentService.Refused(500, "upload_failed", "the upload of task " + id + " could not be stored: " + e.getMessage());
             }
             call.outputDone();
             return Response.noContent().build();
         } catch (AgentService.Refused e) {
             return refused(e);
         } catch (IOException e) {
-            return refused(new AgentService.Refused(400, "upload_failed", "the upload of task " + id + " failed: " + e.getMessage()));
+            if (call != null) {
+                call.outputInterrupted();
+            }
+            return refused(new AgentService.Refused(400, "upload_interrupted", "the upload of task " + id + " broke off: " + e.getMessage()));
+        }
+    }
+
+    /** The first byte of {@code bytes=N-} (Range) or {@code bytes N-*\/*} (Content-Range); 0 when absent. */
+    static long rangeStart(String header) {
+        if (header == null || header.isBlank()) {
+            return 0;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("bytes[= ](\\d+)-.*").matcher(header.trim());
+        if (!m.matches()) {
+            throw new AgentService.Refused(400, "bad_range", "cannot read the range '" + header + "'; send bytes=N- (GET) or bytes N-*/* (PUT)");
+        }
+        return Long.parseLong(m.group(1));
+    }
+
+    @GET
+    @Path("plugins")
+    public Response plugins(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                            @HeaderParam(AgentProtocol.SESSION_HEADER) String session) {
+        try {
+            agents.authenticate(name, secret(auth), session, from());
+            return Response.ok(agents.shipping().manifest()).build();
+        } catch (AgentService.Refused e) {
+            return refused(e);
+        } catch (IOException e) {
+            return refused(new AgentService.Refused(500, "plugin_unreadable", "the controller cannot read its plugin jars: " + e.getMessage()));
+        }
+    }
+
+    @GET
+    @Path("plugins/{sha256}")
+    @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
+    public Response pluginJar(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                              @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("sha256") String sha256) {
+        try {
+            agents.authenticate(name, secret(auth), session, from());
+            java.nio.file.Path jar = agents.shipping().jar(sha256);
+            if (jar == null) {
+                throw new AgentService.Refused(404, "no_such_plugin", "no plugin jar agents need has the SHA-256 " + sha256
+                        + " (the plugin was upgraded, disabled or uninstalled meanwhile); fetch the list again with GET plugins");
+            }
+            long size = java.nio.file.Files.size(jar);
+            StreamingOutput body = out -> {
+                try (InputStream in = java.nio.file.Files.newInputStream(jar)) {
+                    in.transferTo(out);
+                }
+            };
+            return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM_TYPE).header("Content-Length", size).build();
+        } catch (AgentService.Refused e) {
+            return refused(e);
+        } catch (IOException e) {
+            return refused(new AgentService.Refused(500, "plugin_unreadable", "the controller cannot read the plugin jar " + sha256 + ": " + e.getMessage()));
         }
     }
 

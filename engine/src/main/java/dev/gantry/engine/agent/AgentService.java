@@ -60,6 +60,7 @@ public final class AgentService implements AutoCloseable {
     private final Thread reaper;
     private long version;
     private volatile boolean closed;
+    private volatile PluginShipping shipping = new PluginShipping(List::of);
 
     /**
      * @param repository where registered agents are kept
@@ -79,6 +80,41 @@ public final class AgentService implements AutoCloseable {
             agents.put(r.name(), new RemoteAgent(r.name(), r.labels(), r.executors(), r.secretHash()));
         }
         this.reaper = Thread.ofVirtual().name("agent-leases").start(this::reap);
+    }
+
+    /**
+     * Makes the started plugins' task handlers available: on the built-in agent directly, and
+     * to remote agents, which fetch the jars of the plugins that contribute handlers
+     * ({@code GET plugins}, {@code GET plugins/{sha256}}).
+     *
+     * @param system the controller's plugins; not null
+     */
+    public void plugins(dev.gantry.engine.plugin.PluginSystem system) {
+        Objects.requireNonNull(system, "system");
+        shipping = new PluginShipping(system::startedJars);
+        builtIn.runner.plugins(new PluginHandlers() {
+            @Override
+            public dev.gantry.api.task.TaskHandlerExtension find(String taskType, Map<String, Object> plugin) {
+                for (dev.gantry.api.task.TaskHandlerExtension e : system.extensions(dev.gantry.api.task.TaskHandlerExtension.class)) {
+                    if (taskType.equals(e.taskType())) {
+                        return e;
+                    }
+                }
+                return null;
+            }
+
+            @Override
+            public Set<String> taskTypes() {
+                Set<String> types = new TreeSet<>();
+                system.extensions(dev.gantry.api.task.TaskHandlerExtension.class).forEach(e -> types.add(e.taskType()));
+                return types;
+            }
+        });
+    }
+
+    /** The plugin jars remote agents need. */
+    PluginShipping shipping() {
+        return shipping;
     }
 
     /** The lease duration agents are told in the handshake. */
@@ -386,7 +422,8 @@ public final class AgentService implements AutoCloseable {
                 throw new IOException("the workspace " + ws.path() + " is not on a node of this controller, so task '"
                         + handler + "' cannot be sent there");
             }
-            return rw.handler(handler, arguments, log);
+            PluginShipping.Entry plugin = shipping.forTaskType(handler);
+            return rw.handler(handler, arguments, plugin == null ? null : plugin.toJson(), log);
         };
     }
 
@@ -571,12 +608,14 @@ public final class AgentService implements AutoCloseable {
         private final Path home;
         private final int executors;
         private final InProcessChannel channel;
+        final TaskRunner runner;
 
         BuiltInNode(Path home, int executors, Map<String, dev.gantry.api.agent.TaskHandler> handlers) {
             super(BUILT_IN);
             this.home = home;
             this.executors = executors;
-            this.channel = new InProcessChannel(new TaskRunner(BUILT_IN, home, handlers));
+            this.runner = new TaskRunner(BUILT_IN, home, handlers);
+            this.channel = new InProcessChannel(runner);
         }
 
         Map<String, Object> facts() {

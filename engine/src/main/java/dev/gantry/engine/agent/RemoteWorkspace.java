@@ -23,7 +23,7 @@ import java.util.Map;
  * workspace. Paths are checked here too, so an escaping path fails before anything is sent.
  * Immutable and thread-safe.
  */
-final class RemoteWorkspace implements Workspace, ScriptHost {
+final class RemoteWorkspace implements Workspace, ScriptHost, dev.gantry.engine.workspace.WorkspaceRoot {
     private static final int PIPE_BYTES = 256 * 1024;
 
     private final AgentNode node;
@@ -60,6 +60,11 @@ final class RemoteWorkspace implements Workspace, ScriptHost {
     @Override
     public boolean isUnix() {
         return node.isUnix();
+    }
+
+    @Override
+    public Workspace rootWorkspace() {
+        return dir.isEmpty() ? this : new RemoteWorkspace(node, ids, job, number, root, "");
     }
 
     @Override
@@ -161,11 +166,20 @@ final class RemoteWorkspace implements Workspace, ScriptHost {
         run("tempScript.delete", Map.of("path", path));
     }
 
-    /** Runs a plugin's task handler here. */
-    Object handler(String handler, Map<String, Object> arguments, OutputStream log) throws IOException, InterruptedException {
+    /**
+     * Runs a plugin's task handler here.
+     *
+     * @param plugin the plugin that provides it ({@code id}, {@code version}, {@code sha256}), which
+     *     an agent fetches first when it lacks it; null when none is known
+     */
+    Object handler(String handler, Map<String, Object> arguments, Map<String, Object> plugin, OutputStream log)
+            throws IOException, InterruptedException {
         Map<String, Object> args = new LinkedHashMap<>();
         args.put("handler", handler);
         args.put("arguments", arguments);
+        if (plugin != null) {
+            args.put("plugin", plugin);
+        }
         return submit("handler", args, log, null, null, null).await();
     }
 

@@ -17,8 +17,8 @@ import java.util.concurrent.ExecutionException;
  * Thread-safe.
  */
 final class TaskCall {
-    /** Where a transfer of the task's input or output stands; each may happen once. */
-    enum Transfer { NONE, RUNNING, DONE }
+    /** Where a transfer of the task's input or output stands; an INTERRUPTED upload may be resumed. */
+    enum Transfer { NONE, RUNNING, INTERRUPTED, DONE }
 
     final Task task;
     final String job;
@@ -32,6 +32,8 @@ final class TaskCall {
     private long nextSeq;
     private Transfer inputState = Transfer.NONE;
     private Transfer outputState = Transfer.NONE;
+    private ReplayingSource inputSource;
+    private long received;
     private volatile boolean cancelRequested;
     private volatile AgentChannel channel;
 
@@ -152,6 +154,79 @@ final class TaskCall {
 
     synchronized void inputDone() {
         inputState = Transfer.DONE;
+    }
+
+    /**
+     * The input as agents fetch it over HTTP: readable again from a recent offset after a
+     * dropped connection. Null when the task has no input.
+     */
+    synchronized ReplayingSource inputSource() {
+        if (input == null) {
+            return null;
+        }
+        if (inputSource == null) {
+            inputSource = new ReplayingSource(input, ReplayingSource.DEFAULT_CAPACITY);
+            inputState = Transfer.RUNNING;
+        }
+        return inputSource;
+    }
+
+    /** Why an upload cannot start (or resume) at an offset; the status and code for the agent. */
+    static final class UploadRefused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final String code;
+
+        UploadRefused(int status, String code, String message) {
+            super(message, null, false, false);
+            this.status = status;
+            this.code = code;
+        }
+    }
+
+    /**
+     * Claims the output for an upload starting at {@code offset}: 0 for the first, the bytes
+     * received so far to resume an interrupted one.
+     *
+     * @return the destination, or null when the upload finished already (a retry of a finished upload)
+     * @throws UploadRefused when there is no output, an upload is running, or the offset is not the one to resume at
+     */
+    synchronized OutputStream claimOutput(long offset) throws UploadRefused {
+        if (output == null) {
+            throw new UploadRefused(409, "no_output", "task " + task.id() + " takes no output");
+        }
+        switch (outputState) {
+            case DONE -> {
+                return null;
+            }
+            case RUNNING -> throw new UploadRefused(409, "upload_running", "an upload of task " + task.id()
+                    + " is still being received; ask again (GET output) once it broke off");
+            default -> {
+            }
+        }
+        if (offset != received) {
+            throw new UploadRefused(409, "offset_mismatch", "the upload of task " + task.id() + " resumes at byte " + received
+                    + ", not " + offset);
+        }
+        outputState = Transfer.RUNNING;
+        outputOpened.complete(null);
+        return output;
+    }
+
+    /** Counts bytes written to the destination of the running upload. */
+    synchronized void received(long n) {
+        received += n;
+    }
+
+    synchronized long received() {
+        return received;
+    }
+
+    /** The running upload broke off: it may be resumed at {@link #received()}. */
+    synchronized void outputInterrupted() {
+        if (outputState == Transfer.RUNNING) {
+            outputState = Transfer.INTERRUPTED;
+        }
     }
 
     /** Claims the output for one transfer; null when there is none or it was taken already. */

@@ -2,6 +2,8 @@ package dev.gantry.engine.agent;
 
 import dev.gantry.api.agent.TaskContext;
 import dev.gantry.api.agent.TaskHandler;
+import dev.gantry.api.step.Console;
+import dev.gantry.api.task.TaskHandlerExtension;
 import dev.gantry.api.workspace.FileSelection;
 import dev.gantry.api.workspace.ProcessSpec;
 import dev.gantry.api.workspace.Workspace;
@@ -27,11 +29,17 @@ final class TaskRunner {
     private final String nodeName;
     private final Path workdir;
     private final Map<String, TaskHandler> handlers;
+    private volatile PluginHandlers plugins = PluginHandlers.NONE;
 
     TaskRunner(String nodeName, Path workdir, Map<String, TaskHandler> handlers) {
         this.nodeName = nodeName;
         this.workdir = workdir.toAbsolutePath().normalize();
         this.handlers = Map.copyOf(handlers);
+    }
+
+    /** Where {@code handler} tasks find plugin handlers besides the class path's. */
+    void plugins(PluginHandlers p) {
+        this.plugins = p == null ? PluginHandlers.NONE : p;
     }
 
     /** The task handlers on the class path of {@code loader}, by name; the first of a name wins. */
@@ -193,16 +201,24 @@ final class TaskRunner {
 
     private Object handler(Running running, LocalWorkspace ws, TaskIo io) throws Exception {
         String name = running.task.string("handler");
-        TaskHandler h = handlers.get(name);
-        if (h == null) {
-            throw new IOException("no task handler '" + name + "' on node " + nodeName + " (handlers there: "
-                    + (handlers.isEmpty() ? "none" : String.join(", ", new java.util.TreeSet<>(handlers.keySet())))
-                    + "); install the plugin that provides it on the agent");
-        }
         Object payload = running.task.args().get("arguments");
         @SuppressWarnings("unchecked")
         Map<String, Object> arguments = payload instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
         OutputStream log = io.log(AgentProtocol.OUT);
+        TaskHandler h = handlers.get(name);
+        if (h == null) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> plugin = running.task.args().get("plugin") instanceof Map<?, ?> p ? (Map<String, Object>) p : null;
+            TaskHandlerExtension ext = plugins.find(name, plugin);
+            if (ext == null) {
+                java.util.Set<String> known = new java.util.TreeSet<>(handlers.keySet());
+                known.addAll(plugins.taskTypes());
+                throw new IOException("no task handler '" + name + "' on node " + nodeName + " (handlers there: "
+                        + (known.isEmpty() ? "none" : String.join(", ", known))
+                        + "); install the plugin that provides it on the controller, which sends it to its agents");
+            }
+            return runExtension(ext, running, ws, java.util.Collections.unmodifiableMap(arguments), log);
+        }
         return h.run(java.util.Collections.unmodifiableMap(arguments), new TaskContext() {
             @Override
             public Workspace workspace() {
@@ -219,6 +235,60 @@ final class TaskRunner {
                 return running.cancelled;
             }
         });
+    }
+
+    /** Runs a plugin's handler with the plugin's class loader as the context loader, as its steps run. */
+    private static Object runExtension(TaskHandlerExtension ext, Running running, LocalWorkspace ws, Map<String, Object> arguments,
+                                       OutputStream log) throws Exception {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(ext.getClass().getClassLoader());
+        try {
+            if (running.cancelled) {
+                throw new InterruptedException("task " + running.task.id() + " was cancelled");
+            }
+            return ext.run(ws, arguments, new StreamConsole(log));
+        } finally {
+            t.setContextClassLoader(before);
+        }
+    }
+
+    /** A task's log as a {@link Console}: lines and raw output go to the same stream, in order. */
+    static final class StreamConsole implements Console {
+        private final OutputStream log;
+
+        StreamConsole(OutputStream log) {
+            this.log = log;
+        }
+
+        @Override
+        public void println(String line) {
+            try {
+                synchronized (log) {
+                    log.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    log.flush();
+                }
+            } catch (IOException e) {
+                // The log is gone (the task was cancelled): nobody is left to read the line.
+            }
+        }
+
+        @Override
+        public OutputStream stream() {
+            return new java.io.FilterOutputStream(log) {
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    synchronized (log) {
+                        log.write(b, off, len);
+                    }
+                }
+
+                @Override
+                public void close() throws IOException {
+                    flush();
+                }
+            };
+        }
     }
 
     static InputStream bytes(byte[] b) {

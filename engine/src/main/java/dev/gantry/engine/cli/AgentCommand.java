@@ -48,6 +48,10 @@ final class AgentCommand implements Callable<Integer> {
             description = "The longest pause between attempts to reach the controller (default 10).")
     int maxBackoff;
 
+    @Option(names = "--workspace-retention", paramLabel = "PERIOD",
+            description = "Delete workspaces no build used for this long (7d, 12h, 30m, 90s); default: keep them.")
+    String workspaceRetention;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -65,6 +69,13 @@ final class AgentCommand implements Callable<Integer> {
         }
         AgentProcess agent = new AgentProcess(new AgentProcess.Config(url, name, s, labels, executors, workdir, caCert,
                 Duration.ofSeconds(Math.max(1, maxBackoff))), System.out);
+        if (workspaceRetention != null) {
+            try {
+                agent.workspaceRetention(AgentProcess.parseRetention(workspaceRetention));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--workspace-retention: " + e.getMessage());
+            }
+        }
         Thread hook = new Thread(agent::stop, "gantry-agent-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         return agent.run();

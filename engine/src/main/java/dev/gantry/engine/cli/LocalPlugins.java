@@ -27,7 +27,16 @@ final class LocalPlugins {
         static final Logger PLUGINS = Logger.getLogger("dev.gantry.engine.plugin");
     }
 
+    /** The plugins {@link #steps} started, or null when there were none. */
+    private static volatile PluginSystem started;
+
     private LocalPlugins() {
+    }
+
+    /** The task handlers of the plugins {@link #steps} started; empty before, or without plugins. */
+    static java.util.List<dev.gantry.api.task.TaskHandlerExtension> taskHandlers() {
+        PluginSystem p = started;
+        return p == null ? java.util.List.of() : p.extensions(dev.gantry.api.task.TaskHandlerExtension.class);
     }
 
     static StepLibrary steps(PrintWriter err) {
@@ -38,6 +47,7 @@ final class LocalPlugins {
         }
         quietLogging();
         PluginSystem plugins = PluginSystem.start(config, StepLibrary.builtins());
+        started = plugins;
         for (PluginInfo i : plugins.list()) {
             if (i.state() == PluginState.INVALID || i.state() == PluginState.FAILED) {
                 err.println("gantry: plugin " + i.id() + " (" + i.file() + ") is not loaded: " + i.error());

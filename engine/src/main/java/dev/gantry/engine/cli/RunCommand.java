@@ -91,6 +91,8 @@ final class RunCommand implements Callable<Integer> {
                 .parameters(params).interactive(System.console() != null)
                 .onStart(run -> Interrupts.onCtrlC(() -> run.abort("Aborted by user (Ctrl-C)")));
         inputs.forEach(local::input);
+        // Plugin tasks (work a plugin does on the node) run in this process, on the workspace.
+        local.service(dev.gantry.api.agent.NodeTasks.class, new dev.gantry.engine.local.LocalNodeTasks(LocalPlugins::taskHandlers));
         if (artifacts != null) {
             local.artifacts(artifacts);
         }

@@ -44,12 +44,23 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "30", description = "On shutdown, how long running builds may take to finish (default 30).")
     int grace;
 
+    @Option(names = "--tls-keystore", paramLabel = "FILE",
+            description = "Serve HTTPS with this PKCS#12 (or .jks) key store: the server's key and certificate chain.")
+    Path tlsKeystore;
+
+    @Option(names = "--tls-password-file", paramLabel = "FILE", description = "A file holding the key store's password (with --tls-keystore).")
+    Path tlsPasswordFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         Logging.configure();
+        if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--tls-keystore and --tls-password-file go together");
+        }
+        dev.gantry.engine.web.ServerTls tls = tlsKeystore == null ? null : dev.gantry.engine.web.ServerTls.load(tlsKeystore, tlsPasswordFile);
         Path h = (home != null ? home : defaultHome()).toAbsolutePath().normalize();
         Store store = Store.open(h);
         PluginSystem plugins = PluginSystem.start(PluginSystem.Config.forHome(h), StepLibrary.builtins());
@@ -63,6 +74,7 @@ final class ServerCommand implements Callable<Integer> {
                 }, h.resolve("workspace"), Math.max(1, executors), store.scripts(), store::backup);
         AgentService agents = new AgentService(store.agents(), h, Math.max(1, executors),
                 java.time.Duration.ofMillis(Math.max(1000, (long) (agentLease * 1000))));
+        agents.plugins(plugins);
         controller.nodes(agents::forBuild, agents.nodeTasks());
         TriggerService triggers = TriggerService.install(controller, store, java.time.Clock.systemDefaultZone());
         controller.plugins(plugins);
@@ -77,9 +89,9 @@ final class ServerCommand implements Callable<Integer> {
         metrics.gauge("gantry_agents_total", "Agents registered, the built-in one included.").bind(() -> agents.list().size());
         metrics.gauge("gantry_executors_total", "Executors of the online agents, the built-in one's included.").bind(() -> agents.executorFigures()[0]);
         metrics.gauge("gantry_executors_busy", "Executors running a build's node block now.").bind(() -> agents.executorFigures()[1]);
-        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents);
+        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents, tls);
         String host = bind.equals("0.0.0.0") || bind.equals("::") ? localHostName() : bind;
-        String root = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
+        String root = web.scheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
         controller.rootUrl(root);
         triggers.rootUrl(root);
         notifications.rootUrl(root);
@@ -95,7 +107,7 @@ final class ServerCommand implements Callable<Integer> {
             store.close();
             stopped.countDown();
         }, "gantry-shutdown"));
-        System.out.println("Gantry controller ready at http://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + web.port()
+        System.out.println("Gantry controller ready at " + web.scheme() + "://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + web.port()
                 + "/ (home " + h + ")");
         System.out.flush();
         stopped.await();

@@ -84,7 +84,7 @@ public final class DeclarativeGrammar {
 
     /** Settings of {@code agent { node { } }}. */
     public static final Map<String, ParamType> NODE_AGENT_OPTIONS = orderedMap("label", ParamType.STRING,
-            "customWorkspace", ParamType.STRING);
+            "customWorkspace", ParamType.STRING, "reuseNode", ParamType.BOOLEAN);
 
     /** Settings of {@code agent { docker { } }}; {@code image} is required. */
     public static final Map<String, ParamType> DOCKER_AGENT_OPTIONS = orderedMap("image", ParamType.STRING,

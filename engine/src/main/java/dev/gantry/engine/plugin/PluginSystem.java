@@ -154,6 +154,42 @@ public final class PluginSystem implements AutoCloseable {
     }
 
     /**
+     * A started plugin's jar, as agents fetch it.
+     *
+     * @param id the plugin id
+     * @param version its version
+     * @param file its jar
+     * @param needs the ids of the started plugins it depends on (optional ones only when started)
+     * @param taskTypes the task types of its {@link dev.gantry.api.task.TaskHandlerExtension}s; empty when none
+     */
+    public record StartedJar(String id, String version, Path file, List<String> needs, List<String> taskTypes) {
+        public StartedJar {
+            needs = List.copyOf(needs);
+            taskTypes = List.copyOf(taskTypes);
+        }
+    }
+
+    /** Every started plugin with its jar, in load order (a plugin after the plugins it needs). */
+    public synchronized List<StartedJar> startedJars() {
+        List<StartedJar> out = new ArrayList<>();
+        for (Started s : started.values()) {
+            List<String> needs = s.file().dependencies.stream().map(org.pf4j.PluginDependency::getPluginId)
+                    .filter(started::containsKey).toList();
+            List<String> types = new ArrayList<>();
+            for (Object ext : s.extensions().getOrDefault(dev.gantry.api.task.TaskHandlerExtension.class, List.of())) {
+                try {
+                    types.add(((dev.gantry.api.task.TaskHandlerExtension) ext).taskType());
+                } catch (RuntimeException | LinkageError e) {
+                    log().log(System.Logger.Level.WARNING, "plugin " + label(s.file()) + ": " + ext.getClass().getName()
+                            + ".taskType() threw; agents will not know that task type", e);
+                }
+            }
+            out.add(new StartedJar(s.file().id, s.file().version, s.file().path, needs, types));
+        }
+        return out;
+    }
+
+    /**
      * Installs a plugin jar into the home's plugins folder as {@code <id>.jar} (replacing an
      * installed version, which is unloaded first) and loads it at once when its dependencies
      * allow. An invalid plugin (say, a dependency is missing) stays installed with its error, so

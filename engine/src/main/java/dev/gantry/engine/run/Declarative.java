@@ -454,6 +454,11 @@ final class Declarative {
             default -> {
             }
         }
+        if (ctx.workspace != null && Boolean.TRUE.equals(agent.settings().get("reuseNode"))) {
+            // reuseNode: the stage stays on the pipeline's node and workspace, whatever its label says (as Jenkins does).
+            ctx.engineLine("reuseNode: staying on " + ctx.workspace.nodeName() + " in " + ctx.workspace.path());
+            return body.apply(ctx);
+        }
         ctx.engineLine("[Pipeline] node");
         try (NodeLease lease = run.nodes().allocate(agent.label(), agent.customWorkspace(), ctx::engineLine)) {
             FlowContext nctx = ctx.withWorkspace(lease.workspace()).withEnv(lease.environment());

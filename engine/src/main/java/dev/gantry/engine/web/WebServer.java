@@ -30,11 +30,13 @@ public final class WebServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
     private final Metrics metrics;
+    private final String scheme;
 
-    private WebServer(Server server, ServerConnector connector, Metrics metrics) {
+    private WebServer(Server server, ServerConnector connector, Metrics metrics, String scheme) {
         this.server = server;
         this.connector = connector;
         this.metrics = metrics;
+        this.scheme = scheme;
     }
 
     /**
@@ -66,6 +68,17 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes,
                                   dev.gantry.engine.agent.AgentService agents) throws IOException {
+        return start(controller, bindAddress, port, metrics, maxBodyBytes, agents, null);
+    }
+
+    /**
+     * Starts serving, over HTTPS when {@code tls} is not null; see
+     * {@link #start(Controller, String, int, Metrics, long, dev.gantry.engine.agent.AgentService)}.
+     *
+     * @throws IOException also when the key store cannot be read or holds no key (named)
+     */
+    public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes,
+                                  dev.gantry.engine.agent.AgentService agents, ServerTls tls) throws IOException {
         Objects.requireNonNull(controller, "controller");
         Objects.requireNonNull(bindAddress, "bindAddress");
         if (port < 0 || port > 65535) {
@@ -92,7 +105,8 @@ public final class WebServer implements AutoCloseable {
         // An encoded '/' is allowed through so that it can be part of a job name (see JobsResource);
         // every other ambiguity stays refused, and FrontHandler refuses dot segments in any spelling.
         http.setUriCompliance(UriCompliance.DEFAULT.with("gantry", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
-        ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        ServerConnector connector = tls == null ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http))
+                : tls.connector(server, http);
         connector.setHost(bindAddress);
         connector.setPort(port);
         server.addConnector(connector);
@@ -121,7 +135,7 @@ public final class WebServer implements AutoCloseable {
             throw new IOException("cannot serve HTTP on " + bindAddress + ":" + port + ": " + e.getMessage()
                     + " (is the port in use, or the address not one of this host's?)", e);
         }
-        return new WebServer(server, connector, registry);
+        return new WebServer(server, connector, registry, tls == null ? "http" : "https");
     }
 
     /** The bound port (the chosen one when started with port 0). */
@@ -138,7 +152,12 @@ public final class WebServer implements AutoCloseable {
         if (host.indexOf(':') >= 0 && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + port() + "/");
+        return URI.create(scheme + "://" + host + ":" + port() + "/");
+    }
+
+    /** {@code http} or {@code https}. */
+    public String scheme() {
+        return scheme;
     }
 
     /** The registry behind {@code /metrics}. */

@@ -44,7 +44,7 @@ import java.util.Set;
  * archived directory, stores the target's content when the link points elsewhere inside the
  * root, and skips links that dangle, point to directories or leave the root.
  */
-public final class LocalWorkspace implements Workspace, ScriptHost {
+public final class LocalWorkspace implements Workspace, ScriptHost, WorkspaceRoot {
     private static final boolean UNIX = File.separatorChar == '/';
 
     private final String nodeName;
@@ -75,6 +75,11 @@ public final class LocalWorkspace implements Workspace, ScriptHost {
     /** A workspace for {@code root} itself. */
     public LocalWorkspace(String nodeName, Path root) {
         this(nodeName, root, "");
+    }
+
+    @Override
+    public Workspace rootWorkspace() {
+        return relativeDir.isEmpty() ? this : new LocalWorkspace(nodeName, root);
     }
 
     /** The workspace root this directory lies in. */
@@ -459,6 +464,19 @@ public final class LocalWorkspace implements Workspace, ScriptHost {
         }
     }
 
+    /** The file system a path is on, as the OS names it ({@code /mnt/data (/dev/sdb1)}), or its root when unknown. */
+    private static String fileSystemOf(Path path) {
+        Path p = path.toAbsolutePath();
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        try {
+            return p == null ? String.valueOf(path.getRoot()) : "the file system " + Files.getFileStore(p);
+        } catch (IOException e) {
+            return String.valueOf(path.getRoot());
+        }
+    }
+
     /**
      * An {@link IOException} that says plainly what failed and why: full disk, permissions, a
      * file where a directory should be.
@@ -468,7 +486,7 @@ public final class LocalWorkspace implements Workspace, ScriptHost {
         String reason;
         if (text.contains("No space left on device") || text.contains("Disk quota exceeded")
                 || text.contains("There is not enough space on the disk")) {
-            reason = "the disk is full (" + text + "); free some space on " + path.getRoot() + " and retry";
+            reason = "the disk is full (" + text + "); free some space on " + fileSystemOf(path) + " and retry";
         } else if (e instanceof AccessDeniedException || text.contains("Permission denied")
                 || text.contains("Read-only file system")) {
             String where = e instanceof FileSystemException fse && fse.getFile() != null ? fse.getFile() : path.toString();
