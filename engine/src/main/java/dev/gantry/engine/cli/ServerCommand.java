@@ -70,7 +70,7 @@ final class ServerCommand implements Callable<Integer> {
         metrics.gauge("gantry_agents_online", "Agents connected now, the built-in one included.")
                 .bind(() -> agents.list().stream().filter(a -> Boolean.TRUE.equals(a.get("online"))).count());
         metrics.gauge("gantry_agents_total", "Agents registered, the built-in one included.").bind(() -> agents.list().size());
-        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents);
+        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents, h);
         String host = bind.equals("0.0.0.0") || bind.equals("::") ? localHostName() : bind;
         String root = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
         controller.rootUrl(root);
