@@ -66,7 +66,7 @@ class WebUiPagesTest {
         assertTrue(r.headers().firstValue("Content-Security-Policy").orElse("").contains("script-src 'self'"), path);
         assertFalse(r.body().contains(XSS), path + " shows the payload unescaped");
         assertFalse(r.body().contains("<script>"), path + " has an inline script");
-        assertFalse(java.util.regex.Pattern.compile("<[a-zA-Z][^<>]*\\son[a-z]+\\s*=").matcher(r.body()).find(), path + " has an inline event handler");
+        assertFalse(java.util.regex.Pattern.compile("<[a-zA-Z][^<>]*\\son[a-z]+\\s*=").matcher(r.body().replaceAll("=\"[^\"]*\"", "=\"\"")).find(), path + " has an inline event handler");
         return r;
     }
 
