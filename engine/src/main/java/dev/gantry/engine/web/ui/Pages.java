@@ -204,7 +204,8 @@ final class Pages {
         }
         long max = Math.max(1, done.stream().mapToLong(BuildRecord::durationMillis).max().orElse(1));
         int maxTests = done.stream().mapToInt(b -> b.tests() == null ? 0 : b.tests().getOrDefault("total", 0)).max().orElse(0);
-        int slot = width / CHART_BUILDS;
+        // Up to 10 builds keep a bar's width; beyond that the bars narrow to fit all 50.
+        int slot = width / Math.max(10, done.size());
         List<Bar> bars = new ArrayList<>();
         StringBuilder points = new StringBuilder();
         for (int i = 0; i < done.size(); i++) {
@@ -366,7 +367,8 @@ final class Pages {
                 Urls.apiBuild(job, number) + "/log/stream", tests, artifacts,
                 artifacts.isEmpty() ? null : Urls.apiBuild(job, number) + "/artifacts.zip", restart,
                 control && !restart.isEmpty() ? base + "/restart" : null, control && b.status() == BuildStatus.COMPLETED ? base + "/replay" : null, error,
-                number > 1 ? Urls.build(job, number - 1) : null, Urls.build(job, number + 1));
+                number > 1 && controller.build(job, number - 1).isPresent() ? Urls.build(job, number - 1) : null,
+                controller.build(job, number + 1).isPresent() ? Urls.build(job, number + 1) : null);
     }
 
     private Tests tests(String job, int number, BuildRecord b) {
