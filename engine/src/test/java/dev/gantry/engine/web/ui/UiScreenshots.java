@@ -34,7 +34,14 @@ public final class UiScreenshots {
                 shot(b, g, "/job/shop/api", out.resolve("job.png"), null);
                 shot(b, g, "/job/shop/api/~3", out.resolve("build.png"), null);
                 shot(b, g, "/job/shop/release/~1", out.resolve("build-input.png"), "form.input");
-                shot(b, g, "/job/shop/api/~config", out.resolve("config.png"), null);
+                shot(b, g, "/job/shop/api/~3#tests", out.resolve("tests.png"), null);
+                b.get(g.url + "job/shop/api/~config");
+                b.executeScript("arguments[0].value = arguments[1];", b.findElement(By.id("script")),
+                        "pipeline {\n    agent any\n    stages {\n        stage('Build') {\n            steps {\n                ech 'compiling'\n"
+                                + "                sh 'make'\n            }\n        }\n    }\n}\n");
+                b.findElement(By.cssSelector("form.form button[type=submit]")).click();
+                new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector(".problem")).isEmpty());
+                Files.write(out.resolve("config.png"), b.getScreenshotAs(OutputType.BYTES));
                 shot(b, g, "/agents", out.resolve("agents.png"), null);
                 shot(b, g, "/system", out.resolve("system.png"), null);
             } finally {
