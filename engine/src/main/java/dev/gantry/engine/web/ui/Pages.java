@@ -433,13 +433,15 @@ final class Pages {
         if (to <= from) {
             return new Chunk(List.of(), from);
         }
+        // One byte before the range tells whether its first line starts exactly at the range.
+        long base = skipPartial && from > 0 ? from - 1 : from;
         byte[] buf;
-        try (InputStream in = controller.log(job, number, from)) {
-            buf = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, to - from));
+        try (InputStream in = controller.log(job, number, base)) {
+            buf = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, to - base));
         }
         int pos = 0;
-        if (skipPartial) {
-            int nl = indexOf(buf, 0);
+        if (base < from && buf.length > 0) {
+            int nl = buf[0] == '\n' ? 0 : indexOf(buf, 0);
             pos = nl < 0 ? buf.length : nl + 1;
         }
         List<LogIndex.Owned> owned = ownedRanges(job, number);
@@ -450,7 +452,7 @@ final class Pages {
                 break;
             }
             int end = nl < 0 ? buf.length : nl;
-            long offset = from + pos;
+            long offset = base + pos;
             String text = new String(buf, pos, end - pos, StandardCharsets.UTF_8);
             if (text.endsWith("\r")) {
                 text = text.substring(0, text.length() - 1);
@@ -458,7 +460,7 @@ final class Pages {
             out.add(new LogLine(offset, "o" + offset, time(owned, offset), Ansi.spans(text)));
             pos = nl < 0 ? buf.length : nl + 1;
         }
-        return new Chunk(out, from + pos);
+        return new Chunk(out, base + pos);
     }
 
     private static int indexOf(byte[] b, int from) {
@@ -497,7 +499,7 @@ final class Pages {
         long size = controller.logSize(job, number);
         long start = Math.max(0, Math.min(requested, size));
         long end = Math.min(size, start + PAGE_BYTES);
-        List<LogLine> lines = logLines(job, number, start, end, false);
+        List<LogLine> lines = logLines(job, number, start, end, start > 0);
         // The page ends after its last whole line; the next page starts there.
         long next = lines.isEmpty() ? end : end;
         if (end < size && !lines.isEmpty()) {

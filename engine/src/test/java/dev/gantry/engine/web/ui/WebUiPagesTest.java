@@ -130,6 +130,20 @@ class WebUiPagesTest {
     }
 
     @Test
+    void aLogPageStartsAtTheFirstWholeLineOfItsRange() {
+        java.util.regex.Pattern anchor = java.util.regex.Pattern.compile("class=\"line\" id=\"o(\\d+)\"");
+        java.util.regex.Matcher m = anchor.matcher(page("/job/team/app/~1/log?start=0").body());
+        assertTrue(m.find() && m.find(), "two lines at least");
+        long second = Long.parseLong(m.group(1));
+        java.util.regex.Matcher at = anchor.matcher(page("/job/team/app/~1/log?start=" + second).body());
+        assertTrue(at.find());
+        assertEquals(second, Long.parseLong(at.group(1)), "a page starting at a line's first byte begins with that line");
+        java.util.regex.Matcher inside = anchor.matcher(page("/job/team/app/~1/log?start=" + (second + 1)).body());
+        assertTrue(inside.find());
+        assertTrue(Long.parseLong(inside.group(1)) > second, "a page starting inside a line begins with the next one");
+    }
+
+    @Test
     void agentsPluginsAndSystemPagesRender() {
         page("/agents");
         page("/plugins");
