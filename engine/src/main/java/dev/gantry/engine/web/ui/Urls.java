@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
  * The UI's and the API's URLs for jobs and builds: each part of a name percent-encoded, so a URL
  * built here is always a relative path of this server (never {@code javascript:} or another host).
  */
-public final class Urls {
+final class Urls {
     private Urls() {
     }
 
