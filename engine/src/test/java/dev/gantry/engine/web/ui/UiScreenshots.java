@@ -42,7 +42,12 @@ public final class UiScreenshots {
                 b.findElement(By.cssSelector("form.form button[type=submit]")).click();
                 new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector(".problem")).isEmpty());
                 Files.write(out.resolve("config.png"), b.getScreenshotAs(OutputType.BYTES));
-                shot(b, g, "/agents", out.resolve("agents.png"), null);
+                b.get(g.url + "agents");
+                b.findElement(By.id("agent-name")).sendKeys("linux-1");
+                b.findElement(By.id("agent-labels")).sendKeys("linux docker");
+                b.findElement(By.cssSelector("form.form button[type=submit]")).click();
+                new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("secret")).isEmpty());
+                Files.write(out.resolve("agents.png"), b.getScreenshotAs(OutputType.BYTES));
                 shot(b, g, "/system", out.resolve("system.png"), null);
             } finally {
                 b.quit();
