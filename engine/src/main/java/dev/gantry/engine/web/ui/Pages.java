@@ -500,14 +500,11 @@ final class Pages {
         long start = Math.max(0, Math.min(requested, size));
         long end = Math.min(size, start + PAGE_BYTES);
         List<LogLine> lines = logLines(job, number, start, end, start > 0);
-        // The page ends after its last whole line; the next page starts there.
-        long next = lines.isEmpty() ? end : end;
-        if (end < size && !lines.isEmpty()) {
-            LogLine lastLine = lines.get(lines.size() - 1);
-            if (lines.size() > 1) {
-                lines = lines.subList(0, lines.size() - 1);
-                next = lastLine.offset();
-            }
+        // The last line may be cut by the page's end: it goes to the next page, which starts with it.
+        long next = end;
+        if (end < size && lines.size() > 1) {
+            next = lines.get(lines.size() - 1).offset();
+            lines = lines.subList(0, lines.size() - 1);
         }
         String base = Urls.build(job, number) + "/log";
         return new LogPage(job, number, crumbsBuild(job, number), job + " #" + number + " console", lines, start, next, size,
