@@ -89,7 +89,7 @@ final class ServerCommand implements Callable<Integer> {
         metrics.gauge("gantry_agents_total", "Agents registered, the built-in one included.").bind(() -> agents.list().size());
         metrics.gauge("gantry_executors_total", "Executors of the online agents, the built-in one's included.").bind(() -> agents.executorFigures()[0]);
         metrics.gauge("gantry_executors_busy", "Executors running a build's node block now.").bind(() -> agents.executorFigures()[1]);
-        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents, tls);
+        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents, tls, h);
         String host = bind.equals("0.0.0.0") || bind.equals("::") ? localHostName() : bind;
         String root = web.scheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
         controller.rootUrl(root);

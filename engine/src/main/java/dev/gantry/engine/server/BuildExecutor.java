@@ -171,6 +171,7 @@ final class BuildExecutor {
             if (run != null) {
                 saveDetails(job, number, run);
             }
+            dev.gantry.engine.testresults.TestCaseFile.write(buildDir, tests.cases());
             builds.complete(job, number, result.name(), (System.nanoTime() - started) / 1_000_000,
                     run == null ? List.of() : stages(run), testTotals, artifacts.list());
             buildLogs.changed(job, number);

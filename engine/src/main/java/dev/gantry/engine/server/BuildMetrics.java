@@ -21,7 +21,7 @@ public final class BuildMetrics implements BuildListener {
         duration = m.histogram("gantry_build_duration_seconds", "How long builds ran.", SECONDS);
         wait = m.histogram("gantry_queue_wait_seconds", "How long builds waited in the queue.", SECONDS);
         m.gauge("gantry_queue_length", "Builds waiting for an executor.").bind(controller::queueLength);
-        m.gauge("gantry_builds_running", "Builds running now (those waiting for an executor on a node included).").bind(controller::runningBuilds);
+        m.gauge("gantry_builds_running", "Builds running now (those waiting for an executor on a node included).").bind(controller::runningCount);
     }
 
     /** Registers the figures in {@code metrics} and makes the controller report to them. */

@@ -508,14 +508,32 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         return queue.size();
     }
 
-    /** Builds running now (their scripts; those waiting for a node included). */
-    public int runningBuilds() {
+    /** How many builds run now (their scripts; those waiting for a node included). */
+    public int runningCount() {
         return running.size();
     }
 
     /** The built-in node's executors, as configured. */
     public int executorCount() {
         return builtInExecutors;
+    }
+
+    /** Builds running now (the web UI's dashboard), oldest first. */
+    public List<BuildRecord> runningBuilds() {
+        return builds.withStatus(BuildStatus.RUNNING);
+    }
+
+    /** The test cases a completed build recorded (see {@link dev.gantry.engine.testresults.TestCaseFile}); empty when none or unknown. */
+    public List<dev.gantry.engine.testresults.InMemoryTestResults.Entry> testCases(String job, int number) {
+        if (builds.find(job, number).isEmpty()) {
+            return List.of();
+        }
+        return dev.gantry.engine.testresults.TestCaseFile.read(artifactsDir.apply(job, number).getParent());
+    }
+
+    /** The pipeline text build {@code job #number} ran (what replay starts from), if recorded. */
+    public Optional<String> buildScript(String job, int number) {
+        return scripts.find(job, number).map(BuildScript::script);
     }
 
     @Override

@@ -136,6 +136,32 @@ public final class LogIndex {
         return merged;
     }
 
+    /** A byte range of the log and the node that wrote it. */
+    public record Owned(long start, long end, Node node) {
+    }
+
+    /**
+     * Every range of the log with the node that wrote it, ascending by start (for per-line
+     * attribution, e.g. the time its step started). Costs O(records log records).
+     */
+    public List<Owned> owned() {
+        Map<Integer, Node> byRef = new HashMap<>();
+        for (Node n : nodes) {
+            byRef.put(n.ref(), n);
+        }
+        List<Owned> out = new ArrayList<>();
+        ranges.forEach((ref, list) -> {
+            Node n = byRef.get(ref);
+            if (n != null) {
+                for (long[] r : list) {
+                    out.add(new Owned(r[0], r[1], n));
+                }
+            }
+        });
+        out.sort((a, b) -> Long.compare(a.start(), b.start()));
+        return out;
+    }
+
     private static boolean within(Node n, Node root, Map<String, Node> ids) {
         // Walks up both links (enclosing step and stage); a build's tree is shallow.
         List<Node> todo = new ArrayList<>();

@@ -19,7 +19,8 @@ import org.glassfish.jersey.servlet.ServletContainer;
 
 /**
  * The controller's HTTP server: an embedded Jetty hosting the Jersey REST API ({@code /api/v1}),
- * {@code /health}, {@code /ready} and {@code /metrics}. Started once per controller process and
+ * {@code /health}, {@code /ready}, {@code /metrics} and the web UI ({@code /}, see
+ * {@link dev.gantry.engine.web.ui.WebUi}). Started once per controller process and
  * closed on shutdown; stopping waits for requests in flight for a few seconds.
  */
 public final class WebServer implements AutoCloseable {
@@ -68,17 +69,18 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes,
                                   dev.gantry.engine.agent.AgentService agents) throws IOException {
-        return start(controller, bindAddress, port, metrics, maxBodyBytes, agents, null);
+        return start(controller, bindAddress, port, metrics, maxBodyBytes, agents, null, null);
     }
 
     /**
-     * Starts serving, over HTTPS when {@code tls} is not null; see
+     * Starts serving, over HTTPS when {@code tls} is not null, with the web UI's system page
+     * showing {@code home} (null: not shown); see
      * {@link #start(Controller, String, int, Metrics, long, dev.gantry.engine.agent.AgentService)}.
      *
      * @throws IOException also when the key store cannot be read or holds no key (named)
      */
     public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes,
-                                  dev.gantry.engine.agent.AgentService agents, ServerTls tls) throws IOException {
+                                  dev.gantry.engine.agent.AgentService agents, ServerTls tls, java.nio.file.Path home) throws IOException {
         Objects.requireNonNull(controller, "controller");
         Objects.requireNonNull(bindAddress, "bindAddress");
         if (port < 0 || port > 65535) {
@@ -119,6 +121,8 @@ public final class WebServer implements AutoCloseable {
         // Log streams (server-sent events) and agents' long polls are suspended requests: no thread waits with them.
         jersey.setAsyncSupported(true);
         context.addServlet(jersey, "/*");
+        // The web UI: its own paths (more specific than the API's "/*"), listed in WebUi.
+        dev.gantry.engine.web.ui.WebUi.install(context, new dev.gantry.engine.web.ui.WebUi.Services(controller, agents, home), maxBodyBytes);
         JsonErrorHandler errors = new JsonErrorHandler();
         context.setErrorHandler(errors);
         server.setErrorHandler(errors);

@@ -64,7 +64,7 @@ public final class ControllerFixture implements AutoCloseable {
             this.agents = null;
         }
         this.triggers = o.clock == null ? null : TriggerService.install(controller, store, o.clock);
-        this.web = WebServer.start(controller, "127.0.0.1", 0, null, WebServer.DEFAULT_MAX_BODY_BYTES, agents);
+        this.web = WebServer.start(controller, "127.0.0.1", 0, null, WebServer.DEFAULT_MAX_BODY_BYTES, agents, null, home);
         this.url = web.baseUri().toString();
         if (triggers != null) {
             controller.rootUrl(url);

@@ -1,0 +1,127 @@
+package dev.gantry.engine.web.ui;
+
+import java.util.List;
+
+/**
+ * What each page shows, computed before rendering: the templates only lay these out, so that
+ * they hold no logic and every value they print goes through jte's escaping. Public only
+ * because the compiled templates live in another package.
+ */
+public final class Views {
+    private Views() {
+    }
+
+    public record Crumb(String label, String url) {
+    }
+
+    public record KeyValue(String key, String value) {
+    }
+
+    public record FolderRow(String name, String label, String url, String description) {
+    }
+
+    public record JobRow(String name, String label, String url, String result, String cls, String lastDuration,
+                         String lastLabel, String lastUrl, String health, String healthTitle) {
+    }
+
+    public record RunningRow(String job, String jobUrl, int number, String url, String running, String stage) {
+    }
+
+    public record QueueRow(String job, String jobUrl, int number, String url, String why, String waiting) {
+    }
+
+    public record AgentRow(String name, boolean online, String labels, int executors, int busy, String os, List<String> tasks) {
+    }
+
+    public record Dashboard(String title, List<Crumb> crumbs, String description, List<FolderRow> folders, List<JobRow> jobs,
+                            List<RunningRow> running, List<QueueRow> queue, List<AgentRow> agents, boolean agentsAvailable,
+                            String newJobUrl) {
+    }
+
+    public record BuildRow(int number, String url, String status, String cls, String duration, String started, String cause, String tests) {
+    }
+
+    public record Bar(int x, int y, int w, int h, String cls, String title, String url) {
+    }
+
+    public record Chart(int width, int height, List<Bar> bars, String testPoints, String maxLabel, boolean hasTests) {
+    }
+
+    /** One field of a parameters form (build parameters or an input's). */
+    public record Param(String type, String name, String id, String value, boolean checked, String description, List<String> choices) {
+    }
+
+    public record JobPage(String name, List<Crumb> crumbs, String url, String description, String scm, List<BuildRow> builds,
+                          String newerUrl, String olderUrl, Chart chart, List<Param> params, String buildUrl, String configUrl,
+                          int page) {
+    }
+
+    public record ScriptLine(int number, String text, List<String> problems) {
+    }
+
+    public record ConfigPage(String name, List<Crumb> crumbs, String url, String script, long version, List<ScriptLine> lines,
+                             List<String> problems, String error, String saved, boolean scm) {
+    }
+
+    public record NewJobPage(List<Crumb> crumbs, String name, String script, List<String> problems, String error) {
+    }
+
+    public record StageBox(String id, String name, String status, String cls, String duration, String url, List<StageBox> branches) {
+    }
+
+    public record InputForm(String id, String message, String ok, String submitter, List<Param> params, String action) {
+    }
+
+    /** The parts of the build page that change while it runs (re-fetched by ui.js as a fragment). */
+    public record Live(String url, boolean running, String status, String cls, String duration, String why,
+                       List<StageBox> stages, List<InputForm> inputs, String stopUrl) {
+    }
+
+    public record LogLine(long offset, String anchor, String time, List<Ansi.Span> spans) {
+    }
+
+    public record TestRow(String name, String className, String stage, String status, String cls, String duration,
+                          String message, String details) {
+    }
+
+    public record Tests(int total, int failed, int skipped, int passed, List<TestRow> failures, List<TestRow> others, int hidden) {
+    }
+
+    public record Artifact(String path, String url) {
+    }
+
+    public record BuildPage(String job, int number, List<Crumb> crumbs, String title, Live live, String cause,
+                            List<KeyValue> parameters, String description, List<LogLine> log, long logStart, long logEnd,
+                            long logSize, String fullLogUrl, String rawLogUrl, String streamUrl, Tests tests,
+                            List<Artifact> artifacts, String zipUrl, List<String> restartStages, String restartUrl,
+                            String replayUrl, String error, String previousUrl, String nextUrl) {
+    }
+
+    public record LogPage(String job, int number, List<Crumb> crumbs, String title, List<LogLine> lines, long start, long end,
+                          long size, String prevUrl, String nextUrl, String firstUrl, String lastUrl, String rawUrl, String buildUrl) {
+    }
+
+    public record ReplayPage(String job, int number, List<Crumb> crumbs, String script, List<ScriptLine> lines,
+                             List<String> problems, String action) {
+    }
+
+    public record Created(String name, String secret, String command) {
+    }
+
+    public record AgentsPage(List<Crumb> crumbs, boolean available, List<AgentRow> agents, List<KeyValue> waiting,
+                             Created created, String error) {
+    }
+
+    public record PluginRow(String id, String version, String state, String cls, String error, List<String> warnings,
+                            boolean bundled, String description, String steps, boolean enabled) {
+    }
+
+    public record PluginsPage(List<Crumb> crumbs, boolean available, List<PluginRow> plugins, String message, String error) {
+    }
+
+    public record SystemPage(List<Crumb> crumbs, List<KeyValue> facts) {
+    }
+
+    public record ErrorPage(List<Crumb> crumbs, int status, String message) {
+    }
+}
