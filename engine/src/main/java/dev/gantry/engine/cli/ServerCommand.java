@@ -65,6 +65,7 @@ final class ServerCommand implements Callable<Integer> {
         controller.nodes(agents::forBuild, agents.nodeTasks());
         TriggerService triggers = TriggerService.install(controller, store, java.time.Clock.systemDefaultZone());
         controller.plugins(plugins);
+        dev.gantry.engine.secrets.SecretsService.install(controller, store);
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         metrics.gauge("gantry_agents_online", "Agents connected now, the built-in one included.")

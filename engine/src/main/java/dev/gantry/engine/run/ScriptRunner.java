@@ -53,6 +53,7 @@ public final class ScriptRunner {
                 run.abort("Aborted: the runner was interrupted");
             }
         }
+        run.secrets().close();
         root.engineLine("Finished: " + run.result());
         run.log().flush();
         return run.result();

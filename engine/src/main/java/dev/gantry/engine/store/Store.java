@@ -42,7 +42,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
  */
 public final class Store implements AutoCloseable {
     /** The newest migration in {@code db/migration}; a test keeps the two in step. */
-    static final String SCHEMA_VERSION = "6";
+    static final String SCHEMA_VERSION = "8";
     private static final int MAX_CONNECTIONS = 16;
     private final Path home;
     private final JdbcConnectionPool pool;
@@ -53,6 +53,8 @@ public final class Store implements AutoCloseable {
     private final H2TriggerRepository triggers;
     private final H2AgentRepository agents;
     private final H2BuildScriptRepository scripts;
+    private final H2CredentialRepository credentials;
+    private final H2ApprovalRepository approvals;
 
     private Store(Path home, JdbcConnectionPool pool) {
         this.home = home;
@@ -64,6 +66,8 @@ public final class Store implements AutoCloseable {
         this.triggers = new H2TriggerRepository(tx);
         this.agents = new H2AgentRepository(tx);
         this.scripts = new H2BuildScriptRepository(tx);
+        this.credentials = new H2CredentialRepository(tx);
+        this.approvals = new H2ApprovalRepository(tx);
     }
 
     /**
@@ -218,6 +222,16 @@ public final class Store implements AutoCloseable {
     /** The registered agents. */
     public AgentRepository agents() {
         return agents;
+    }
+
+    /** Credentials (encrypted by the caller) and their uses; never null. */
+    public CredentialRepository credentials() {
+        return credentials;
+    }
+
+    /** Script approvals of the pipeline sandbox; never null. */
+    public ApprovalRepository approvals() {
+        return approvals;
     }
 
     /** Build logs; never null. */
