@@ -3,7 +3,7 @@ package dev.gantry.engine.sandbox;
 /**
  * Which rejected signatures an administrator may approve. Everything the allow-list decides may
  * be approved, except what would hand the script the keys to the sandbox itself: metaclasses
- * (they replace the methods the checks rely on), names with {@code $} (Groovy's internals), a
+ * (they replace the methods the checks rely on), member names with {@code $} (Groovy's internals), a
  * closure's delegate or resolve strategy, a script's binding, and class loading by name.
  */
 public final class Approvals {
@@ -25,7 +25,10 @@ public final class Approvals {
                 return false;
             }
         }
-        if (signature.contains("$") || signature.toLowerCase(java.util.Locale.ROOT).contains("metaclass")) {
+        // Type names may hold '$' (nested classes); member names with '$' are Groovy's internals.
+        boolean hasMember = !parts[0].equals("new");
+        if ((hasMember && (parts.length < 3 || parts[2].contains("$")))
+                || signature.toLowerCase(java.util.Locale.ROOT).contains("metaclass")) {
             return false;
         }
         return !(signature.startsWith("method groovy.lang.Closure setDelegate")
