@@ -128,6 +128,24 @@ class CredentialsLocalRunTest {
     }
 
     @Test
+    void anUnknownIdInTheEnvironmentFailsNamingItAndTheFile() throws Exception {
+        CredentialLookup lookup = credentials();
+        PipelineHarness.run(dir, """
+                pipeline {
+                    agent any
+                    stages {
+                        stage('S') {
+                            environment { TOKEN = credentials('deploy-token') }
+                            steps { echo 'never' }
+                        }
+                    }
+                }
+                """, r -> r.service(CredentialLookup.class, lookup))
+                .assertResult(Result.FAILURE).assertStage("S", "FAILURE")
+                .assertLog("no credential with id 'deploy-token' in ", "it has token, deploy-key, settings").assertNoLog("never");
+    }
+
+    @Test
     void withoutCredentialsTheStepSaysHowToGiveThem() throws Exception {
         PipelineHarness.run(dir, "node { withCredentials([string(credentialsId: 'x', variable: 'X')]) { echo 'no' } }")
                 .assertResult(Result.FAILURE).assertLog("this run has no credentials", "--credentials FILE").assertNoLog("no\n");
