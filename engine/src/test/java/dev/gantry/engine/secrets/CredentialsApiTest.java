@@ -113,6 +113,10 @@ class CredentialsApiTest {
             assertEquals(201, f.send("POST", "api/v1/folders/other/credentials", credential("private", "string",
                     Map.of("secret", "other-value"))).statusCode());
             assertEquals(1, f.json("api/v1/folders/team/credentials").get("credentials").size());
+            assertEquals("team", f.json("api/v1/folders/team/credentials/shared").get("folder").asText());
+            assertEquals("", f.json("api/v1/credentials/shared").get("folder").asText());
+            assertEquals(404, f.get("api/v1/folders/team/inner/credentials/shared").statusCode(), "folder credentials are not inherited by listing");
+            assertEquals("team", f.json("api/v1/folders/team").get("name").asText(), "the folder itself is still reachable");
             assertEquals(404, f.send("POST", "api/v1/folders/missing/credentials", credential("x", "string", Map.of("secret", "v"))).statusCode());
             String script = """
                     node {
