@@ -52,6 +52,10 @@ final class RunCommand implements Callable<Integer> {
     @Option(names = "--log-json", paramLabel = "FILE", description = "Also writes the console log as JSON lines, each with its stage, step and parallel branch.")
     Path logJson;
 
+    @Option(names = "--credentials", paramLabel = "FILE", description = {"Credentials for withCredentials and credentials('id'): a YAML or JSON",
+            "file with a list 'credentials' of entries with id, type and fields (see docs/credentials.md)."})
+    Path credentialsFile;
+
     @Option(names = "--job", paramLabel = "NAME", description = "The job name the build sees (default: the file's name).")
     String job;
 
@@ -98,6 +102,15 @@ final class RunCommand implements Callable<Integer> {
         }
         if (logJson != null) {
             local.jsonLog(logJson.toAbsolutePath());
+        }
+        if (credentialsFile != null) {
+            try {
+                local.service(dev.gantry.api.credentials.CredentialLookup.class, dev.gantry.engine.secrets.CredentialsFile.read(credentialsFile));
+            } catch (java.io.IOException e) {
+                err.println("gantry run: " + e.getMessage());
+                err.flush();
+                return Main.USAGE;
+            }
         }
         LocalRun.Outcome outcome;
         try {

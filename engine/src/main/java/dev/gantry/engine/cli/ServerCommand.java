@@ -82,6 +82,7 @@ final class ServerCommand implements Callable<Integer> {
                 () -> plugins.extensions(dev.gantry.api.notify.Notifier.class));
         controller.notificationRules(store.notificationRules());
         controller.listener(notifications);
+        dev.gantry.engine.secrets.SecretsService.install(controller, store);
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         metrics.gauge("gantry_agents_online", "Agents connected now, the built-in one included.")

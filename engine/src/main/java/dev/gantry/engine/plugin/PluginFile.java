@@ -120,10 +120,36 @@ final class PluginFile {
                 return new PluginFile(jar, displayName, bundled, null, displayName + " is not a valid Gantry plugin: it has no META-INF/MANIFEST.MF"
                         + " (build it with plugins/pom.xml as parent, or add the PF4J manifest entries)", size, modified);
             }
+            String slip = unsafeEntry(jf);
+            if (slip != null) {
+                return new PluginFile(jar, displayName, bundled, null, displayName + " is not a valid Gantry plugin: its entry '" + slip
+                        + "' would be written outside the plugin when unpacked (an absolute path or '..'); rebuild the jar without it",
+                        size, modified);
+            }
             return new PluginFile(jar, displayName, bundled, m.getMainAttributes(), null, size, modified);
         } catch (IOException | SecurityException e) {
             return new PluginFile(jar, displayName, bundled, null, displayName + " is not a readable jar: " + e.getMessage(), size, modified);
         }
+    }
+
+    /**
+     * The first entry whose name would leave the directory it is unpacked into ("zip slip"):
+     * absolute, a drive letter, or a {@code ..} segment (with either slash); null when there is none.
+     * Gantry unpacks only {@code lib/*.jar} today, but a plugin with such entries is refused whole.
+     */
+    static String unsafeEntry(JarFile jf) {
+        for (java.util.jar.JarEntry e : java.util.Collections.list(jf.entries())) {
+            String n = e.getName().replace('\\', '/');
+            if (n.startsWith("/") || (n.length() > 1 && n.charAt(1) == ':')) {
+                return e.getName();
+            }
+            for (String seg : n.split("/")) {
+                if (seg.equals("..")) {
+                    return e.getName();
+                }
+            }
+        }
+        return null;
     }
 
     String problem() {

@@ -24,6 +24,7 @@ public final class BuildRun {
     private final StepLibrary steps;
     private final StepJournal journal;
     private final LogSink log;
+    private final BuildSecrets secrets = new BuildSecrets();
     private final NodeProvider nodes;
     private final Map<Class<?>, Object> services;
     private final Map<String, String> baseEnv;
@@ -51,7 +52,7 @@ public final class BuildRun {
         this.number = b.number;
         this.steps = b.steps;
         this.journal = b.journal;
-        this.log = b.log;
+        this.log = new MaskingLogSink(b.log, secrets);
         this.nodes = b.nodes;
         this.services = Map.copyOf(b.services);
         this.previousResult = b.previousResult;
@@ -86,6 +87,9 @@ public final class BuildRun {
     public StepJournal journal() { return journal; }
 
     public LogSink log() { return log; }
+
+    /** The secrets bound in this build, masked in its log. */
+    public BuildSecrets secrets() { return secrets; }
 
     NodeProvider nodes() { return nodes; }
 
@@ -153,6 +157,9 @@ public final class BuildRun {
     }
 
     <T> Optional<T> service(Class<T> type) {
+        if (type == BuildSecrets.class) {
+            return Optional.of(type.cast(secrets));
+        }
         return Optional.ofNullable(type.cast(services.get(type)));
     }
 

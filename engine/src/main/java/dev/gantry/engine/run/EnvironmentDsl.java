@@ -4,13 +4,17 @@ import dev.gantry.api.PipelineSafe;
 import dev.gantry.api.step.StepFailedException;
 import groovy.lang.GroovyObjectSupport;
 import groovy.lang.MissingPropertyException;
+import dev.gantry.api.credentials.Credential;
+import dev.gantry.api.credentials.CredentialLookup;
 import java.util.LinkedHashMap;
+import java.util.NoSuchElementException;
 import java.util.Map;
 
 /**
  * Evaluates an {@code environment { NAME = value }} block: assignments are collected in order,
- * reads see earlier assignments and then the current environment, {@code credentials('id')}
- * resolves through the credentials store (issue 06; a clear error until then).
+ * reads see earlier assignments and then the current environment; {@code X = credentials('id')}
+ * binds a stored credential as Jenkins does ({@code X}, {@code X_USR}, {@code X_PSW}, see
+ * {@link CredentialBindings#environment}), its secrets masked in the log from then on.
  */
 @PipelineSafe
 public final class EnvironmentDsl extends GroovyObjectSupport {
@@ -42,6 +46,10 @@ public final class EnvironmentDsl extends GroovyObjectSupport {
 
     @Override
     public void setProperty(String name, Object value) {
+        if (value instanceof CredentialsReference ref) {
+            values.putAll(ref.bind(name));
+            return;
+        }
         values.put(name, value == null ? "" : String.valueOf(value));
     }
 
@@ -62,9 +70,47 @@ public final class EnvironmentDsl extends GroovyObjectSupport {
         }
     }
 
-    /** {@code credentials('id')}: a stored credential bound to the variable. */
+    /** {@code credentials('id')}: a stored credential, bound when it is assigned to a variable. */
     public Object credentials(String id) {
-        throw new StepFailedException("credentials('" + id + "'): no credential with id '" + id
-                + "' exists (the credentials store arrives with the controller's security features)");
+        if (id == null || id.isBlank()) {
+            throw new StepFailedException("credentials(...) needs the id of a stored credential");
+        }
+        return new CredentialsReference(id);
+    }
+
+    /**
+     * What {@code credentials('id')} evaluates to: nothing is looked up until it is assigned,
+     * because the variable's name decides the names of the variables set. Not a string, so that
+     * it cannot be interpolated by accident.
+     */
+    @PipelineSafe
+    public final class CredentialsReference {
+        private final String id;
+
+        CredentialsReference(String id) {
+            this.id = id;
+        }
+
+        Map<String, String> bind(String variable) {
+            CredentialLookup lookup = ctx.run.service(CredentialLookup.class).orElseThrow(() -> new StepFailedException(
+                    "credentials('" + id + "'): this run has no credentials; on the controller they are stored with"
+                            + " 'gantry credentials create', for 'gantry run' pass them with --credentials FILE"));
+            Credential c;
+            try {
+                c = lookup.find(id);
+            } catch (NoSuchElementException e) {
+                throw new StepFailedException("credentials('" + id + "'): " + e.getMessage());
+            }
+            try {
+                return CredentialBindings.environment(variable, c, ctx.workspace, ctx.run.secrets()).variables();
+            } catch (java.io.IOException e) {
+                throw new StepFailedException("credentials('" + id + "'): cannot write the credential's file: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "credentials('" + id + "')";
+        }
     }
 }

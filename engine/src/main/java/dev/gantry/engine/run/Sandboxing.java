@@ -1,5 +1,6 @@
 package dev.gantry.engine.run;
 
+import dev.gantry.engine.sandbox.ApprovalPolicy;
 import dev.gantry.engine.sandbox.Sandbox;
 import dev.gantry.engine.sandbox.SandboxRuntime;
 import org.codehaus.groovy.control.CompilerConfiguration;
@@ -12,6 +13,7 @@ import org.codehaus.groovy.control.CompilerConfiguration;
 final class Sandboxing {
     static {
         SandboxRuntime.setCheckpointHandler(Sandboxing::checkpoint);
+        SandboxRuntime.setApprovalPolicySource(Sandboxing::approvalPolicy);
     }
 
     private Sandboxing() {
@@ -19,6 +21,30 @@ final class Sandboxing {
 
     static void configure(CompilerConfiguration cc) {
         Sandbox.configure(cc);
+    }
+
+    /** The approvals of the build running on this thread, told which script ran the rejected code; null outside builds. */
+    private static ApprovalPolicy approvalPolicy() {
+        FlowContext ctx = FlowContext.currentOrNull();
+        if (ctx == null) {
+            return null;
+        }
+        ApprovalPolicy base = ctx.run.service(ApprovalPolicy.class).orElse(null);
+        if (base == null) {
+            return null;
+        }
+        String script = ctx.run.scriptName();
+        return new ApprovalPolicy() {
+            @Override
+            public boolean isApproved(String signature) {
+                return base.isApproved(signature);
+            }
+
+            @Override
+            public void rejected(String signature, boolean approvable) {
+                base.rejected(signature, approvable, script);
+            }
+        };
     }
 
     private static void checkpoint() {

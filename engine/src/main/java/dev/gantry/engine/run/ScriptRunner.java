@@ -53,6 +53,7 @@ public final class ScriptRunner {
                 run.abort("Aborted: the runner was interrupted");
             }
         }
+        run.secrets().close();
         root.engineLine("Finished: " + run.result());
         run.log().flush();
         return run.result();
@@ -163,6 +164,10 @@ public final class ScriptRunner {
 
     /** A user-facing description of a failure: its message, and where in the script it happened. */
     static String describe(Throwable e, String fileName) {
+        if (e instanceof ExceptionInInitializerError && e.getCause() != null) {
+            // A static initializer of the script or one of its classes failed: what failed is the cause.
+            return describe(e.getCause(), fileName);
+        }
         String msg = e instanceof StepFailedException || e instanceof FlowInterruptedException
                 ? e.getMessage() : (e.getMessage() == null ? e.getClass().getName() : e.getMessage());
         if (e instanceof StepFailedException) {

@@ -106,7 +106,10 @@ final class StepCall implements StepContext, Console, RunControl {
     @Override
     public OutputStream stream() {
         CancellationScope scope = ctx.scope;
-        return new LineSplittingStream(ctx.run.log(), source, () -> scope.touch(System.nanoTime()));
+        // A source instance of its own: the masker holds back the end of a long line per source
+        // instance, and two streams of one step (stdout, stderr) must not share that.
+        LogSink.LogSource own = new LogSink.LogSource(source.stage(), source.stepId(), source.branch(), source.timestamps(), source.stageId());
+        return new LineSplittingStream(ctx.run.log(), own, () -> scope.touch(System.nanoTime()));
     }
 
     // RunControl

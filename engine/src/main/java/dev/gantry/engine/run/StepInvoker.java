@@ -42,6 +42,7 @@ final class StepInvoker {
         Step step = found.get();
         StepDescriptor d = step.descriptor();
         String id = ctx.nextId(name);
+        warnInterpolatedSecrets(ctx, name, args);
         ArgumentBinder.Bound bound;
         try {
             bound = ArgumentBinder.bind(d, args, c -> new ClosureBody(c, id));
@@ -94,6 +95,35 @@ final class StepInvoker {
             throw new StepFailedException(name + ": " + e, e);
         } finally {
             ctx.run.log().stepFinished(source, status);
+        }
+    }
+
+    private static final java.util.Set<String> SHELL_STEPS = java.util.Set.of("sh", "bat", "powershell", "pwsh");
+
+    /**
+     * Jenkins' warning when a shell step's script is a GString that interpolated a secret: the
+     * secret is then part of the command line (visible to other processes, written to shell
+     * history or traces), where the shell's own {@code $VAR} would not put it.
+     */
+    private static void warnInterpolatedSecrets(FlowContext ctx, String name, Object[] args) {
+        if (!SHELL_STEPS.contains(name) || args == null) {
+            return;
+        }
+        java.util.Set<String> variables = new java.util.TreeSet<>();
+        for (Object a : args) {
+            Object script = a instanceof java.util.Map<?, ?> m ? m.get("script") : a;
+            if (script instanceof groovy.lang.GString g) {
+                for (Object v : g.getValues()) {
+                    if (v instanceof CharSequence cs) {
+                        variables.addAll(ctx.run.secrets().variablesIn(cs.toString()));
+                    }
+                }
+            }
+        }
+        if (!variables.isEmpty()) {
+            ctx.engineLine("Warning: A secret was passed to \"" + name + "\" using Groovy String interpolation, which is insecure.");
+            ctx.engineLine("\t\t Affected argument(s) used the following variable(s): " + variables);
+            ctx.engineLine("\t\t Use single quotes and let the shell expand the variable instead: sh 'echo $" + variables.iterator().next() + "'");
         }
     }
 

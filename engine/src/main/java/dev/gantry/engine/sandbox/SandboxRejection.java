@@ -15,7 +15,16 @@ public final class SandboxRejection extends SecurityException {
      *     never null
      */
     public SandboxRejection(String signature) {
-        super("Scripts not permitted to use " + signature);
+        this(signature, false);
+    }
+
+    /**
+     * @param approvalHint whether the message says where an administrator can approve it (when
+     *     the build runs on a controller with script approvals and the signature may be approved)
+     */
+    public SandboxRejection(String signature, boolean approvalHint) {
+        super("Scripts not permitted to use " + signature + (approvalHint
+                ? " (an administrator can approve this signature under /api/v1/script-approvals)" : ""));
         this.signature = signature;
     }
 

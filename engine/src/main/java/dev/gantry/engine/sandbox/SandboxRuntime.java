@@ -58,6 +58,7 @@ public final class SandboxRuntime {
         }
     };
     private static volatile Runnable checkpointHandler = DEFAULT_HANDLER;
+    private static volatile java.util.function.Supplier<ApprovalPolicy> approvalPolicy = () -> null;
 
     static final Permissions PERMISSIONS = new Permissions(AllowList.defaults());
 
@@ -81,6 +82,18 @@ public final class SandboxRuntime {
      */
     public static void setCheckpointHandler(Runnable handler) {
         checkpointHandler = handler == null ? DEFAULT_HANDLER : handler;
+    }
+
+    /**
+     * Installs where rejections are reported and approvals looked up: the supplier is asked on the
+     * thread of the rejected code (so it can find the build that runs it) and may return null
+     * (nothing is approved, nothing recorded). Called only on the rejection path, never for
+     * allowed members.
+     *
+     * @param source the supplier; null restores the default (no approvals)
+     */
+    public static void setApprovalPolicySource(java.util.function.Supplier<ApprovalPolicy> source) {
+        approvalPolicy = source == null ? () -> null : source;
     }
 
     /** Runs the installed checkpoint handler; throws whatever it throws. */
@@ -170,7 +183,8 @@ public final class SandboxRuntime {
         if (PERMISSIONS.isUserClass(type)) {
             return unwrap(() -> InvokerHelper.invokeConstructorOf(type, a));
         }
-        throw new SandboxRejection("new " + Permissions.typeName(type) + Permissions.params(MetaClassHelper.convertToTypeArray(a)));
+        reject("new " + Permissions.typeName(type) + Permissions.params(MetaClassHelper.convertToTypeArray(a)));
+        return unwrap(() -> InvokerHelper.invokeConstructorOf(type, a));
     }
 
     static Object invoke(Object receiver, String name, Object[] args) {
@@ -388,7 +402,7 @@ public final class SandboxRuntime {
 
     static Object readProperty(Object r, String n) {
         if (Permissions.isDeniedName(n)) {
-            throw new SandboxRejection("method " + Permissions.typeName(r.getClass()) + " getMetaClass");
+            throw rejectAlways("method " + Permissions.typeName(r.getClass()) + " getMetaClass");
         }
         if (r instanceof Class<?> c) {
             return readStatic(c, n);
@@ -482,7 +496,7 @@ public final class SandboxRuntime {
 
     static void writeProperty(Object r, String n, Object v) {
         if (Permissions.isDeniedName(n)) {
-            throw new SandboxRejection("method " + Permissions.typeName(r.getClass()) + " setMetaClass groovy.lang.MetaClass");
+            throw rejectAlways("method " + Permissions.typeName(r.getClass()) + " setMetaClass groovy.lang.MetaClass");
         }
         if (r instanceof Class<?> c) {
             writeStatic(c, n, v);
@@ -501,7 +515,7 @@ public final class SandboxRuntime {
         }
         if (r instanceof Script s) {
             if ("binding".equals(n)) {
-                throw new SandboxRejection("method groovy.lang.Script setBinding groovy.lang.Binding");
+                throw rejectAlways("method groovy.lang.Script setBinding groovy.lang.Binding");
             }
             unwrap(() -> {
                 s.setProperty(n, v);
@@ -560,7 +574,7 @@ public final class SandboxRuntime {
             return;
         }
         if (!PERMISSIONS.isUserClass(c)) {
-            throw new SandboxRejection("staticField " + Permissions.typeName(c) + " " + n);
+            reject("staticField " + Permissions.typeName(c) + " " + n);
         }
         unwrap(() -> {
             InvokerHelper.setProperty(c, n, v);
@@ -570,7 +584,7 @@ public final class SandboxRuntime {
 
     private static void writeOnClosure(Closure<?> c, String n, Object v) {
         if (CLOSURE_UNWRITABLE.contains(n)) {
-            throw new SandboxRejection("method groovy.lang.Closure set" + Character.toUpperCase(n.charAt(0)) + n.substring(1)
+            throw rejectAlways("method groovy.lang.Closure set" + Character.toUpperCase(n.charAt(0)) + n.substring(1)
                     + ("delegate".equals(n) ? " java.lang.Object" : " int"));
         }
         if (c.getResolveStrategy() == Closure.TO_SELF) {
@@ -702,7 +716,7 @@ public final class SandboxRuntime {
         }
         Class<?> type = receiver instanceof Class<?> c ? c : receiver.getClass();
         if (Permissions.isDeniedName(n)) {
-            throw new SandboxRejection("field " + Permissions.typeName(type) + " " + n);
+            throw rejectAlways("field " + Permissions.typeName(type) + " " + n);
         }
         for (Class<?> k = type; k != null; k = k.getSuperclass()) {
             try {
@@ -713,7 +727,7 @@ public final class SandboxRuntime {
             }
         }
         if (!PERMISSIONS.isUserClass(type)) {
-            throw new SandboxRejection((receiver instanceof Class ? "staticField " : "field ") + Permissions.typeName(type) + " " + n);
+            reject((receiver instanceof Class ? "staticField " : "field ") + Permissions.typeName(type) + " " + n);
         }
     }
 
@@ -853,9 +867,10 @@ public final class SandboxRuntime {
             return construct(type, col.toArray());
         }
         if (type == Class.class) {
-            throw new SandboxRejection("staticMethod java.lang.Class forName java.lang.String");
+            throw rejectAlways("staticMethod java.lang.Class forName java.lang.String");
         }
-        throw new SandboxRejection("new " + Permissions.typeName(type) + " " + Permissions.typeName(value.getClass()));
+        reject("new " + Permissions.typeName(type) + " " + Permissions.typeName(value.getClass()));
+        return unwrap(() -> coerce ? ScriptBytecodeAdapter.asType(value, type) : ScriptBytecodeAdapter.castToType(value, type));
     }
 
     private static Object convert(Object value, Class<?> type) {
@@ -886,7 +901,7 @@ public final class SandboxRuntime {
         Objects.requireNonNull(receiver, () -> "Cannot create a method pointer to '" + n + "' on null");
         if (receiver instanceof Class<?> c && "new".equals(n)) {
             if (!PERMISSIONS.anyConstructorAllowed(c)) {
-                throw new SandboxRejection("new " + Permissions.typeName(c));
+                reject("new " + Permissions.typeName(c));
             }
             return new CheckedMethodClosure(receiver, n, -1);
         }
@@ -916,7 +931,7 @@ public final class SandboxRuntime {
             }
         }
         if (arity == -2 && rejected != null) {
-            throw new SandboxRejection(rejected);
+            reject(rejected);
         }
         return new CheckedMethodClosure(receiver, n, arity < 0 ? -1 : arity);
     }
@@ -930,8 +945,33 @@ public final class SandboxRuntime {
 
     private static void enforce(String rejected) {
         if (rejected != null && !rejected.isEmpty()) {
-            throw new SandboxRejection(rejected);
+            reject(rejected);
         }
+    }
+
+    /**
+     * Rejects {@code signature} unless an administrator approved it (then returns normally); the
+     * rejection is reported to the approval policy either way.
+     */
+    private static void reject(String signature) {
+        boolean approvable = Approvals.isApprovable(signature);
+        ApprovalPolicy p = approvalPolicy.get();
+        if (p != null) {
+            if (approvable && p.isApproved(signature)) {
+                return;
+            }
+            p.rejected(signature, approvable);
+        }
+        throw new SandboxRejection(signature, approvable && p != null);
+    }
+
+    /** A rejection no approval lifts (metaclass changes, binding and delegate changes, class loading); reported all the same. */
+    private static SandboxRejection rejectAlways(String signature) {
+        ApprovalPolicy p = approvalPolicy.get();
+        if (p != null) {
+            p.rejected(signature, false);
+        }
+        return new SandboxRejection(signature, false);
     }
 
     private static Iterable<?> iterable(Object o) {

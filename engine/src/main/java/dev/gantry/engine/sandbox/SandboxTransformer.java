@@ -157,11 +157,18 @@ final class SandboxTransformer extends CompilationCustomizer {
 
         @Override
         protected void visitConstructorOrMethod(MethodNode node, boolean isConstructor) {
-            if (node.isSynthetic() || node.getName().contains("$") || isGenerated(node)
+            // Groovy marks the static initializer synthetic, but at this phase it holds only the
+            // class's own static { } blocks: user code, which must be checked like any method.
+            boolean staticInitializer = "<clinit>".equals(node.getName());
+            if ((node.isSynthetic() && !staticInitializer) || node.getName().contains("$") || isGenerated(node)
                     || (current.isScript() && node.isStatic() && "main".equals(node.getName()))) {
                 return;
             }
             if (node.getCode() == null) {
+                return;
+            }
+            if (staticInitializer) {
+                visitStaticBlocks(node);
                 return;
             }
             if (!isConstructor && needsCheckedCast(node.getReturnType())) {
@@ -186,6 +193,27 @@ final class SandboxTransformer extends CompilationCustomizer {
                 statements.add(at, checkpoint());
             } else {
                 node.setCode(prepend(code, node.getVariableScope()));
+            }
+        }
+
+        /**
+         * The statements of {@code static { }} blocks in the static initializer; those the compiler
+         * put there (enum constants, with no line number) call Groovy internals on purpose and stay.
+         */
+        private void visitStaticBlocks(MethodNode clinit) {
+            if (!(clinit.getCode() instanceof BlockStatement block)) {
+                return;
+            }
+            MethodNode outer = method;
+            method = clinit;
+            try {
+                for (Statement s : block.getStatements()) {
+                    if (s.getLineNumber() > 0) {
+                        s.visit(this);
+                    }
+                }
+            } finally {
+                method = outer;
             }
         }
 

@@ -145,6 +145,11 @@ public interface Controller {
         return Optional.empty();
     }
 
+    /** The credentials and script approvals, or empty when the controller runs without them (tests). */
+    default Optional<dev.gantry.engine.secrets.SecretsService> secrets() {
+        return Optional.empty();
+    }
+
     /** A job script that is not a valid pipeline, with every problem. */
     final class InvalidJobException extends Exception {
         private static final long serialVersionUID = 1L;

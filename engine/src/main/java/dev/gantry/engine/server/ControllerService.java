@@ -84,6 +84,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         void write(java.io.OutputStream out) throws IOException;
     }
     private volatile dev.gantry.engine.plugin.PluginSystem plugins;
+    private volatile dev.gantry.engine.secrets.SecretsService secrets;
 
     /**
      * @param scripts where each build's script is recorded (what replay and restart run)
@@ -474,6 +475,16 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
      */
     public void nodes(BiFunction<String, Integer, dev.gantry.engine.run.NodeProvider> providers, dev.gantry.api.agent.NodeTasks tasks) {
         executor.nodes(providers, tasks);
+    }
+
+    /** Sets the credentials and script approvals the API manages (see {@link dev.gantry.engine.secrets.SecretsService#install}). */
+    public void secrets(dev.gantry.engine.secrets.SecretsService service) {
+        this.secrets = service;
+    }
+
+    @Override
+    public Optional<dev.gantry.engine.secrets.SecretsService> secrets() {
+        return Optional.ofNullable(secrets);
     }
 
     /** Sets the plugin system the API manages (its steps must be the live library this controller was given). */

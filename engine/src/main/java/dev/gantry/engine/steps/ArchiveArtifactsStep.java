@@ -67,6 +67,7 @@ public final class ArchiveArtifactsStep implements Step {
                 files = ws.list(new FileSelection(null, null, defaultExcludes)).stream()
                         .filter(selector::isSelected).toList();
             }
+            refuseLinksLeaving(ws, artifacts, excludes, defaultExcludes, arguments.bool("caseSensitive"));
         } catch (IOException e) {
             throw FileStepSupport.failed("archiveArtifacts", e);
         }
@@ -100,6 +101,23 @@ public final class ArchiveArtifactsStep implements Step {
             }
         }
         return null;
+    }
+
+    /**
+     * A selected symbolic link that leads out of the workspace would archive what lies outside
+     * (another job's files, the controller's secrets): the step fails, naming the links, rather
+     * than archive them or drop them silently.
+     */
+    private static void refuseLinksLeaving(Workspace ws, String includes, String excludes, boolean defaultExcludes,
+                                           boolean caseSensitive) throws IOException {
+        if (!(ws instanceof dev.gantry.engine.workspace.LocalWorkspace local)) {
+            return; // other nodes list only files inside the workspace, and read nothing through such links
+        }
+        List<String> leaving = local.linksLeaving(FileSelector.of(includes, excludes, defaultExcludes, caseSensitive));
+        if (!leaving.isEmpty()) {
+            throw new StepFailedException("archiveArtifacts: refusing to archive symbolic links that lead out of the workspace: "
+                    + String.join(", ", leaving) + ". Copy the files into the workspace, or exclude the links with excludes:");
+        }
     }
 
     private static MessageDigest md5() {

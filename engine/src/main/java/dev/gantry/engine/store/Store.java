@@ -54,6 +54,8 @@ public final class Store implements AutoCloseable {
     private final H2AgentRepository agents;
     private final H2BuildScriptRepository scripts;
     private final H2NotificationRuleRepository notificationRules;
+    private final H2CredentialRepository credentials;
+    private final H2ApprovalRepository approvals;
 
     private Store(Path home, JdbcConnectionPool pool) {
         this.home = home;
@@ -66,6 +68,8 @@ public final class Store implements AutoCloseable {
         this.agents = new H2AgentRepository(tx);
         this.scripts = new H2BuildScriptRepository(tx);
         this.notificationRules = new H2NotificationRuleRepository(tx);
+        this.credentials = new H2CredentialRepository(tx);
+        this.approvals = new H2ApprovalRepository(tx);
     }
 
     /**
@@ -225,6 +229,16 @@ public final class Store implements AutoCloseable {
     /** The registered agents. */
     public AgentRepository agents() {
         return agents;
+    }
+
+    /** Credentials (encrypted by the caller) and their uses; never null. */
+    public CredentialRepository credentials() {
+        return credentials;
+    }
+
+    /** Script approvals of the pipeline sandbox; never null. */
+    public ApprovalRepository approvals() {
+        return approvals;
     }
 
     /** Build logs; never null. */

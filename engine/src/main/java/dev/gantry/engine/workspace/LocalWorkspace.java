@@ -511,8 +511,24 @@ public final class LocalWorkspace implements Workspace, ScriptHost, WorkspaceRoo
     record Entry(String relative, Path path, boolean link) {
     }
 
+    /**
+     * The symbolic links {@code selector} takes below this directory that lead out of the
+     * workspace (or to a directory), each as {@code path -> target}, sorted; {@link #list} leaves
+     * them out silently, so a step that must not lose files (archiving) asks for them to refuse.
+     */
+    public List<String> linksLeaving(FileSelector selector) throws IOException {
+        List<String> out = new ArrayList<>();
+        scan(selector, out::add);
+        out.sort(null);
+        return out;
+    }
+
     /** The files below this directory that {@code selector} takes, sorted by relative path. */
     List<Entry> scan(FileSelector selector) throws IOException {
+        return scan(selector, link -> { });
+    }
+
+    private List<Entry> scan(FileSelector selector, java.util.function.Consumer<String> leaving) throws IOException {
         checkInsideRoot(dir, "");
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             return List.of();
@@ -542,6 +558,8 @@ public final class LocalWorkspace implements Workspace, ScriptHost, WorkspaceRoo
                         found.add(new Entry(rel, f, false));
                     } else if (linksToFileInside(f, rootReal)) {
                         found.add(new Entry(rel, f, true));
+                    } else {
+                        leaving.accept(rel + " -> " + target(f));
                     }
                     return FileVisitResult.CONTINUE;
                 }
@@ -564,6 +582,14 @@ public final class LocalWorkspace implements Workspace, ScriptHost, WorkspaceRoo
     private String relative(Path p) {
         String rel = dir.relativize(p).toString();
         return UNIX ? rel : rel.replace('\\', '/');
+    }
+
+    private static String target(Path link) {
+        try {
+            return Files.readSymbolicLink(link).toString();
+        } catch (IOException e) {
+            return "(unreadable link)";
+        }
     }
 
     private static boolean linksToFileInside(Path link, Path rootReal) {

@@ -48,7 +48,8 @@ class EdgeCasesTest {
                         }
                     }
                 }
-                """).assertResult(Result.FAILURE).assertStage("S", "FAILURE").assertLog("no credential with id 'deploy-token'");
+                """).assertResult(Result.FAILURE).assertStage("S", "FAILURE")
+                .assertLog("credentials('deploy-token'): this run has no credentials", "--credentials FILE").assertNoLog("never");
     }
 
     @Test

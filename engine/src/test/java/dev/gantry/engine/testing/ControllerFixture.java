@@ -64,6 +64,7 @@ public final class ControllerFixture implements AutoCloseable {
             this.agents = null;
         }
         this.triggers = o.clock == null ? null : TriggerService.install(controller, store, o.clock);
+        dev.gantry.engine.secrets.SecretsService.install(controller, store);
         this.web = WebServer.start(controller, "127.0.0.1", 0, null, WebServer.DEFAULT_MAX_BODY_BYTES, agents, null, home);
         this.url = web.baseUri().toString();
         if (triggers != null) {

@@ -97,6 +97,8 @@ public final class RestApi {
         rc.register(PluginsResource.class);
         rc.register(FoldersResource.class);
         rc.register(NotificationsResource.class);
+        rc.register(CredentialsResource.class);
+        rc.register(ScriptApprovalsResource.class);
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
         rc.register(new BodyLimit(maxBodyBytes));

@@ -76,7 +76,7 @@ class OpsApiTest {
         JsonNode doc = Api.json(r);
         assertTrue(doc.get("openapi").asText().startsWith("3.0"));
         Set<String> implemented = new TreeSet<>();
-        for (Class<?> c : new Class<?>[] {JobsResource.class, LogsResource.class, OpsResource.class, BuildActionsResource.class, AdminResource.class, PluginsResource.class, FoldersResource.class, NotificationsResource.class,
+        for (Class<?> c : new Class<?>[] {JobsResource.class, LogsResource.class, OpsResource.class, BuildActionsResource.class, AdminResource.class, PluginsResource.class, FoldersResource.class, NotificationsResource.class, CredentialsResource.class, ScriptApprovalsResource.class,
                 dev.gantry.engine.agent.AgentsResource.class, dev.gantry.engine.agent.AgentProtocolResource.class}) {
             Resource root = Resource.from(c);
             collect(root, "", implemented);

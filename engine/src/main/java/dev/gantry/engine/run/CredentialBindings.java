@@ -1,0 +1,258 @@
+package dev.gantry.engine.run;
+
+import dev.gantry.api.credentials.Credential;
+import dev.gantry.api.step.StepFailedException;
+import dev.gantry.api.workspace.Workspace;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.KeyStore;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns a resolved credential into environment variables, as Jenkins' credentials binding does:
+ * for {@code withCredentials([string(...), usernamePassword(...), usernameColonPassword(...),
+ * sshUserPrivateKey(...), file(...), certificate(...)])} and for
+ * {@code environment { X = credentials('id') }}. Secret values are registered with the build's
+ * {@link BuildSecrets} (masked from then on); files (keys, secret files, keystores) are written
+ * into a fresh directory outside the workspace (mode 700, files mode 600) that
+ * {@link #unbind} deletes.
+ */
+public final class CredentialBindings {
+    /** The binding symbols {@code withCredentials} understands. */
+    public static final Set<String> SYMBOLS = Set.of("string", "usernamePassword", "usernameColonPassword", "sshUserPrivateKey",
+            "file", "certificate");
+
+    private CredentialBindings() {
+    }
+
+    /**
+     * What a binding set: the variables, and the directory of files written for it (or null).
+     *
+     * @param variables by name; immutable
+     */
+    public record Bound(Map<String, String> variables, Path directory) {
+    }
+
+    /**
+     * Binds {@code c} as {@code symbol(arguments)} asks.
+     *
+     * @param workspace the current workspace; files are written only on a workspace of this
+     *     machine (or with no workspace), never inside it
+     * @throws StepFailedException naming the binding, the argument or the mismatch of types
+     */
+    public static Bound bind(String symbol, Credential c, Map<String, Object> arguments, Workspace workspace, BuildSecrets secrets)
+            throws IOException {
+        Map<String, String> vars = new LinkedHashMap<>();
+        Path dir = null;
+        switch (symbol) {
+            case "string" -> {
+                expect(symbol, c, "string");
+                String v = required(symbol, arguments, "variable");
+                vars.put(v, c.field("secret"));
+                secrets.add(v, c.field("secret"));
+            }
+            case "usernamePassword" -> {
+                expect(symbol, c, "usernamePassword");
+                String u = required(symbol, arguments, "usernameVariable");
+                String p = required(symbol, arguments, "passwordVariable");
+                vars.put(u, c.field("username"));
+                vars.put(p, c.field("password"));
+                secrets.add(p, c.field("password"));
+            }
+            case "usernameColonPassword" -> {
+                expect(symbol, c, "usernamePassword");
+                String v = required(symbol, arguments, "variable");
+                String value = c.field("username") + ":" + c.field("password");
+                vars.put(v, value);
+                secrets.add(v, value);
+                secrets.add(v, c.field("password"));
+            }
+            case "sshUserPrivateKey" -> {
+                expect(symbol, c, "sshUserPrivateKey");
+                String keyVar = required(symbol, arguments, "keyFileVariable");
+                dir = directory(symbol, c, workspace, secrets);
+                Path key = write(dir, "id_" + c.id().replaceAll("[^A-Za-z0-9._-]", "_"), normaliseKey(c.field("privateKey"))
+                        .getBytes(StandardCharsets.UTF_8));
+                vars.put(keyVar, key.toString());
+                secrets.add(keyVar, c.field("privateKey"));
+                String passVar = optional(arguments, "passphraseVariable");
+                String passphrase = c.fields().getOrDefault("passphrase", "");
+                if (passVar != null) {
+                    vars.put(passVar, passphrase);
+                }
+                secrets.add(passVar == null ? "passphrase of " + c.id() : passVar, passphrase);
+                String userVar = optional(arguments, "usernameVariable");
+                if (userVar != null) {
+                    vars.put(userVar, c.field("username"));
+                }
+            }
+            case "file" -> {
+                expect(symbol, c, "file");
+                String v = required(symbol, arguments, "variable");
+                dir = directory(symbol, c, workspace, secrets);
+                byte[] content = Base64.getDecoder().decode(c.field("contentBase64"));
+                Path f = write(dir, safeName(c.field("fileName")), content);
+                vars.put(v, f.toString());
+                String text = utf8(content);
+                if (text != null) {
+                    secrets.add(v, text.strip());
+                }
+            }
+            case "certificate" -> {
+                expect(symbol, c, "certificate");
+                String v = required(symbol, arguments, "keystoreVariable");
+                dir = directory(symbol, c, workspace, secrets);
+                byte[] keystore = Base64.getDecoder().decode(c.field("keystoreBase64"));
+                Path f = write(dir, "keystore.p12", keystore);
+                vars.put(v, f.toString());
+                String password = c.fields().getOrDefault("password", "");
+                String passVar = optional(arguments, "passwordVariable");
+                if (passVar != null) {
+                    vars.put(passVar, password);
+                }
+                secrets.add(passVar == null ? "password of " + c.id() : passVar, password);
+                String aliasVar = optional(arguments, "aliasVariable");
+                if (aliasVar != null) {
+                    vars.put(aliasVar, firstAlias(keystore, password, c.id()));
+                }
+            }
+            default -> throw new StepFailedException("withCredentials: unknown binding '" + symbol + "'; use one of "
+                    + String.join(", ", new java.util.TreeSet<>(SYMBOLS)));
+        }
+        return new Bound(Collections.unmodifiableMap(vars), dir);
+    }
+
+    /**
+     * {@code X = credentials('id')} in an {@code environment} block: secret text sets {@code X};
+     * username with password sets {@code X} to {@code user:password}, {@code X_USR} and
+     * {@code X_PSW}; a secret file, SSH key or certificate sets {@code X} to the file's path (with
+     * {@code X_USR} and {@code X_PSW} for the key's user and passphrase, {@code X_PSW} for the
+     * keystore's password).
+     */
+    public static Bound environment(String variable, Credential c, Workspace workspace, BuildSecrets secrets) throws IOException {
+        return switch (c.type()) {
+            case "string" -> bind("string", c, Map.of("variable", variable), workspace, secrets);
+            case "usernamePassword" -> {
+                Map<String, String> vars = new LinkedHashMap<>();
+                vars.putAll(bind("usernameColonPassword", c, Map.of("variable", variable), workspace, secrets).variables());
+                vars.putAll(bind("usernamePassword", c, Map.of("usernameVariable", variable + "_USR", "passwordVariable", variable + "_PSW"),
+                        workspace, secrets).variables());
+                yield new Bound(Collections.unmodifiableMap(vars), null);
+            }
+            case "file" -> bind("file", c, Map.of("variable", variable), workspace, secrets);
+            case "sshUserPrivateKey" -> bind("sshUserPrivateKey", c, Map.of("keyFileVariable", variable, "usernameVariable", variable + "_USR",
+                    "passphraseVariable", variable + "_PSW"), workspace, secrets);
+            case "certificate" -> bind("certificate", c, Map.of("keystoreVariable", variable, "passwordVariable", variable + "_PSW"),
+                    workspace, secrets);
+            default -> throw new StepFailedException("credentials('" + c.id() + "'): credentials of type " + c.type()
+                    + " cannot be put into an environment variable; use withCredentials with a binding for it");
+        };
+    }
+
+    /** Deletes the files a binding wrote; nothing to do for bindings without files. */
+    public static void unbind(Bound bound) throws IOException {
+        if (bound != null && bound.directory() != null) {
+            BuildSecrets.deleteTree(bound.directory());
+        }
+    }
+
+    private static void expect(String symbol, Credential c, String type) {
+        if (!c.type().equals(type)) {
+            throw new StepFailedException(symbol + "(credentialsId: '" + c.id() + "'): the credential is of type " + c.type()
+                    + ", but " + symbol + " needs one of type " + type);
+        }
+    }
+
+    private static String required(String symbol, Map<String, Object> args, String name) {
+        String v = optional(args, name);
+        if (v == null) {
+            throw new StepFailedException(symbol + "(...) needs " + name + ": the name of the environment variable to set");
+        }
+        return v;
+    }
+
+    private static String optional(Map<String, Object> args, String name) {
+        Object v = args.get(name);
+        if (v == null || String.valueOf(v).isBlank()) {
+            return null;
+        }
+        String s = String.valueOf(v);
+        if (!s.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            throw new StepFailedException(name + " '" + s + "' is not a valid environment variable name");
+        }
+        return s;
+    }
+
+    /**
+     * A new private directory for one binding's files, outside any workspace: files of a workspace
+     * would be archived, stashed or left behind by a failed cleanup.
+     */
+    private static Path directory(String symbol, Credential c, Workspace workspace, BuildSecrets secrets) throws IOException {
+        if (workspace != null && !(workspace instanceof dev.gantry.engine.workspace.LocalWorkspace)) {
+            throw new StepFailedException(symbol + "(credentialsId: '" + c.id() + "'): credentials bound as files are supported on the"
+                    + " controller's built-in node only, and this block runs on node '" + workspace.nodeName()
+                    + "'; use string or usernamePassword bindings there");
+        }
+        Path dir = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? Files.createTempDirectory("gantry-secrets-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                : Files.createTempDirectory("gantry-secrets-");
+        secrets.deleteAtEnd(dir);
+        return dir;
+    }
+
+    private static Path write(Path dir, String name, byte[] content) throws IOException {
+        Path f = dir.resolve(name);
+        if (FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+            Files.createFile(f, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } else {
+            Files.createFile(f);
+        }
+        Files.write(f, content);
+        return f;
+    }
+
+    private static String safeName(String name) {
+        String base = name == null ? "" : name.replace('\\', '/');
+        base = base.substring(base.lastIndexOf('/') + 1);
+        return base.isEmpty() || base.equals(".") || base.equals("..") ? "secret-file" : base;
+    }
+
+    /** ssh refuses keys without a final line break. */
+    private static String normaliseKey(String key) {
+        String k = key.replace("\r\n", "\n");
+        return k.endsWith("\n") ? k : k + "\n";
+    }
+
+    private static String utf8(byte[] b) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            return null;
+        }
+    }
+
+    private static String firstAlias(byte[] keystore, String password, String id) {
+        try (InputStream in = new java.io.ByteArrayInputStream(keystore)) {
+            KeyStore ks = KeyStore.getInstance("PKCS12");
+            ks.load(in, password.toCharArray());
+            Enumeration<String> aliases = ks.aliases();
+            return aliases.hasMoreElements() ? aliases.nextElement() : "";
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new StepFailedException("certificate(credentialsId: '" + id + "'): the keystore cannot be opened with its password: "
+                    + e.getMessage());
+        }
+    }
+}
