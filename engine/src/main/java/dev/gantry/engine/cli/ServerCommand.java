@@ -1,6 +1,8 @@
 package dev.gantry.engine.cli;
 
+import dev.gantry.api.security.IdentityProvider;
 import dev.gantry.engine.queue.TriggerService;
+import dev.gantry.engine.security.Security;
 import dev.gantry.engine.agent.AgentService;
 import dev.gantry.engine.plugin.PluginSystem;
 import dev.gantry.engine.server.BuildMetrics;
@@ -43,6 +45,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--grace", paramLabel = "SECONDS", defaultValue = "30", description = "On shutdown, how long running builds may take to finish (default 30).")
     int grace;
 
+    @Option(names = "--admin-password-file", paramLabel = "FILE",
+            description = "On the first start, the password of the user admin (its first line); else $GANTRY_ADMIN_PASSWORD, else a random one, printed once.")
+    Path adminPasswordFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -70,7 +76,13 @@ final class ServerCommand implements Callable<Integer> {
         metrics.gauge("gantry_agents_online", "Agents connected now, the built-in one included.")
                 .bind(() -> agents.list().stream().filter(a -> Boolean.TRUE.equals(a.get("online"))).count());
         metrics.gauge("gantry_agents_total", "Agents registered, the built-in one included.").bind(() -> agents.list().size());
-        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents);
+        Security security = new Security(store.security(), () -> plugins.extensions(IdentityProvider.class), Security.Options.defaults());
+        String generated = security.initialize(h, AdminPassword.preset(adminPasswordFile));
+        if (generated != null) {
+            System.out.println("gantry: created the user admin with the password " + generated
+                    + " (also in " + h.resolve(Security.INITIAL_PASSWORD_FILE) + "; shown only this once)");
+        }
+        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents, security);
         String host = bind.equals("0.0.0.0") || bind.equals("::") ? localHostName() : bind;
         String root = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
         controller.rootUrl(root);

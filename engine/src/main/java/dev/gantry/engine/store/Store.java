@@ -42,7 +42,7 @@ import org.h2.jdbcx.JdbcConnectionPool;
  */
 public final class Store implements AutoCloseable {
     /** The newest migration in {@code db/migration}; a test keeps the two in step. */
-    static final String SCHEMA_VERSION = "6";
+    static final String SCHEMA_VERSION = "7";
     private static final int MAX_CONNECTIONS = 16;
     private final Path home;
     private final JdbcConnectionPool pool;
@@ -53,6 +53,7 @@ public final class Store implements AutoCloseable {
     private final H2TriggerRepository triggers;
     private final H2AgentRepository agents;
     private final H2BuildScriptRepository scripts;
+    private final H2SecurityRepository security;
 
     private Store(Path home, JdbcConnectionPool pool) {
         this.home = home;
@@ -64,6 +65,7 @@ public final class Store implements AutoCloseable {
         this.triggers = new H2TriggerRepository(tx);
         this.agents = new H2AgentRepository(tx);
         this.scripts = new H2BuildScriptRepository(tx);
+        this.security = new H2SecurityRepository(tx);
     }
 
     /**
@@ -218,6 +220,11 @@ public final class Store implements AutoCloseable {
     /** The registered agents. */
     public AgentRepository agents() {
         return agents;
+    }
+
+    /** Users, tokens, role grants and the audit log; never null. */
+    public SecurityRepository security() {
+        return security;
     }
 
     /** Build logs; never null. */

@@ -1,5 +1,6 @@
 package dev.gantry.engine.web;
 
+import dev.gantry.engine.security.Security;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.web.api.RestApi;
 import java.io.IOException;
@@ -66,7 +67,18 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes,
                                   dev.gantry.engine.agent.AgentService agents) throws IOException {
+        return start(controller, bindAddress, port, metrics, maxBodyBytes, agents, Security.inMemory());
+    }
+
+    /**
+     * Starts serving with {@code security} guarding every endpoint (users, tokens, sessions, roles;
+     * docs/security.md); see {@link #start(Controller, String, int, Metrics, long)}. The overloads
+     * without it use a security with no users, so that nothing but health and readiness answers.
+     */
+    public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes,
+                                  dev.gantry.engine.agent.AgentService agents, Security security) throws IOException {
         Objects.requireNonNull(controller, "controller");
+        Objects.requireNonNull(security, "security");
         Objects.requireNonNull(bindAddress, "bindAddress");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -100,7 +112,7 @@ public final class WebServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        ServletHolder jersey = new ServletHolder("gantry-api", new ServletContainer(RestApi.create(controller, registry, maxBodyBytes, agents)));
+        ServletHolder jersey = new ServletHolder("gantry-api", new ServletContainer(RestApi.create(controller, registry, maxBodyBytes, agents, security)));
         jersey.setInitOrder(0);
         // Log streams (server-sent events) and agents' long polls are suspended requests: no thread waits with them.
         jersey.setAsyncSupported(true);
@@ -108,7 +120,7 @@ public final class WebServer implements AutoCloseable {
         JsonErrorHandler errors = new JsonErrorHandler();
         context.setErrorHandler(errors);
         server.setErrorHandler(errors);
-        server.setHandler(new GracefulHandler(new FrontHandler(context, registry)));
+        server.setHandler(new GracefulHandler(new SecurityHeaders(new FrontHandler(context, registry))));
 
         try {
             server.start();
