@@ -20,11 +20,15 @@ final class SecurityHeaders extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        HttpFields.Mutable h = response.getHeaders();
+        put(response.getHeaders());
+        return super.handle(request, response, callback);
+    }
+
+    /** Puts the headers on {@code h} (also used for Jetty's own error responses, which start afresh). */
+    static void put(HttpFields.Mutable h) {
         h.put("Content-Security-Policy", CSP);
         h.put("X-Frame-Options", "DENY");
         h.put("X-Content-Type-Options", "nosniff");
         h.put("Referrer-Policy", "same-origin");
-        return super.handle(request, response, callback);
     }
 }

@@ -69,7 +69,7 @@ public final class ControllerFixture implements AutoCloseable {
             this.agents = null;
         }
         this.triggers = o.clock == null ? null : TriggerService.install(controller, store, o.clock);
-        this.security = new Security(store.security(), java.util.List::of, Security.Options.defaults().withBcryptCost(4));
+        this.security = new Security(store.security(), java.util.List::of, o.security);
         security.initialize(home, ADMIN_PASSWORD);
         this.web = WebServer.start(controller, "127.0.0.1", 0, null, WebServer.DEFAULT_MAX_BODY_BYTES, agents, security);
         this.url = web.baseUri().toString();
@@ -95,6 +95,7 @@ public final class ControllerFixture implements AutoCloseable {
         private int executors = 2;
         private Duration lease;
         private Clock clock;
+        private Security.Options security = Security.Options.defaults().withBcryptCost(4);
 
         private Options(Path home) {
             this.home = home;
@@ -115,6 +116,12 @@ public final class ControllerFixture implements AutoCloseable {
         /** Installs the trigger service (cron, upstream, build step) on this clock. */
         public Options triggers(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /** Security with these options (a fake clock for sessions and throttling); bcrypt cost 4 by default. */
+        public Options security(Security.Options options) {
+            this.security = options;
             return this;
         }
 
@@ -195,6 +202,11 @@ public final class ControllerFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return send(http, b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends a prepared request; the body as text. */
+    public HttpResponse<String> sendText(HttpRequest request) {
+        return send(client, request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends a prepared request; the body as bytes. */
