@@ -77,8 +77,11 @@ class BrowserSessionTest {
             assertEquals(401, wrong.statusCode());
             assertTrue(wrong.body().contains("Wrong user name or password"), wrong.body());
             assertTrue(wrong.headers().allValues("Set-Cookie").isEmpty());
-            HttpResponse<String> browser = send(c, c.anonymous("jobs").header("Accept", "text/html").GET().build());
-            assertTrue(browser.statusCode() == 303 || browser.statusCode() == 404, "a page sends a browser to the login page: " + browser.statusCode());
+            HttpResponse<String> browser = send(c, c.anonymous("metrics").header("Accept", "text/html,*/*").GET().build());
+            assertEquals(303, browser.statusCode(), "a browser on a page goes to the login page");
+            assertEquals("/login?next=%2Fmetrics", browser.headers().firstValue("Location").orElse(""));
+            HttpResponse<String> api = send(c, c.anonymous("api/v1/jobs").header("Accept", "text/html,*/*").GET().build());
+            assertEquals(401, api.statusCode(), "the API answers 401, whatever the client accepts");
         }
     }
 
