@@ -28,11 +28,25 @@ final class Passwords {
     private final LongSupplier nanos;
     private final byte[] key = new byte[32];
     private final Map<String, Long> verified = new ConcurrentHashMap<>();
+    private volatile String decoy;
 
     Passwords(int cost, LongSupplier nanos) {
         this.cost = cost;
         this.nanos = nanos;
         new SecureRandom().nextBytes(key);
+    }
+
+    /**
+     * Spends the time of one check for a user who does not exist, so that the answer's timing
+     * does not tell which user names do.
+     */
+    void decoyCheck(String password) {
+        String d = decoy;
+        if (d == null) {
+            d = hash("decoy-" + System.nanoTime());
+            decoy = d;
+        }
+        BCrypt.verifyer(VERSION, LongPasswordStrategies.hashSha512(VERSION)).verify(password.toCharArray(), d);
     }
 
     String hash(String password) {

@@ -291,6 +291,7 @@ public final class Security {
                 LOG.log(System.Logger.Level.WARNING, "identity provider " + p.id() + " failed for user " + user + ": " + e.getMessage());
             }
         }
+        passwords.decoyCheck(password);
         return null;
     }
 
