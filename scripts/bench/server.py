@@ -15,6 +15,7 @@ until remote agents exist):
 Usage: scripts/bench/server.py [--gantry PATH] [--only W1,W3]
 """
 import argparse
+import base64
 import json
 import os
 import re
@@ -25,6 +26,11 @@ import tempfile
 import threading
 import time
 import urllib.request
+
+# Every controller the benchmarks start gets this admin password; requests sign in with HTTP Basic
+# (the server remembers a verified password for minutes, so bcrypt is paid once, not per request).
+ADMIN_PASSWORD = "bench-admin-password"
+AUTH = "Basic " + base64.b64encode(f"admin:{ADMIN_PASSWORD}".encode()).decode()
 
 
 def rss_kb(pid):
@@ -40,7 +46,8 @@ class Server:
         self.start = time.monotonic()
         self.log = open(home.rstrip("/") + ".out", "a")
         self.proc = subprocess.Popen([gantry, "server", "--home", home, "--port", str(port), "--executors", str(executors)],
-                                     stdout=subprocess.PIPE, stderr=self.log, text=True)
+                                     stdout=subprocess.PIPE, stderr=self.log, text=True,
+                                     env=dict(os.environ, GANTRY_ADMIN_PASSWORD=ADMIN_PASSWORD))
         self.base = None
         for line in self.proc.stdout:
             m = re.search(r"ready at (http://\S+/)", line)
@@ -65,7 +72,7 @@ class Server:
 
     def call(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers={"Content-Type": "application/json", "Authorization": AUTH})
         with urllib.request.urlopen(req) as r:
             raw = r.read()
             return json.loads(raw) if raw and r.headers.get("Content-Type", "").startswith("application/json") else raw
@@ -109,7 +116,7 @@ def follow(base, job, number, out):
     import urllib.parse
     u = urllib.parse.urlparse(base)
     c = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
-    c.request("GET", f"/api/v1/jobs/{job}/builds/{number}/log/stream", headers={"Accept": "text/event-stream"})
+    c.request("GET", f"/api/v1/jobs/{job}/builds/{number}/log/stream", headers={"Accept": "text/event-stream", "Authorization": AUTH})
     r = c.getresponse()
     events = 0
     for line in r:

@@ -137,7 +137,7 @@ class BuildActionsIT {
         gantry("job", "list").assertExit(0).assertOutput("team/app");
         gantry("log", "team/app#1").assertExit(0).assertOutput("deployed app for prod");
         gantry("log", "team/app#2").assertExit(0).assertOutput("Input requested: Ship it?");
-        java.net.http.HttpResponse<String> artifact = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.http.HttpResponse<String> artifact = java.net.http.HttpClient.newHttpClient().send(Gantry.request(
                 URI.create(url + "api/v1/jobs/team/app/builds/1/artifacts/dist/app.txt")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals("app for prod", artifact.body());
         gantry("restart", "team/app#1", "--stage", "Deploy", "--follow").assertExit(0).assertOutput("deployed app for prod");

@@ -18,6 +18,10 @@ import java.util.concurrent.TimeUnit;
 final class Gantry {
     static final Path DIST = Path.of(System.getProperty("gantry.dist", "target/gantry")).toAbsolutePath();
     static final Path REPO = Path.of(System.getProperty("gantry.repo", "..")).toAbsolutePath().normalize();
+    /** The password of {@code admin} on every controller the tests start (preset through GANTRY_ADMIN_PASSWORD). */
+    static final String ADMIN_PASSWORD = "distribution-admin-password";
+    /** {@code USER:PASSWORD} of that admin, as the CLI takes it (GANTRY_AUTH). */
+    static final String ADMIN_AUTH = "admin:" + ADMIN_PASSWORD;
 
     private Gantry() {
     }
@@ -34,8 +38,18 @@ final class Gantry {
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // Every controller gets the known admin password and every client command signs in as that
+        // admin, unless a test says otherwise.
+        pb.environment().put("GANTRY_ADMIN_PASSWORD", ADMIN_PASSWORD);
+        pb.environment().put("GANTRY_AUTH", ADMIN_AUTH);
         pb.environment().putAll(env);
         return pb;
+    }
+
+    /** A request to {@code uri} signed in as the admin (HTTP Basic). */
+    static java.net.http.HttpRequest.Builder request(java.net.URI uri) {
+        return java.net.http.HttpRequest.newBuilder(uri).header("Authorization",
+                "Basic " + java.util.Base64.getEncoder().encodeToString(ADMIN_AUTH.getBytes(StandardCharsets.UTF_8)));
     }
 
     /** A started {@code gantry server} and the URL it announced. */
@@ -47,10 +61,15 @@ final class Gantry {
      * its "ready at URL" line; fails the test, with the output, when it exits or never gets there.
      */
     static Server startServer(Path out, List<String> args) throws IOException {
+        return startServer(out, args, Map.of());
+    }
+
+    /** As {@link #startServer(Path, List)} with these environment variables (over the defaults of {@link #command}). */
+    static Server startServer(Path out, List<String> args, Map<String, String> env) throws IOException {
         List<String> all = new ArrayList<>();
         all.add("server");
         all.addAll(args);
-        Process server = command(out, all, Map.of()).start();
+        Process server = command(out, all, env).start();
         java.util.regex.Pattern ready = java.util.regex.Pattern.compile("ready at (https?://\\S+/)");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try {

@@ -52,12 +52,48 @@ class ServerIT {
     }
 
     private HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(Gantry.request(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> send(String method, String path, Object body) throws Exception {
-        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
+        return http.send(Gantry.request(base.resolve(path)).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theFirstStartPrintsAGeneratedAdminPasswordOnceAndTheApiNeedsCredentials() throws Exception {
+        Path log = dir.resolve("first.log");
+        Gantry.Server first = Gantry.startServer(log, List.of("--home", dir.resolve("home").toString(), "--port", "0"),
+                Map.of("GANTRY_ADMIN_PASSWORD", ""));
+        server = first.process();
+        base = first.base();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("created the user admin with the password (\\S+)").matcher(Gantry.read(log));
+        assertTrue(m.find(), Gantry.read(log));
+        String password = m.group(1);
+        Path file = dir.resolve("home/secrets/initialAdminPassword");
+        assertEquals(password, Files.readString(file).trim());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(base.resolve("api/v1/jobs")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+        assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Basic"), anonymous.headers().toString());
+        assertEquals("DENY", anonymous.headers().firstValue("X-Frame-Options").orElse(""));
+        assertEquals(200, http.send(HttpRequest.newBuilder(base.resolve("health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+        assertEquals(401, get("api/v1/jobs").statusCode(), "the tests' usual password was not set");
+
+        Map<String, String> asAdmin = Map.of("GANTRY_AUTH", "admin:" + password);
+        Gantry.Done token = Gantry.run(dir, 60, asAdmin, "token", "create", "cli", "--url", base.toString()).assertExit(0);
+        String t = token.output().lines().filter(l -> l.startsWith("gantry_")).findFirst().orElseThrow();
+        Gantry.run(dir, 60, Map.of("GANTRY_AUTH", "admin:" + t), "job", "list", "--url", base.toString()).assertExit(0);
+        Gantry.run(dir, 60, Map.of("GANTRY_AUTH", ""), "job", "list", "--url", base.toString()).assertExit(2).assertOutput("HTTP 401");
+
+        stopServer();
+        Path second = dir.resolve("second.log");
+        Gantry.Server again = Gantry.startServer(second, List.of("--home", dir.resolve("home").toString(), "--port", "0"),
+                Map.of("GANTRY_ADMIN_PASSWORD", ""));
+        server = again.process();
+        assertTrue(!Gantry.read(second).contains("password"), "the password is shown once: " + Gantry.read(second));
+        Gantry.run(dir, 60, Map.of("GANTRY_AUTH", "admin:" + t), "job", "list", "--url", again.base().toString()).assertExit(0);
     }
 
     @Test
@@ -82,12 +118,12 @@ class ServerIT {
         assertEquals(10, build.get("tests").get("total").asInt(), build.toString());
         assertTrue(build.get("artifacts").toString().contains("reports/TEST-linux-17.xml"), build.toString());
         assertTrue(build.get("stages").toString().contains("\"parent\":\"Test\""), build.toString());
-        HttpResponse<byte[]> artifact = http.send(HttpRequest.newBuilder(base.resolve(
+        HttpResponse<byte[]> artifact = http.send(Gantry.request(base.resolve(
                 "api/v1/jobs/team-a/matrix/builds/1/artifacts/reports/TEST-linux-17.xml")).build(), HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, artifact.statusCode());
         assertTrue(artifact.headers().firstValue("Content-Disposition").orElse("").startsWith("attachment;"));
         assertTrue(new String(artifact.body(), java.nio.charset.StandardCharsets.UTF_8).contains("suite-linux-17"));
-        HttpResponse<byte[]> zip = http.send(HttpRequest.newBuilder(base.resolve("api/v1/jobs/team-a/matrix/builds/1/artifacts.zip")).build(),
+        HttpResponse<byte[]> zip = http.send(Gantry.request(base.resolve("api/v1/jobs/team-a/matrix/builds/1/artifacts.zip")).build(),
                 HttpResponse.BodyHandlers.ofByteArray());
         assertEquals(200, zip.statusCode());
         int entries = 0;

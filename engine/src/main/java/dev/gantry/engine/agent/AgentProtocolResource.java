@@ -1,5 +1,6 @@
 package dev.gantry.engine.agent;
 
+import dev.gantry.engine.security.AgentEndpoint;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.servlet.http.HttpServletRequest;
@@ -54,6 +55,7 @@ public final class AgentProtocolResource {
     @POST
     @Path("connect")
     @Consumes(MediaType.APPLICATION_JSON)
+    @AgentEndpoint
     public Response connect(@HeaderParam(AgentProtocol.AGENT_HEADER) String name,
                             @HeaderParam(HttpHeaders.AUTHORIZATION) String auth, Map<String, Object> hello) {
         try {
@@ -65,6 +67,7 @@ public final class AgentProtocolResource {
 
     @POST
     @Path("disconnect")
+    @AgentEndpoint
     public Response disconnect(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                                @HeaderParam(AgentProtocol.SESSION_HEADER) String session) {
         try {
@@ -78,6 +81,7 @@ public final class AgentProtocolResource {
     @POST
     @Path("poll")
     @Consumes(MediaType.APPLICATION_JSON)
+    @AgentEndpoint
     public void poll(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                      @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @QueryParam("wait") Long waitMillis,
                      Map<String, Object> body, @Suspended AsyncResponse async) {
@@ -112,6 +116,7 @@ public final class AgentProtocolResource {
     @POST
     @Path("heartbeat")
     @Consumes(MediaType.APPLICATION_JSON)
+    @AgentEndpoint
     public Response heartbeat(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                               @HeaderParam(AgentProtocol.SESSION_HEADER) String session, Map<String, Object> body) {
         try {
@@ -128,6 +133,7 @@ public final class AgentProtocolResource {
     @POST
     @Path("tasks/{id}/events")
     @Consumes(MediaType.APPLICATION_JSON)
+    @AgentEndpoint
     public Response events(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                            @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id,
                            Map<String, Object> body) {
@@ -154,6 +160,7 @@ public final class AgentProtocolResource {
     @GET
     @Path("tasks/{id}/input")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    @AgentEndpoint
     public Response input(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                           @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id,
                           @HeaderParam("Range") String range) {
@@ -196,6 +203,7 @@ public final class AgentProtocolResource {
     @PUT
     @Path("tasks/{id}/output")
     @Consumes(MediaType.WILDCARD)
+    @AgentEndpoint
     public Response output(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                            @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id,
                            @HeaderParam("Content-Range") String contentRange, InputStream body) {

@@ -1,5 +1,7 @@
 package dev.gantry.engine.agent;
 
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.Requires;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.Consumes;
@@ -35,18 +37,21 @@ public final class AgentsResource {
     }
 
     @GET
+    @Requires(Permission.READ)
     public List<Map<String, Object>> list() {
         return agents.list();
     }
 
     @GET
     @Path("waiting")
+    @Requires(Permission.READ)
     public List<Map<String, Object>> waiting() {
         return agents.waiting();
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(Permission.MANAGE_AGENTS)
     public Response create(CreateBody body) {
         if (body == null || body.name() == null) {
             return error(400, "missing_name", "POST a JSON body {\"name\": \"linux-1\", \"labels\": [\"linux\"], \"executors\": 2}");
@@ -63,6 +68,7 @@ public final class AgentsResource {
 
     @DELETE
     @Path("{name}")
+    @Requires(Permission.MANAGE_AGENTS)
     public Response delete(@PathParam("name") String name) {
         try {
             return agents.delete(name) ? Response.noContent().build() : error(404, "not_found", "no agent named '" + name + "'");

@@ -17,10 +17,27 @@ import java.time.Duration;
 final class ApiClient {
     static final ObjectMapper JSON = new ObjectMapper();
     private final URI base;
+    private final String authorization;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     ApiClient(String url) {
+        this(url, null);
+    }
+
+    /**
+     * @param credentials {@code USER:PASSWORD} or {@code USER:TOKEN}, sent as HTTP Basic with every
+     *     request; null to send none
+     */
+    ApiClient(String url, String credentials) {
         this.base = URI.create(url.endsWith("/") ? url : url + "/");
+        this.authorization = credentials == null ? null
+                : "Basic " + java.util.Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A request to {@code path} with the credentials. */
+    private HttpRequest.Builder request(String path) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
+        return authorization == null ? b : b.header("Authorization", authorization);
     }
 
     /** The path of a job: each part percent-encoded, slashes between folders kept. */
@@ -51,7 +68,7 @@ final class ApiClient {
     }
 
     JsonNode call(String method, String path, Object body) throws IOException, InterruptedException, ApiException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        HttpRequest.Builder b = request(path).timeout(Duration.ofSeconds(60));
         if (body != null) {
             b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
         } else {
@@ -61,14 +78,21 @@ final class ApiClient {
         JsonNode json = r.body().length == 0 ? null : parse(r.body());
         if (r.statusCode() >= 400) {
             String msg = json != null && json.hasNonNull("message") ? json.get("message").asText() : new String(r.body(), StandardCharsets.UTF_8);
-            throw new ApiException(r.statusCode(), "HTTP " + r.statusCode() + ": " + msg, json);
+            throw new ApiException(r.statusCode(), "HTTP " + r.statusCode() + ": " + msg + hint(r.statusCode()), json);
         }
         return json;
     }
 
+    /** What to do about a 401: the CLI's side of it. */
+    private String hint(int status) {
+        return status != 401 ? "" : authorization == null
+                ? " (pass --auth USER:TOKEN, --auth @FILE or set GANTRY_AUTH; create a token with 'gantry token create')"
+                : " (check --auth / GANTRY_AUTH)";
+    }
+
     /** POSTs a file as the raw request body (a plugin jar) and returns the JSON answer. */
     JsonNode upload(String path, java.nio.file.Path file, String contentType) throws IOException, InterruptedException, ApiException {
-        HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(300))
+        HttpRequest req = request(path).timeout(Duration.ofSeconds(300))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofFile(file)).build();
         HttpResponse<byte[]> r = send(req, HttpResponse.BodyHandlers.ofByteArray());
         JsonNode json = r.body().length == 0 ? null : parse(r.body());
@@ -86,7 +110,7 @@ final class ApiClient {
 
     /** GETs a stream with request headers ({@code Accept}, {@code Last-Event-ID}); the caller closes it. */
     HttpResponse<InputStream> stream(String path, java.util.Map<String, String> headers) throws IOException, InterruptedException, ApiException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).GET();
+        HttpRequest.Builder b = request(path).GET();
         headers.forEach(b::header);
         HttpResponse<InputStream> r = send(b.build(), HttpResponse.BodyHandlers.ofInputStream());
         if (r.statusCode() >= 400) {
@@ -106,7 +130,7 @@ final class ApiClient {
      * returns the bytes written.
      */
     long postToFile(String path, java.nio.file.Path target) throws IOException, InterruptedException, ApiException {
-        HttpRequest req = HttpRequest.newBuilder(base.resolve(path)).POST(HttpRequest.BodyPublishers.noBody()).build();
+        HttpRequest req = request(path).POST(HttpRequest.BodyPublishers.noBody()).build();
         HttpResponse<InputStream> r = send(req, HttpResponse.BodyHandlers.ofInputStream());
         try (InputStream in = r.body()) {
             if (r.statusCode() >= 400) {

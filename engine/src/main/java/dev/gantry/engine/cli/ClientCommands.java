@@ -25,11 +25,15 @@ final class ClientCommands {
                 description = "The controller (default: $GANTRY_URL, else http://127.0.0.1:8080).")
         String url;
 
+        @Option(names = "--auth", paramLabel = "USER:TOKEN|@FILE", defaultValue = "${env:GANTRY_AUTH}",
+                description = "Credentials: USER:TOKEN (or USER:PASSWORD), or @FILE whose first line is that (default: $GANTRY_AUTH).")
+        String auth;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        ApiClient client() {
-            return new ApiClient(url);
+        ApiClient client() throws java.io.IOException {
+            return new ApiClient(url, Credentials.resolve(auth));
         }
 
         PrintWriter out() {

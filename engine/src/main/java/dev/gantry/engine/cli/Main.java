@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
                 AdminCommands.Admin.class,
                 PluginCommands.Plugin.class,
                 FolderCommands.Folder.class, FolderCommands.Queue.class, CredentialCommands.Credentials.class,
+                SecurityCommands.Token.class, SecurityCommands.User.class,
                 CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:build failed", "2:invalid pipeline or usage", "3:build unstable", "4:build aborted"})

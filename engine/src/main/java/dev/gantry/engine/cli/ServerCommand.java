@@ -1,6 +1,8 @@
 package dev.gantry.engine.cli;
 
+import dev.gantry.api.security.IdentityProvider;
 import dev.gantry.engine.queue.TriggerService;
+import dev.gantry.engine.security.Security;
 import dev.gantry.engine.agent.AgentService;
 import dev.gantry.engine.plugin.PluginSystem;
 import dev.gantry.engine.server.BuildMetrics;
@@ -50,6 +52,9 @@ final class ServerCommand implements Callable<Integer> {
 
     @Option(names = "--tls-password-file", paramLabel = "FILE", description = "A file holding the key store's password (with --tls-keystore).")
     Path tlsPasswordFile;
+    @Option(names = "--admin-password-file", paramLabel = "FILE",
+            description = "On the first start, the password of the user admin (its first line); else $GANTRY_ADMIN_PASSWORD, else a random one, printed once.")
+    Path adminPasswordFile;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -90,7 +95,13 @@ final class ServerCommand implements Callable<Integer> {
         metrics.gauge("gantry_agents_total", "Agents registered, the built-in one included.").bind(() -> agents.list().size());
         metrics.gauge("gantry_executors_total", "Executors of the online agents, the built-in one's included.").bind(() -> agents.executorFigures()[0]);
         metrics.gauge("gantry_executors_busy", "Executors running a build's node block now.").bind(() -> agents.executorFigures()[1]);
-        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents, tls, h);
+        Security security = new Security(store.security(), () -> plugins.extensions(IdentityProvider.class), Security.Options.defaults());
+        String generated = security.initialize(h, AdminPassword.preset(adminPasswordFile));
+        if (generated != null) {
+            System.out.println("gantry: created the user admin with the password " + generated
+                    + " (also in " + h.resolve(Security.INITIAL_PASSWORD_FILE) + "; shown only this once)");
+        }
+        WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents, tls, h, security);
         String host = bind.equals("0.0.0.0") || bind.equals("::") ? localHostName() : bind;
         String root = web.scheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
         controller.rootUrl(root);

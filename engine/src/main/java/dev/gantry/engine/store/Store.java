@@ -56,6 +56,7 @@ public final class Store implements AutoCloseable {
     private final H2NotificationRuleRepository notificationRules;
     private final H2CredentialRepository credentials;
     private final H2ApprovalRepository approvals;
+    private final H2SecurityRepository security;
 
     private Store(Path home, JdbcConnectionPool pool) {
         this.home = home;
@@ -70,6 +71,7 @@ public final class Store implements AutoCloseable {
         this.notificationRules = new H2NotificationRuleRepository(tx);
         this.credentials = new H2CredentialRepository(tx);
         this.approvals = new H2ApprovalRepository(tx);
+        this.security = new H2SecurityRepository(tx);
     }
 
     /**
@@ -239,6 +241,11 @@ public final class Store implements AutoCloseable {
     /** Script approvals of the pipeline sandbox; never null. */
     public ApprovalRepository approvals() {
         return approvals;
+    }
+
+    /** Users, tokens, role grants and the audit log; never null. */
+    public SecurityRepository security() {
+        return security;
     }
 
     /** Build logs; never null. */

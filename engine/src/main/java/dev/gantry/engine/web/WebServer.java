@@ -1,5 +1,6 @@
 package dev.gantry.engine.web;
 
+import dev.gantry.engine.security.Security;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.web.api.RestApi;
 import java.io.IOException;
@@ -69,19 +70,23 @@ public final class WebServer implements AutoCloseable {
      */
     public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes,
                                   dev.gantry.engine.agent.AgentService agents) throws IOException {
-        return start(controller, bindAddress, port, metrics, maxBodyBytes, agents, null, null);
+        return start(controller, bindAddress, port, metrics, maxBodyBytes, agents, null, null, Security.inMemory());
     }
 
     /**
-     * Starts serving, over HTTPS when {@code tls} is not null, with the web UI's system page
-     * showing {@code home} (null: not shown); see
-     * {@link #start(Controller, String, int, Metrics, long, dev.gantry.engine.agent.AgentService)}.
+     * Starts serving with {@code security} guarding every endpoint (users, tokens, sessions, roles;
+     * docs/security.md), over HTTPS when {@code tls} is not null, with the web UI's system page
+     * showing {@code home} (null: not shown); see {@link #start(Controller, String, int, Metrics, long)}.
+     * The overloads without {@code security} use one with no users, so that nothing but health
+     * and readiness answers.
      *
      * @throws IOException also when the key store cannot be read or holds no key (named)
      */
     public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes,
-                                  dev.gantry.engine.agent.AgentService agents, ServerTls tls, java.nio.file.Path home) throws IOException {
+                                  dev.gantry.engine.agent.AgentService agents, ServerTls tls, java.nio.file.Path home,
+                                  Security security) throws IOException {
         Objects.requireNonNull(controller, "controller");
+        Objects.requireNonNull(security, "security");
         Objects.requireNonNull(bindAddress, "bindAddress");
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("port must be between 0 and 65535, got " + port);
@@ -116,7 +121,7 @@ public final class WebServer implements AutoCloseable {
         ServletContextHandler context = new ServletContextHandler(ServletContextHandler.NO_SESSIONS);
         context.setContextPath("/");
         context.getServletHandler().setDecodeAmbiguousURIs(true);
-        ServletHolder jersey = new ServletHolder("gantry-api", new ServletContainer(RestApi.create(controller, registry, maxBodyBytes, agents)));
+        ServletHolder jersey = new ServletHolder("gantry-api", new ServletContainer(RestApi.create(controller, registry, maxBodyBytes, agents, security)));
         jersey.setInitOrder(0);
         // Log streams (server-sent events) and agents' long polls are suspended requests: no thread waits with them.
         jersey.setAsyncSupported(true);
@@ -126,7 +131,7 @@ public final class WebServer implements AutoCloseable {
         JsonErrorHandler errors = new JsonErrorHandler();
         context.setErrorHandler(errors);
         server.setErrorHandler(errors);
-        server.setHandler(new GracefulHandler(new FrontHandler(context, registry)));
+        server.setHandler(new GracefulHandler(new SecurityHeaders(new FrontHandler(context, registry))));
 
         try {
             server.start();

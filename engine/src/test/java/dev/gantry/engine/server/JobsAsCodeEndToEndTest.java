@@ -59,7 +59,7 @@ class JobsAsCodeEndToEndTest {
                 name: top
                 scm: {url: 'https://example.com/top.git', branch: main}
                 """);
-        assertEquals(0, Main.execute("job", "apply", file.toString(), "--url", c.url));
+        assertEquals(0, Main.execute("job", "apply", file.toString(), "--url", c.url, "--auth", "admin:" + ControllerFixture.ADMIN_PASSWORD));
         JsonNode api = c.json("api/v1/jobs/team-a/api");
         assertEquals(1, api.get("version").asInt());
         assertEquals("The API", api.get("description").asText());
@@ -72,7 +72,7 @@ class JobsAsCodeEndToEndTest {
         assertEquals(List.of("team-a"), root.get("folders").findValuesAsText("name"));
         assertEquals(List.of("top"), root.get("jobs").findValuesAsText("name"));
 
-        assertEquals(0, Main.execute("job", "apply", file.toString(), "--url", c.url));
+        assertEquals(0, Main.execute("job", "apply", file.toString(), "--url", c.url, "--auth", "admin:" + ControllerFixture.ADMIN_PASSWORD));
         assertEquals(1, c.json("api/v1/jobs/team-a/api").get("version").asInt(), "an unchanged definition keeps its version");
         Files.writeString(file, Files.readString(file).replace("The API", "The API service"));
         JsonNode result = ControllerFixture.parse(c.send("POST", "api/v1/apply",
@@ -107,7 +107,7 @@ class JobsAsCodeEndToEndTest {
         assertEquals(6, e.get("line").asInt(), r.body());
         assertEquals(7, e.get("column").asInt(), r.body());
         assertEquals("bad", e.get("job").asText());
-        assertEquals(2, Main.execute("job", "apply", file.toString(), "--url", c.url));
+        assertEquals(2, Main.execute("job", "apply", file.toString(), "--url", c.url, "--auth", "admin:" + ControllerFixture.ADMIN_PASSWORD));
         assertEquals(404, c.get("api/v1/jobs/good").statusCode(), "nothing of an invalid file is applied");
     }
 
@@ -148,7 +148,7 @@ class JobsAsCodeEndToEndTest {
             assertEquals(400, c.sendAlone("GET", "api/v1/folders/" + hostile, null).statusCode(), hostile);
             assertEquals(400, c.sendAlone("PUT", "api/v1/folders/" + hostile, Map.of()).statusCode(), hostile);
         }
-        assertEquals(0, Main.execute("folder", "delete", "ops", "--recursive", "--url", c.url));
+        assertEquals(0, Main.execute("folder", "delete", "ops", "--recursive", "--url", c.url, "--auth", "admin:" + ControllerFixture.ADMIN_PASSWORD));
         assertEquals(404, c.get("api/v1/jobs/ops/tools/lint").statusCode());
         assertEquals(404, c.get("api/v1/folders/ops").statusCode());
         try (Stream<Path> left = Files.list(c.home.resolve("builds"))) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gantry.engine.agent.AgentService;
 import dev.gantry.engine.queue.TriggerService;
+import dev.gantry.engine.security.Security;
 import dev.gantry.engine.server.ControllerService;
 import dev.gantry.engine.steps.StepLibrary;
 import dev.gantry.engine.store.Store;
@@ -34,6 +35,8 @@ public final class ControllerFixture implements AutoCloseable {
     public static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration COMPLETION_TIMEOUT = Duration.ofSeconds(120);
+    /** The password of the fixture's {@code admin}, whom every request of the fixture authenticates as. */
+    public static final String ADMIN_PASSWORD = "fixture-admin-password";
 
     public final Path home;
     public final Store store;
@@ -42,6 +45,8 @@ public final class ControllerFixture implements AutoCloseable {
     public final AgentService agents;
     /** The trigger service; null unless {@link Options#triggers(Clock)} asked for it. */
     public final TriggerService triggers;
+    /** The controller's users, tokens and audit log; {@code admin} has {@link #ADMIN_PASSWORD}. */
+    public final Security security;
     public final WebServer web;
     /** The controller's root URL, ending in {@code /}. */
     public final String url;
@@ -65,7 +70,9 @@ public final class ControllerFixture implements AutoCloseable {
         }
         this.triggers = o.clock == null ? null : TriggerService.install(controller, store, o.clock);
         dev.gantry.engine.secrets.SecretsService.install(controller, store);
-        this.web = WebServer.start(controller, "127.0.0.1", 0, null, WebServer.DEFAULT_MAX_BODY_BYTES, agents, null, home);
+        this.security = new Security(store.security(), java.util.List::of, o.security);
+        security.initialize(home, ADMIN_PASSWORD);
+        this.web = WebServer.start(controller, "127.0.0.1", 0, null, WebServer.DEFAULT_MAX_BODY_BYTES, agents, null, home, security);
         this.url = web.baseUri().toString();
         if (triggers != null) {
             controller.rootUrl(url);
@@ -89,6 +96,7 @@ public final class ControllerFixture implements AutoCloseable {
         private int executors = 2;
         private Duration lease;
         private Clock clock;
+        private Security.Options security = Security.Options.defaults().withBcryptCost(4);
 
         private Options(Path home) {
             this.home = home;
@@ -112,6 +120,12 @@ public final class ControllerFixture implements AutoCloseable {
             return this;
         }
 
+        /** Security with these options (a fake clock for sessions and throttling); bcrypt cost 4 by default. */
+        public Options security(Security.Options options) {
+            this.security = options;
+            return this;
+        }
+
         /** Starts the controller; the caller closes it. */
         public ControllerFixture start() throws IOException {
             return new ControllerFixture(this);
@@ -127,9 +141,31 @@ public final class ControllerFixture implements AutoCloseable {
         return URI.create(url + (path.startsWith("/") ? path.substring(1) : path));
     }
 
-    /** A request to {@code path} with the fixture's timeout. */
+    /** A request to {@code path} with the fixture's timeout, authenticated as {@code admin}. */
     public HttpRequest.Builder request(String path) {
+        return anonymous(path).header("Authorization", basic("admin", ADMIN_PASSWORD));
+    }
+
+    /** A request to {@code path} with the fixture's timeout and no credentials. */
+    public HttpRequest.Builder anonymous(String path) {
         return HttpRequest.newBuilder(uri(path)).timeout(REQUEST_TIMEOUT);
+    }
+
+    /** The {@code Authorization} value of HTTP Basic for {@code user} with a password or token. */
+    public static String basic(String user, String secret) {
+        return "Basic " + java.util.Base64.getEncoder().encodeToString((user + ":" + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Sends {@code method path} with this {@code Authorization} value (null for none) and no other
+     * credentials; the body as in {@link #send(String, String, Object)}.
+     */
+    public HttpResponse<String> sendWith(String authorization, String method, String path, Object body) {
+        HttpRequest.Builder b = anonymous(path);
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        return send(client, b, method, body);
     }
 
     /**
@@ -152,7 +188,10 @@ public final class ControllerFixture implements AutoCloseable {
     }
 
     private HttpResponse<String> send(HttpClient http, String method, String path, Object body) {
-        HttpRequest.Builder b = request(path);
+        return send(http, request(path), method, body);
+    }
+
+    private HttpResponse<String> send(HttpClient http, HttpRequest.Builder b, String method, Object body) {
         try {
             if (body == null) {
                 b.method(method, HttpRequest.BodyPublishers.noBody());
@@ -164,6 +203,11 @@ public final class ControllerFixture implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         return send(http, b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Sends a prepared request; the body as text. */
+    public HttpResponse<String> sendText(HttpRequest request) {
+        return send(client, request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends a prepared request; the body as bytes. */

@@ -15,6 +15,15 @@ import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 
 class WebServerTest {
+    private static final String AUTH = dev.gantry.engine.testing.ControllerFixture.basic("admin", "admin-password");
+
+    private static dev.gantry.engine.security.Security withAdmin() {
+        dev.gantry.engine.security.Security s = dev.gantry.engine.security.Security.inMemory(
+                dev.gantry.engine.security.Security.Options.defaults().withBcryptCost(4));
+        s.createUser("admin", "admin-password");
+        s.grant("admin", dev.gantry.engine.security.Role.ADMIN, null);
+        return s;
+    }
 
     @Test
     void portZeroPicksAFreePortAndCloseReleasesIt() throws Exception {
@@ -45,10 +54,10 @@ class WebServerTest {
     void allAddressesBindingAnswersOnLoopbackAndSharesTheRegistry() throws Exception {
         Metrics metrics = new Metrics();
         metrics.counter("builds_total", "Builds.").inc();
-        try (WebServer server = WebServer.start(new InMemoryController(), "0.0.0.0", 0, metrics);
+        try (WebServer server = WebServer.start(new InMemoryController(), "0.0.0.0", 0, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, null, withAdmin());
              HttpClient client = HttpClient.newHttpClient()) {
             assertTrue(server.metrics() == metrics);
-            HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.baseUri().resolve("metrics")).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(server.baseUri().resolve("metrics")).header("Authorization", AUTH).build(), HttpResponse.BodyHandlers.ofString());
             assertTrue(r.body().contains("\nbuilds_total 1\n"), r.body());
             PrometheusText.parse(r.body());
         }
@@ -61,9 +70,9 @@ class WebServerTest {
         controller.trigger("j", java.util.Map.of(), "test");
         long size = 20L * 1024 * 1024;
         controller.generatedLog("j", 1, size);
-        WebServer server = WebServer.start(controller, "127.0.0.1", 0, null);
+        WebServer server = WebServer.start(controller, "127.0.0.1", 0, null, WebServer.DEFAULT_MAX_BODY_BYTES, null, withAdmin());
         try (HttpClient client = HttpClient.newHttpClient()) {
-            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(server.baseUri().resolve("api/v1/jobs/j/builds/1/log")).build(),
+            HttpResponse<InputStream> r = client.send(HttpRequest.newBuilder(server.baseUri().resolve("api/v1/jobs/j/builds/1/log")).header("Authorization", AUTH).build(),
                     HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream in = r.body()) {
                 byte[] buffer = new byte[8192];

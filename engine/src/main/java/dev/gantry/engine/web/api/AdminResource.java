@@ -1,5 +1,7 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.Requires;
 import dev.gantry.engine.server.BuildControl;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -32,6 +34,7 @@ public final class AdminResource {
     @POST
     @Path("backup")
     @Produces({"application/zip", MediaType.APPLICATION_JSON})
+    @Requires(Permission.ADMINISTER)
     public Response backup() {
         StreamingOutput body = control::backup;
         String file = "gantry-backup-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").format(ZonedDateTime.now(ZoneOffset.UTC)) + ".zip";

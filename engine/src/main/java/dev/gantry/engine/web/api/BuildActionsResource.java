@@ -1,6 +1,8 @@
 package dev.gantry.engine.web.api;
 
 import dev.gantry.api.build.InputRequest;
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.Requires;
 import dev.gantry.engine.server.BuildControl;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.store.BuildRecord;
@@ -66,6 +68,7 @@ public final class BuildActionsResource {
     @POST
     @Path(BUILD + "/replay")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Permission.REPLAY, on = Requires.Scope.JOB)
     public Response replay(@PathParam("name") String name, @PathParam("number") int number, ReplayBody body) {
         existingBuild(name, number);
         BuildRecord b;
@@ -86,6 +89,7 @@ public final class BuildActionsResource {
     @POST
     @Path(BUILD + "/restart")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Permission.REPLAY, on = Requires.Scope.JOB)
     public Response restart(@PathParam("name") String name, @PathParam("number") int number, RestartBody body) {
         existingBuild(name, number);
         if (body == null || body.stage() == null) {
@@ -96,6 +100,7 @@ public final class BuildActionsResource {
 
     @GET
     @Path(BUILD + "/inputs")
+    @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Map<String, Object> inputs(@PathParam("name") String name, @PathParam("number") int number) {
         existingBuild(name, number);
         List<Object> out = new ArrayList<>();
@@ -127,6 +132,7 @@ public final class BuildActionsResource {
     @POST
     @Path(BUILD + "/inputs/{id}/proceed")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Permission.BUILD, on = Requires.Scope.JOB)
     public Map<String, Object> proceed(@PathParam("name") String name, @PathParam("number") int number, @PathParam("id") String id, ProceedBody body) {
         existingBuild(name, number);
         refusals(() -> {
@@ -140,6 +146,7 @@ public final class BuildActionsResource {
     @POST
     @Path(BUILD + "/inputs/{id}/abort")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Permission.CANCEL, on = Requires.Scope.JOB)
     public Map<String, Object> abort(@PathParam("name") String name, @PathParam("number") int number, @PathParam("id") String id, AbortBody body) {
         existingBuild(name, number);
         refusals(() -> {

@@ -2,6 +2,8 @@ package dev.gantry.engine.web.api;
 
 import dev.gantry.engine.jobs.InvalidDefinitionException;
 import dev.gantry.engine.queue.QueueItem;
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.Requires;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.store.Folder;
 import dev.gantry.engine.store.JobRecord;
@@ -57,12 +59,14 @@ public final class FoldersResource {
 
     @GET
     @Path("folders")
+    @Requires(Permission.READ)
     public Map<String, Object> root() {
         return listing("", null, controller.children(""));
     }
 
     @GET
     @Path("folders/" + JobsResource.NAME)
+    @Requires(value = Permission.READ, on = Requires.Scope.FOLDER)
     public Map<String, Object> folder(@PathParam("name") String name) {
         JobsResource.checkName(name);
         Folder f = controller.folder(name).orElseThrow(() -> ApiException.notFound("there is no folder '" + name + "'"
@@ -73,6 +77,7 @@ public final class FoldersResource {
     @PUT
     @Path("folders/" + JobsResource.NAME)
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Permission.CONFIGURE, on = Requires.Scope.FOLDER)
     public Response putFolder(@PathParam("name") String name, FolderBody body) {
         JobsResource.checkName(name);
         boolean existed = controller.folder(name).isPresent();
@@ -91,6 +96,7 @@ public final class FoldersResource {
 
     @DELETE
     @Path("folders/" + JobsResource.NAME)
+    @Requires(value = Permission.DELETE, on = Requires.Scope.FOLDER)
     public Map<String, Object> deleteFolder(@PathParam("name") String name, @QueryParam("recursive") String recursive) {
         JobsResource.checkName(name);
         if (recursive != null && !recursive.equals("true") && !recursive.equals("false")) {
@@ -111,6 +117,7 @@ public final class FoldersResource {
     @POST
     @Path("apply")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(Permission.CONFIGURE)
     public Map<String, Object> apply(ApplyBody body) {
         if (body == null || body.content() == null) {
             throw ApiException.badRequest("missing_content", "POST {\"file\": \"jobs.yaml\", \"content\": \"<the file's text>\"} to apply job definitions");
@@ -142,6 +149,7 @@ public final class FoldersResource {
 
     @GET
     @Path("queue")
+    @Requires(Permission.READ)
     public Map<String, Object> queue() {
         List<Object> items = new ArrayList<>();
         for (QueueItem q : controller.queue()) {

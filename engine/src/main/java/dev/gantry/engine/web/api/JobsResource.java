@@ -1,5 +1,7 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.Requires;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.server.JobNames;
 import dev.gantry.engine.store.BuildRecord;
@@ -7,10 +9,10 @@ import dev.gantry.engine.store.BuildStatus;
 import dev.gantry.engine.store.JobRecord;
 import dev.gantry.engine.store.StageRow;
 import dev.gantry.engine.store.StaleVersionException;
-import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DELETE;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -80,6 +82,7 @@ public final class JobsResource {
 
     @GET
     @Path("openapi.json")
+    @Requires(Permission.READ)
     public Response openApi() {
         InputStream in = JobsResource.class.getResourceAsStream("openapi.json");
         if (in == null) {
@@ -90,6 +93,7 @@ public final class JobsResource {
 
     @GET
     @Path("jobs")
+    @Requires(Permission.READ)
     public Map<String, Object> jobs() {
         List<Object> jobs = new ArrayList<>();
         for (JobRecord j : controller.jobs()) {
@@ -101,6 +105,7 @@ public final class JobsResource {
     @PUT
     @Path("jobs/" + NAME)
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Permission.CONFIGURE, on = Requires.Scope.JOB)
     public Response putJob(@PathParam("name") String name, JobBody body) {
         checkName(name);
         if (body == null) {
@@ -158,12 +163,14 @@ public final class JobsResource {
 
     @GET
     @Path("jobs/" + NAME)
+    @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Map<String, Object> getJob(@PathParam("name") String name) {
         return job(existingJob(name), true);
     }
 
     @DELETE
     @Path("jobs/" + NAME)
+    @Requires(value = Permission.DELETE, on = Requires.Scope.JOB)
     public Response deleteJob(@PathParam("name") String name) {
         checkName(name);
         if (!controller.deleteJob(name)) {
@@ -175,6 +182,7 @@ public final class JobsResource {
     @POST
     @Path("jobs/" + NAME + "/builds")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Permission.BUILD, on = Requires.Scope.JOB)
     public Response trigger(@PathParam("name") String name, TriggerBody body) {
         existingJob(name);
         Map<String, Object> parameters = body == null || body.parameters() == null ? Map.of() : body.parameters();
@@ -190,6 +198,7 @@ public final class JobsResource {
 
     @GET
     @Path("jobs/" + NAME + "/builds")
+    @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Map<String, Object> builds(@PathParam("name") String name, @QueryParam("offset") String offset, @QueryParam("limit") String limit) {
         existingJob(name);
         int from = intParam("offset", offset, 0, 0, Integer.MAX_VALUE);
@@ -207,6 +216,7 @@ public final class JobsResource {
 
     @GET
     @Path("jobs/" + NAME + "/builds/" + NUMBER)
+    @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Map<String, Object> getBuild(@PathParam("name") String name, @PathParam("number") int number) {
         BuildRecord b = existingBuild(name, number);
         Map<String, Object> out = build(b);
@@ -221,6 +231,7 @@ public final class JobsResource {
     @GET
     @Path("jobs/" + NAME + "/builds/" + NUMBER + "/log")
     @Produces({TEXT, MediaType.APPLICATION_JSON})
+    @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Response log(@PathParam("name") String name, @PathParam("number") int number, @QueryParam("start") String startParam,
                         @jakarta.ws.rs.HeaderParam("Range") String range, @QueryParam("download") String download) {
         // Status before size (inside): a build seen running may finish meanwhile (the client just
@@ -232,6 +243,7 @@ public final class JobsResource {
     @GET
     @Path("jobs/" + NAME + "/builds/" + NUMBER + "/artifacts/{path: .+}")
     @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
+    @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Response artifact(@PathParam("name") String name, @PathParam("number") int number, @PathParam("path") String path) {
         existingBuild(name, number);
         InputStream in;
@@ -256,6 +268,7 @@ public final class JobsResource {
     @GET
     @Path("jobs/" + NAME + "/builds/" + NUMBER + "/artifacts.zip")
     @Produces({"application/zip", MediaType.APPLICATION_JSON})
+    @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Response artifactsZip(@PathParam("name") String name, @PathParam("number") int number) {
         existingBuild(name, number);
         StreamingOutput body = out -> controller.artifactsZip(name, number, out);
@@ -272,6 +285,7 @@ public final class JobsResource {
 
     @POST
     @Path("jobs/" + NAME + "/builds/" + NUMBER + "/stop")
+    @Requires(value = Permission.CANCEL, on = Requires.Scope.JOB)
     public Response stop(@PathParam("name") String name, @PathParam("number") int number) {
         existingBuild(name, number);
         if (!controller.stop(name, number)) {

@@ -1,5 +1,7 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.Requires;
 import dev.gantry.engine.server.BuildLogs;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.store.BuildRecord;
@@ -54,6 +56,7 @@ public final class LogsResource {
     @GET
     @Path("jobs/" + JobsResource.NAME + "/builds/" + JobsResource.NUMBER + "/log/stream")
     @Produces({EVENTS, MediaType.APPLICATION_JSON})
+    @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Response stream(@PathParam("name") String name, @PathParam("number") int number,
                            @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("start") String start) {
         existingBuild(controller, name, number);
@@ -70,6 +73,7 @@ public final class LogsResource {
     @GET
     @Path("jobs/" + JobsResource.NAME + "/builds/" + JobsResource.NUMBER + "/log")
     @Produces(EVENTS)
+    @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Response logEvents(@PathParam("name") String name, @PathParam("number") int number,
                               @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("start") String start) {
         return stream(name, number, lastEventId, start);
@@ -79,6 +83,7 @@ public final class LogsResource {
     @GET
     @Path("jobs/" + JobsResource.NAME + "/builds/" + JobsResource.NUMBER + "/steps")
     @Produces(MediaType.APPLICATION_JSON)
+    @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Map<String, Object> steps(@PathParam("name") String name, @PathParam("number") int number) {
         BuildRecord b = existingBuild(controller, name, number);
         boolean running = b.status() != BuildStatus.COMPLETED;
@@ -109,6 +114,7 @@ public final class LogsResource {
     @GET
     @Path("jobs/" + JobsResource.NAME + "/builds/" + JobsResource.NUMBER + "/steps/{id: .+}/log")
     @Produces({TEXT, MediaType.APPLICATION_JSON})
+    @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Response stepLog(@PathParam("name") String name, @PathParam("number") int number, @PathParam("id") String id,
                             @QueryParam("download") String download) {
         BuildRecord b = existingBuild(controller, name, number);

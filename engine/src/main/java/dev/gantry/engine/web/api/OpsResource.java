@@ -1,5 +1,8 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.PublicEndpoint;
+import dev.gantry.engine.security.Requires;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.web.Metrics;
 import jakarta.inject.Inject;
@@ -36,6 +39,7 @@ public final class OpsResource {
     @GET
     @Path("health")
     @Produces(MediaType.APPLICATION_JSON)
+    @PublicEndpoint("load balancers probe it")
     public Map<String, Object> health() {
         return Map.of("status", "UP");
     }
@@ -43,6 +47,7 @@ public final class OpsResource {
     @GET
     @Path("ready")
     @Produces(MediaType.APPLICATION_JSON)
+    @PublicEndpoint("load balancers probe it")
     public Response ready() {
         boolean ready;
         try {
@@ -56,6 +61,7 @@ public final class OpsResource {
     @GET
     @Path("metrics")
     @Produces(PROMETHEUS)
+    @Requires(Permission.READ)
     public Response metrics() {
         StreamingOutput body = out -> {
             Writer w = new OutputStreamWriter(out, StandardCharsets.UTF_8);

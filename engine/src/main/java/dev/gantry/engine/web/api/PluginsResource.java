@@ -3,6 +3,8 @@ package dev.gantry.engine.web.api;
 import dev.gantry.engine.plugin.PluginConflictException;
 import dev.gantry.engine.plugin.PluginInfo;
 import dev.gantry.engine.plugin.PluginSystem;
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.Requires;
 import dev.gantry.engine.server.Controller;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -43,6 +45,7 @@ public final class PluginsResource {
     }
 
     @GET
+    @Requires(Permission.READ)
     public Map<String, Object> list() {
         List<Object> plugins = new ArrayList<>();
         system().list().forEach(i -> plugins.add(json(i)));
@@ -51,6 +54,7 @@ public final class PluginsResource {
 
     @GET
     @Path(ID)
+    @Requires(Permission.READ)
     public Map<String, Object> get(@PathParam("id") String id) {
         return json(system().get(id));
     }
@@ -58,6 +62,7 @@ public final class PluginsResource {
     @POST
     // Any media type: whatever the client calls the jar, its content decides (and a non-jar is a clear 400).
     @Consumes(MediaType.WILDCARD)
+    @Requires(Permission.MANAGE_PLUGINS)
     public Response install(InputStream jar) {
         PluginInfo info;
         try {
@@ -74,18 +79,21 @@ public final class PluginsResource {
 
     @POST
     @Path(ID + "/enable")
+    @Requires(Permission.MANAGE_PLUGINS)
     public Map<String, Object> enable(@PathParam("id") String id) {
         return change(() -> system().enable(id));
     }
 
     @POST
     @Path(ID + "/disable")
+    @Requires(Permission.MANAGE_PLUGINS)
     public Map<String, Object> disable(@PathParam("id") String id) {
         return change(() -> system().disable(id));
     }
 
     @DELETE
     @Path(ID)
+    @Requires(Permission.MANAGE_PLUGINS)
     public Response uninstall(@PathParam("id") String id) {
         change(() -> {
             system().uninstall(id);

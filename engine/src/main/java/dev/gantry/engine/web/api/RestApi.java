@@ -3,6 +3,8 @@ package dev.gantry.engine.web.api;
 import dev.gantry.engine.agent.AgentProtocolResource;
 import dev.gantry.engine.agent.AgentService;
 import dev.gantry.engine.agent.AgentsResource;
+import dev.gantry.engine.security.Security;
+import dev.gantry.engine.security.SecurityApi;
 import dev.gantry.engine.server.BuildControl;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.web.Metrics;
@@ -45,6 +47,14 @@ public final class RestApi {
      * and the agent protocol ({@code /api/agent/v1}) when {@code agents} is not null.
      */
     public static ResourceConfig create(Controller controller, Metrics metrics, long maxBodyBytes, AgentService agents) {
+        return create(controller, metrics, maxBodyBytes, agents, Security.inMemory());
+    }
+
+    /**
+     * The application for {@code controller}, every resource method behind {@code security}'s
+     * access filter (docs/security.md); see {@link #create(Controller, Metrics, long, AgentService)}.
+     */
+    public static ResourceConfig create(Controller controller, Metrics metrics, long maxBodyBytes, AgentService agents, Security security) {
         Objects.requireNonNull(controller, "controller");
         Objects.requireNonNull(metrics, "metrics");
         if (maxBodyBytes <= 0) {
@@ -102,6 +112,7 @@ public final class RestApi {
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
         rc.register(new BodyLimit(maxBodyBytes));
+        SecurityApi.register(rc, security);
         return rc;
     }
 }

@@ -2,6 +2,9 @@ package dev.gantry.engine.web.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.gantry.engine.security.Role;
+import dev.gantry.engine.security.Security;
+import dev.gantry.engine.testing.ControllerFixture;
 import dev.gantry.engine.web.InMemoryController;
 import dev.gantry.engine.web.WebServer;
 import java.io.IOException;
@@ -16,7 +19,9 @@ import java.time.Duration;
 final class Api implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
 
+    static final String ADMIN_PASSWORD = "api-admin-password";
     final InMemoryController controller = new InMemoryController();
+    final Security security = Security.inMemory(Security.Options.defaults().withBcryptCost(4));
     final WebServer server;
     final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
@@ -25,11 +30,18 @@ final class Api implements AutoCloseable {
     }
 
     Api(long maxBody) throws IOException {
-        server = WebServer.start(controller, "127.0.0.1", 0, null, maxBody);
+        security.createUser("admin", ADMIN_PASSWORD);
+        security.grant("admin", Role.ADMIN, null);
+        server = WebServer.start(controller, "127.0.0.1", 0, null, maxBody, null, security);
     }
 
-    /** A request to a raw path (sent as written, no encoding), e.g. {@code /api/v1/jobs}. */
+    /** A request to a raw path (sent as written, no encoding), e.g. {@code /api/v1/jobs}, as {@code admin}. */
     HttpRequest.Builder request(String rawPath) {
+        return anonymous(rawPath).header("Authorization", ControllerFixture.basic("admin", ADMIN_PASSWORD));
+    }
+
+    /** As {@link #request(String)} without credentials. */
+    HttpRequest.Builder anonymous(String rawPath) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + rawPath)).timeout(Duration.ofSeconds(60));
     }
 
