@@ -75,6 +75,7 @@ final class ServerCommand implements Callable<Integer> {
         String root = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
         controller.rootUrl(root);
         triggers.rootUrl(root);
+        controller.resumeInterrupted();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("gantry: shutting down: no new builds; running builds have " + grace + " s to finish");

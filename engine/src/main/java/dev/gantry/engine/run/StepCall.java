@@ -84,6 +84,10 @@ final class StepCall implements StepContext, Console, RunControl {
         if (type == dev.gantry.api.build.ScriptLoader.class) {
             return Optional.of(type.cast(ScriptRunner.loaderFor(ctx)));
         }
+        if (type == StepStart.class) {
+            StepStart start = () -> ctx.run.journal().firstStartMillis(id);
+            return Optional.of(type.cast(start));
+        }
         return ctx.run.service(type);
     }
 

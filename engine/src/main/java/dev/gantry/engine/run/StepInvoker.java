@@ -52,7 +52,20 @@ final class StepInvoker {
         if (journaled) {
             Optional<StepJournal.StepOutcome> recorded = ctx.run.journal().lookup(id);
             if (recorded.isPresent()) {
-                return replay(recorded.get());
+                StepJournal.StepOutcome o = recorded.get();
+                if (!o.stepName().equals(name)) {
+                    throw new StepFailedException("The script took a different path than before the controller restarted: step call " + id
+                            + " was '" + o.stepName() + "' then and is '" + name + "' now" + ScriptRunner.where(ctx.run.scriptName())
+                            + ". A resumed build runs its script again and must make the same step calls in the same order;"
+                            + " a decision on the current time, a random number or another value that changes between runs makes it"
+                            + " take another path. Get such a value from a step (sh, readFile) so that it is journaled, or set"
+                            + " options { disableResume() }");
+                }
+                if (!d.advanced()) {
+                    // Already in the log: written again so that the log's line count per writer matches, then dropped.
+                    ctx.engineLine("[Pipeline] " + name);
+                }
+                return replay(o);
             }
         }
         if (d.needsWorkspace() && ctx.workspace == null) {

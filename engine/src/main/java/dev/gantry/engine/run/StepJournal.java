@@ -13,8 +13,29 @@ public interface StepJournal {
     /** The recorded outcome of the step call {@code id}, if any. */
     Optional<StepOutcome> lookup(String id);
 
-    /** Records the outcome of a step call; a second record for the same id replaces nothing and is ignored. */
+    /**
+     * Records the outcome of a step call; a second record for the same id replaces nothing and is ignored.
+     *
+     * @throws dev.gantry.api.step.StepFailedException naming the step when its value cannot be
+     *     journaled ({@link JournalValues})
+     */
     void record(String id, StepOutcome outcome);
+
+    /**
+     * The wall-clock time (epoch millis) the step call {@code id} first started, recorded on the
+     * first ask: {@code sleep} and {@code timeout} count from it, so that their deadlines survive
+     * a restart. The default (a journal that does not outlive the process) answers now.
+     */
+    default long firstStartMillis(String id) {
+        return System.currentTimeMillis();
+    }
+
+    /**
+     * The pipeline asked not to be resumed ({@code options { disableResume() }}): after a restart
+     * the build ends ABORTED instead. The default ignores it.
+     */
+    default void disableResume() {
+    }
 
     /**
      * The outcome of one step call: a journal-friendly value, or a failure (exception type and

@@ -70,6 +70,7 @@ public final class ControllerFixture implements AutoCloseable {
             controller.rootUrl(url);
             triggers.rootUrl(url);
         }
+        controller.resumeInterrupted();
     }
 
     /** Options for a controller in {@code home} (2 executors, no agents, no triggers). */

@@ -1,0 +1,303 @@
+package dev.gantry.engine.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The journal of a build on the controller: an append-only file ({@code journal} in the build's
+ * directory), one JSON record per line, written with one {@code write(2)} before the script sees
+ * the outcome. A file and not a database row: a record costs one system call (no transaction, no
+ * lock shared with other builds), and it lives and is deleted with the build's log.
+ *
+ * <p>A {@code kill -9} of the controller cannot lose a written record (it is in the operating
+ * system's cache); a power cut can, unless the journal syncs every record ({@code fsync}), which
+ * costs a disk flush per step (see docs/reliability.md). Each step record also carries the
+ * {@link LogMark} at that moment, so that a resumed build cuts its log back to the last record and
+ * writes on without a gap or a repeated line. A last line cut short by a crash is ignored and cut
+ * off when the journal is opened. Records:
+ *
+ * <pre>
+ * {"k":"step","id":"3","step":"sh","v":...,"ft":...,"fm":...,"ir":...,"log":1234,"idx":567,"lines":{...}}
+ * {"k":"start","id":"4","t":1700000000000}      the step call first started (sleep and timeout count from it)
+ * {"k":"noresume"}                              options { disableResume() }
+ * {"k":"mark","log":120,"idx":40}                where the log stood when the script started
+ * </pre>
+ *
+ * Thread-safe.
+ */
+public final class FileStepJournal implements StepJournal, AutoCloseable {
+    /** The file name of the journal in a build's directory. */
+    public static final String FILE = "journal";
+
+    private final Path file;
+    private final boolean fsync;
+    private final Map<String, StepOutcome> outcomes = new ConcurrentHashMap<>();
+    private final Map<String, Long> starts = new ConcurrentHashMap<>();
+    private final FileOutputStream out;
+    private volatile boolean resumeDisabled;
+    private volatile LogMark lastMark;
+    private volatile Checkpoint checkpoint;
+    private volatile boolean sealed;
+    private int records;
+
+    /**
+     * Where the log stood when a step was recorded: the bytes of the log and of its index then,
+     * and how many lines each writer had written ({@link ResumableLogSink}).
+     */
+    public record LogMark(long logBytes, long indexBytes, Map<String, Long> lines) {
+    }
+
+    /** Takes the log's {@link LogMark} as a record is written (flushing the log first). */
+    public interface Checkpoint {
+        /** @param recordedId the step call being recorded; it writes no more lines */
+        LogMark mark(String recordedId);
+    }
+
+    private FileStepJournal(Path file, boolean fsync) throws IOException {
+        this.file = file;
+        this.fsync = fsync;
+        long good = load();
+        if (good >= 0) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+                if (ch.size() > good) {
+                    ch.truncate(good);
+                }
+            }
+        }
+        // java.io, not an NIO channel: an abort interrupting a build thread while it records
+        // must not close the journal for the rest of the build.
+        this.out = new FileOutputStream(file.toFile(), true);
+    }
+
+    /**
+     * Opens (creating) the journal file {@code file}, reading what it holds.
+     *
+     * @param fsync whether every record is also synced to the disk
+     * @throws IOException when it cannot be read or created; the message names the file
+     */
+    public static FileStepJournal open(Path file, boolean fsync) throws IOException {
+        Files.createDirectories(file.getParent());
+        try {
+            return new FileStepJournal(file, fsync);
+        } catch (IOException e) {
+            throw new IOException("the journal " + file + " cannot be opened: " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the records; returns the length of the well-formed part, or -1 when there is no file. */
+    private long load() throws IOException {
+        byte[] all;
+        try {
+            all = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return -1;
+        }
+        int start = 0;
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] != '\n') {
+                continue;
+            }
+            String line = new String(all, start, i - start, StandardCharsets.UTF_8);
+            try {
+                apply(JournalValues.MAPPER.readTree(line));
+            } catch (IOException | RuntimeException e) {
+                return start; // a record garbled by a crash: it and what follows do not count
+            }
+            start = i + 1;
+        }
+        return start;
+    }
+
+    private void apply(JsonNode n) {
+        records++;
+        switch (n.path("k").asText()) {
+            case "step" -> {
+                String id = n.get("id").asText();
+                outcomes.putIfAbsent(id, new StepOutcome(n.path("step").asText(), JournalValues.decode(n.get("v")),
+                        text(n, "ft"), text(n, "fm"), text(n, "ir")));
+                if (n.has("log")) {
+                    Map<String, Long> lines = new LinkedHashMap<>();
+                    n.path("lines").fields().forEachRemaining(e -> lines.put(e.getKey(), e.getValue().asLong()));
+                    lastMark = new LogMark(n.get("log").asLong(), n.path("idx").asLong(), Map.copyOf(lines));
+                }
+            }
+            case "mark" -> lastMark = new LogMark(n.get("log").asLong(), n.path("idx").asLong(), Map.of());
+            case "start" -> starts.putIfAbsent(n.get("id").asText(), n.get("t").asLong());
+            case "noresume" -> resumeDisabled = true;
+            default -> { } // a later format's record: skipped
+        }
+    }
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v == null || v.isNull() ? null : v.asText();
+    }
+
+    /** The file this journal is kept in. */
+    public Path file() {
+        return file;
+    }
+
+    /** Sets what takes the log's mark at each step record; null: records carry none. */
+    public void checkpoint(Checkpoint c) {
+        this.checkpoint = c;
+    }
+
+    /** The log's mark at the newest step record read or written, or null when there is none. */
+    public LogMark lastMark() {
+        return lastMark;
+    }
+
+    /** Whether the pipeline disabled resuming ({@code disableResume()}). */
+    public boolean resumeDisabled() {
+        return resumeDisabled;
+    }
+
+    /** How many records the journal holds (read and written). */
+    public synchronized int size() {
+        return records;
+    }
+
+    /**
+     * Stops recording: later records are dropped (not written, not remembered). The controller
+     * seals a build's journal before it interrupts it for a shutdown, so that the interruption is
+     * not journaled as the steps' outcome and the next start resumes them.
+     */
+    public void seal() {
+        sealed = true;
+    }
+
+    /** Whether {@link #seal()} was called. */
+    public boolean sealed() {
+        return sealed;
+    }
+
+    @Override
+    public Optional<StepOutcome> lookup(String id) {
+        return Optional.ofNullable(outcomes.get(id));
+    }
+
+    @Override
+    public void record(String id, StepOutcome outcome) {
+        JsonNode value = outcome.failed() ? null : JournalValues.encode(outcome.stepName(), outcome.value());
+        synchronized (this) {
+            if (sealed || outcomes.containsKey(id)) {
+                return;
+            }
+            ObjectNode n = JournalValues.MAPPER.createObjectNode();
+            n.put("k", "step");
+            n.put("id", id);
+            n.put("step", outcome.stepName());
+            if (outcome.failed()) {
+                n.put("ft", outcome.failureType());
+                n.put("fm", outcome.failureMessage());
+                n.put("ir", outcome.interruptResult());
+            } else {
+                n.set("v", value);
+            }
+            Checkpoint c = checkpoint;
+            LogMark mark = c == null ? null : c.mark(id);
+            if (mark != null) {
+                n.put("log", mark.logBytes());
+                n.put("idx", mark.indexBytes());
+                ObjectNode lines = n.putObject("lines");
+                mark.lines().forEach(lines::put);
+            }
+            write(n);
+            outcomes.put(id, outcome);
+            if (mark != null) {
+                lastMark = mark;
+            }
+        }
+    }
+
+    @Override
+    public long firstStartMillis(String id) {
+        Long known = starts.get(id);
+        if (known != null) {
+            return known;
+        }
+        synchronized (this) {
+            known = starts.get(id);
+            if (known != null) {
+                return known;
+            }
+            long now = System.currentTimeMillis();
+            if (!sealed) {
+                ObjectNode n = JournalValues.MAPPER.createObjectNode();
+                n.put("k", "start");
+                n.put("id", id);
+                n.put("t", now);
+                write(n);
+            }
+            starts.put(id, now);
+            return now;
+        }
+    }
+
+    /** Records where the log stands before the script starts (what a resume cuts back to when no step was recorded). */
+    public synchronized void begin(LogMark mark) {
+        if (sealed) {
+            return;
+        }
+        ObjectNode n = JournalValues.MAPPER.createObjectNode();
+        n.put("k", "mark");
+        n.put("log", mark.logBytes());
+        n.put("idx", mark.indexBytes());
+        write(n);
+        lastMark = mark;
+    }
+
+    @Override
+    public synchronized void disableResume() {
+        if (resumeDisabled || sealed) {
+            resumeDisabled = true;
+            return;
+        }
+        ObjectNode n = JournalValues.MAPPER.createObjectNode();
+        n.put("k", "noresume");
+        write(n);
+        resumeDisabled = true;
+    }
+
+    private void write(ObjectNode n) {
+        byte[] line;
+        try {
+            line = (JournalValues.MAPPER.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        try {
+            out.write(line);
+            if (fsync) {
+                out.getFD().sync();
+            }
+            records++;
+        } catch (IOException e) {
+            throw new dev.gantry.api.step.StepFailedException("the journal " + file + " cannot be written: " + e.getMessage()
+                    + " (free disk space, then restart the build)", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            out.close();
+        } catch (IOException e) {
+            // nothing was lost: every record was written when it was made
+        }
+    }
+}
