@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {"k":"step","id":"3","step":"sh","v":...,"ft":...,"fm":...,"ir":...,"log":1234,"idx":567,"lines":{...}}
  * {"k":"start","id":"4","t":1700000000000}      the step call first started (sleep and timeout count from it)
  * {"k":"noresume"}                              options { disableResume() }
+ * {"k":"result","id":"5","r":"UNSTABLE","stage":false}   the step call made the build's (stage's) result worse
  * {"k":"mark","log":120,"idx":40}                where the log stood when the script started
  * </pre>
  *
@@ -46,6 +47,7 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
     private final boolean fsync;
     private final Map<String, StepOutcome> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Long> starts = new ConcurrentHashMap<>();
+    private final Map<String, java.util.List<ResultChange>> results = new ConcurrentHashMap<>();
     private final FileOutputStream out;
     private volatile boolean resumeDisabled;
     private volatile LogMark lastMark;
@@ -137,6 +139,8 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
             case "mark" -> lastMark = new LogMark(n.get("log").asLong(), n.path("idx").asLong(), Map.of());
             case "start" -> starts.putIfAbsent(n.get("id").asText(), n.get("t").asLong());
             case "noresume" -> resumeDisabled = true;
+            case "result" -> results.computeIfAbsent(n.get("id").asText(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
+                    .add(new ResultChange(n.get("r").asText(), n.path("stage").asBoolean()));
             default -> { } // a later format's record: skipped
         }
     }
@@ -246,6 +250,25 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
             starts.put(id, now);
             return now;
         }
+    }
+
+    @Override
+    public synchronized void recordResult(String id, String result, boolean stage) {
+        if (sealed || outcomes.containsKey(id)) {
+            return;
+        }
+        ObjectNode n = JournalValues.MAPPER.createObjectNode();
+        n.put("k", "result");
+        n.put("id", id);
+        n.put("r", result);
+        n.put("stage", stage);
+        write(n);
+        results.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(new ResultChange(result, stage));
+    }
+
+    @Override
+    public java.util.List<ResultChange> results(String id) {
+        return results.getOrDefault(id, java.util.List.of());
     }
 
     /** Records where the log stands before the script starts (what a resume cuts back to when no step was recorded). */

@@ -125,12 +125,16 @@ final class StepCall implements StepContext, Console, RunControl {
     public Result result() { return ctx.run.result(); }
 
     @Override
-    public void setResult(Result result) { ctx.run.worsen(result); }
+    public void setResult(Result result) {
+        ctx.run.worsen(result);
+        ctx.run.journal().recordResult(id, result.name(), false);
+    }
 
     @Override
     public void setStageResult(Result result) {
         if (ctx.stage != null) {
             ctx.stage.worsen(result);
+            ctx.run.journal().recordResult(id, result.name(), true);
         }
     }
 

@@ -65,6 +65,13 @@ final class StepInvoker {
                     // Already in the log: written again so that the log's line count per writer matches, then dropped.
                     ctx.engineLine("[Pipeline] " + name);
                 }
+                for (StepJournal.ResultChange r : ctx.run.journal().results(id)) {
+                    if (!r.stage()) {
+                        ctx.run.worsen(Result.valueOf(r.result()));
+                    } else if (ctx.stage != null) {
+                        ctx.stage.worsen(Result.valueOf(r.result()));
+                    }
+                }
                 return replay(o);
             }
         }

@@ -38,6 +38,22 @@ public interface StepJournal {
     }
 
     /**
+     * A step call made the build's (or with {@code stage}, its stage's) result worse; replaying the
+     * call makes it worse again. The default (a journal that does not outlive the process) ignores it.
+     */
+    default void recordResult(String id, String result, boolean stage) {
+    }
+
+    /** The results step call {@code id} set, in order, as {@link #recordResult} recorded them; empty when none. */
+    default java.util.List<ResultChange> results(String id) {
+        return java.util.List.of();
+    }
+
+    /** A result a step call set: for the build, or with {@code stage} for its stage. */
+    record ResultChange(String result, boolean stage) {
+    }
+
+    /**
      * The outcome of one step call: a journal-friendly value, or a failure (exception type and
      * message, and for interruptions the result).
      */

@@ -95,6 +95,17 @@ class ResumeByReplayTest {
     }
 
     @Test
+    void aResultAStepSetIsSetAgainOnReplay() throws Exception {
+        start();
+        c.putJob("flaky", "node { unstable 'some tests are flaky'; input id: 'go', message: 'Go?' }");
+        int n = c.trigger("flaky");
+        c.waitingInputs("flaky", n);
+        restart();
+        proceed("flaky", n, "go");
+        assertEquals("UNSTABLE", c.completed("flaky", n).get("result").asText(), c.log("flaky", n));
+    }
+
+    @Test
     void parallelBranchesResumeEachWhereItWas() throws Exception {
         start();
         c.putJob("par", """
@@ -128,6 +139,65 @@ class ResumeByReplayTest {
         String log = c.log("par", n);
         assertEquals(1, log.lines().filter(l -> l.endsWith("Input requested: A? (id a)")).count(), log);
         assertEquals(4, log.lines().filter(l -> l.endsWith("[Pipeline] sh")).count(), log);
+    }
+
+    @Test
+    void matrixCellsResumeEachWhereItWas() throws Exception {
+        start();
+        c.putJob("cells", """
+                pipeline {
+                  agent any
+                  stages {
+                    stage('Cells') {
+                      matrix {
+                        axes { axis { name 'OS'; values 'linux', 'mac' } }
+                        stages {
+                          stage('Run') {
+                            steps {
+                              sh "echo ${OS}-1 >> %1$s"
+                              script { if (env.OS == 'mac') { input id: 'mac', message: 'Mac?' } }
+                              sh "echo ${OS}-2 >> %1$s"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+                """.formatted(count()));
+        int n = c.trigger("cells");
+        c.waitingInputs("cells", n);
+        ControllerFixture.await(() -> {
+            try {
+                return counted().contains("linux-2");
+            } catch (IOException e) {
+                return false;
+            }
+        }, Duration.ofSeconds(30), () -> "the linux cell did not finish: " + c.log("cells", n));
+        restart();
+        proceed("cells", n, "mac");
+        assertEquals("SUCCESS", c.completed("cells", n).get("result").asText(), c.log("cells", n));
+        List<String> lines = counted();
+        assertEquals(4, lines.size(), lines.toString());
+        assertTrue(lines.containsAll(List.of("linux-1", "linux-2", "mac-1", "mac-2")), lines.toString());
+    }
+
+    @Test
+    void aTimeoutCountsFromItsFirstStartAcrossARestart() throws Exception {
+        start();
+        c.putJob("limit", "node { timeout(time: 4, unit: 'SECONDS') { input id: 'go', message: 'Go?' } }");
+        int n = c.trigger("limit");
+        long started = System.nanoTime();
+        c.waitingInputs("limit", n);
+        c.close();
+        c = null;
+        ControllerFixture.await(() -> System.nanoTime() - started > Duration.ofSeconds(5).toNanos(), Duration.ofSeconds(10), () -> "time");
+        long restarted = System.nanoTime();
+        start();
+        assertEquals("ABORTED", c.completed("limit", n).get("result").asText(), c.log("limit", n));
+        long resumedMillis = (System.nanoTime() - restarted) / 1_000_000;
+        assertTrue(resumedMillis < 3500, "the timeout's 4 s were over before the restart, yet it took " + resumedMillis + " ms more");
+        assertTrue(c.log("limit", n).contains("Timeout has been exceeded"), c.log("limit", n));
     }
 
     @Test
