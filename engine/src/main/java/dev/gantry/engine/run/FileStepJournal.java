@@ -54,6 +54,10 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
     private volatile Checkpoint checkpoint;
     private volatile boolean sealed;
     private int records;
+    /** Records of deferrable calls not written yet: they go out with the next record that is written. */
+    private final StringBuilder pending = new StringBuilder();
+    private int pendingRecords;
+    private static final int PENDING_LIMIT = 64 * 1024;
 
     /**
      * Where the log stood when a step was recorded: the bytes of the log and of its index then,
@@ -62,10 +66,13 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
     public record LogMark(long logBytes, long indexBytes, Map<String, Long> lines) {
     }
 
-    /** Takes the log's {@link LogMark} as a record is written (flushing the log first). */
+    /** Takes the log's {@link LogMark} as records are written (flushing the log first). */
     public interface Checkpoint {
-        /** @param recordedId the step call being recorded; it writes no more lines */
-        LogMark mark(String recordedId);
+        /** The log's mark now, everything written so far flushed to the files. */
+        LogMark mark();
+
+        /** The step call {@code recordedId} is recorded: it writes no more lines, its count is not needed. */
+        void forget(String recordedId);
     }
 
     private FileStepJournal(Path file, boolean fsync) throws IOException {
@@ -136,7 +143,11 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
                     lastMark = new LogMark(n.get("log").asLong(), n.path("idx").asLong(), Map.copyOf(lines));
                 }
             }
-            case "mark" -> lastMark = new LogMark(n.get("log").asLong(), n.path("idx").asLong(), Map.of());
+            case "mark" -> {
+                Map<String, Long> lines = new LinkedHashMap<>();
+                n.path("lines").fields().forEachRemaining(e -> lines.put(e.getKey(), e.getValue().asLong()));
+                lastMark = new LogMark(n.get("log").asLong(), n.path("idx").asLong(), Map.copyOf(lines));
+            }
             case "start" -> starts.putIfAbsent(n.get("id").asText(), n.get("t").asLong());
             case "noresume" -> resumeDisabled = true;
             case "result" -> results.computeIfAbsent(n.get("id").asText(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
@@ -180,7 +191,8 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
      * seals a build's journal before it interrupts it for a shutdown, so that the interruption is
      * not journaled as the steps' outcome and the next start resumes them.
      */
-    public void seal() {
+    public synchronized void seal() {
+        sync();
         sealed = true;
     }
 
@@ -196,6 +208,18 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
 
     @Override
     public void record(String id, StepOutcome outcome) {
+        record(id, outcome, false);
+    }
+
+    /**
+     * Group commit: the record of a deferrable call (a step whose only effect is on the build's
+     * log, {@code echo}) is kept in memory and written with the next record that is written, in
+     * one system call; the record of any other call is written before this returns, with the log's
+     * mark. A crash that loses deferred records also loses their log lines (they are after the last
+     * mark): the calls run again on resume, which changes nothing outside the build.
+     */
+    @Override
+    public void record(String id, StepOutcome outcome, boolean deferrable) {
         JsonNode value = outcome.failed() ? null : JournalValues.encode(outcome.stepName(), outcome.value());
         synchronized (this) {
             if (sealed || outcomes.containsKey(id)) {
@@ -213,19 +237,60 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
                 n.set("v", value);
             }
             Checkpoint c = checkpoint;
-            LogMark mark = c == null ? null : c.mark(id);
+            if (c != null) {
+                c.forget(id);
+            }
+            outcomes.put(id, outcome);
+            if (deferrable && pending.length() < PENDING_LIMIT) {
+                defer(n);
+                return;
+            }
+            LogMark mark = c == null ? null : c.mark();
             if (mark != null) {
-                n.put("log", mark.logBytes());
-                n.put("idx", mark.indexBytes());
-                ObjectNode lines = n.putObject("lines");
-                mark.lines().forEach(lines::put);
+                putMark(n, mark);
             }
             write(n);
-            outcomes.put(id, outcome);
             if (mark != null) {
                 lastMark = mark;
             }
         }
+    }
+
+    private static void putMark(ObjectNode n, LogMark mark) {
+        n.put("log", mark.logBytes());
+        n.put("idx", mark.indexBytes());
+        ObjectNode lines = n.putObject("lines");
+        mark.lines().forEach(lines::put);
+    }
+
+    private void defer(ObjectNode n) {
+        try {
+            pending.append(JournalValues.MAPPER.writeValueAsString(n)).append('\n');
+            pendingRecords++;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Writes the deferred records now, with the log's mark (the build ends, or is suspended).
+     * Does nothing when none are waiting.
+     */
+    public synchronized void sync() {
+        if (pending.isEmpty() || sealed) {
+            return;
+        }
+        ObjectNode n = JournalValues.MAPPER.createObjectNode();
+        n.put("k", "mark");
+        Checkpoint c = checkpoint;
+        LogMark mark = c == null ? null : c.mark();
+        if (mark == null) {
+            write(null);
+            return;
+        }
+        putMark(n, mark);
+        write(n);
+        lastMark = mark;
     }
 
     @Override
@@ -262,7 +327,7 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
         n.put("id", id);
         n.put("r", result);
         n.put("stage", stage);
-        write(n);
+        defer(n);
         results.computeIfAbsent(id, k -> new java.util.concurrent.CopyOnWriteArrayList<>()).add(new ResultChange(result, stage));
     }
 
@@ -278,8 +343,7 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
         }
         ObjectNode n = JournalValues.MAPPER.createObjectNode();
         n.put("k", "mark");
-        n.put("log", mark.logBytes());
-        n.put("idx", mark.indexBytes());
+        putMark(n, mark);
         write(n);
         lastMark = mark;
     }
@@ -292,23 +356,30 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
         }
         ObjectNode n = JournalValues.MAPPER.createObjectNode();
         n.put("k", "noresume");
-        write(n);
+        defer(n);
         resumeDisabled = true;
     }
 
+    /** Writes the deferred records and then {@code n} (null: none) in one system call. */
     private void write(ObjectNode n) {
         byte[] line;
         try {
-            line = (JournalValues.MAPPER.writeValueAsString(n) + "\n").getBytes(StandardCharsets.UTF_8);
+            if (n != null) {
+                pending.append(JournalValues.MAPPER.writeValueAsString(n)).append('\n');
+            }
+            line = pending.toString().getBytes(StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        int count = pendingRecords + (n == null ? 0 : 1);
+        pending.setLength(0);
+        pendingRecords = 0;
         try {
             out.write(line);
             if (fsync) {
                 out.getFD().sync();
             }
-            records++;
+            records += count;
         } catch (IOException e) {
             throw new dev.gantry.api.step.StepFailedException("the journal " + file + " cannot be written: " + e.getMessage()
                     + " (free disk space, then restart the build)", e);
@@ -317,6 +388,7 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
 
     @Override
     public void close() {
+        sync();
         try {
             out.close();
         } catch (IOException e) {

@@ -87,11 +87,17 @@ public final class ResumableLogSink implements LogSink {
         out.flush();
     }
 
+    /** A journaled call never runs again, so its line count is not needed any more. */
+    public synchronized void forget(String recordedId) {
+        String key = "s:" + recordedId;
+        written.remove(key);
+        if (already.containsKey(key)) {
+            done.add(key);
+        }
+    }
+
     /** Takes the mark a journal record carries (see {@link FileStepJournal.Checkpoint}). */
-    public synchronized FileStepJournal.LogMark mark(String recordedId) {
-        // A journaled call never runs again, so its count is not needed any more.
-        written.remove("s:" + recordedId);
-        done.add("s:" + recordedId);
+    public synchronized FileStepJournal.LogMark mark() {
         long[] p = positions.flushed();
         // Lines already in the log count even where the replay has not come to them again.
         Map<String, Long> lines = new HashMap<>(already);

@@ -89,7 +89,7 @@ final class StepInvoker {
         try {
             Object value = step.run(call, bound);
             if (journaled) {
-                ctx.run.journal().record(id, StepJournal.StepOutcome.success(name, value));
+                ctx.run.journal().record(id, StepJournal.StepOutcome.success(name, value), deferrable(step));
             }
             status = Result.SUCCESS.name();
             return value;
@@ -119,8 +119,20 @@ final class StepInvoker {
 
     private static void record(FlowContext ctx, boolean journaled, String id, String name, Throwable e, String interruptResult) {
         if (journaled) {
+            // A failure is written at once: what follows it (catchError, post) may act on the world.
             ctx.run.journal().record(id, new StepJournal.StepOutcome(name, null, e.getClass().getName(), e.getMessage(), interruptResult));
         }
+    }
+
+    /**
+     * Built-in steps whose only effect is on the build itself (its log, its result) or that only
+     * read: running one again after a crash changes nothing outside the build, so its record may
+     * wait for the next one (group commit, {@link StepJournal#record(String, StepJournal.StepOutcome, boolean)}).
+     */
+    private static final java.util.Set<String> SELF_CONTAINED = java.util.Set.of("echo", "unstable", "isUnix", "pwd", "fileExists", "readFile");
+
+    private static boolean deferrable(Step step) {
+        return SELF_CONTAINED.contains(step.descriptor().name()) && step.getClass().getName().startsWith("dev.gantry.engine.steps.");
     }
 
     private static Object replay(StepJournal.StepOutcome o) {

@@ -22,6 +22,16 @@ public interface StepJournal {
     void record(String id, StepOutcome outcome);
 
     /**
+     * Records the outcome of a step call whose only effect is on the build itself (its log, its
+     * result) when {@code deferrable}: a journal may then write it later, with the next record
+     * (group commit), since running such a call again after a crash changes nothing outside the
+     * build. The default records it at once.
+     */
+    default void record(String id, StepOutcome outcome, boolean deferrable) {
+        record(id, outcome);
+    }
+
+    /**
      * The wall-clock time (epoch millis) the step call {@code id} first started, recorded on the
      * first ask: {@code sleep} and {@code timeout} count from it, so that their deadlines survive
      * a restart. The default (a journal that does not outlive the process) answers now.

@@ -112,7 +112,17 @@ final class BuildJournals {
                 return log;
             }
             ResumableLogSink s = new ResumableLogSink(log, log::flushed, already, indexed);
-            file.checkpoint(s::mark);
+            file.checkpoint(new FileStepJournal.Checkpoint() {
+                @Override
+                public FileStepJournal.LogMark mark() {
+                    return s.mark();
+                }
+
+                @Override
+                public void forget(String recordedId) {
+                    s.forget(recordedId);
+                }
+            });
             if (!resume || file.lastMark() == null) {
                 long[] p = log.flushed();
                 file.begin(new FileStepJournal.LogMark(p[0], p[1], Map.of()));

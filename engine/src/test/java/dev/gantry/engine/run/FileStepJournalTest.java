@@ -94,7 +94,16 @@ class FileStepJournalTest {
     void firstStartsMarksAndDisableResumeAreKept() throws Exception {
         long first;
         try (FileStepJournal j = FileStepJournal.open(file(), true)) {
-            j.checkpoint(id -> new FileStepJournal.LogMark(100, 40, Map.of("b:", 3L)));
+            j.checkpoint(new FileStepJournal.Checkpoint() {
+                @Override
+                public FileStepJournal.LogMark mark() {
+                    return new FileStepJournal.LogMark(100, 40, Map.of("b:", 3L));
+                }
+
+                @Override
+                public void forget(String recordedId) {
+                }
+            });
             first = j.firstStartMillis("4");
             j.record("4", StepJournal.StepOutcome.success("sleep", null));
             j.disableResume();
@@ -103,6 +112,28 @@ class FileStepJournalTest {
             assertEquals(first, j.firstStartMillis("4"));
             assertEquals(new FileStepJournal.LogMark(100, 40, Map.of("b:", 3L)), j.lastMark());
             assertTrue(j.resumeDisabled());
+        }
+    }
+
+    @Test
+    void deferredRecordsGoOutWithTheNextWrittenOneOrWhenClosed() throws Exception {
+        try (FileStepJournal j = FileStepJournal.open(file(), false)) {
+            j.record("0", StepJournal.StepOutcome.success("echo", null), true);
+            j.record("1", StepJournal.StepOutcome.success("echo", null), true);
+            assertEquals(0, Files.size(file()), "deferred: not written yet");
+            assertTrue(j.lookup("1").isPresent(), "but already answered");
+            j.record("2", StepJournal.StepOutcome.success("sh", 0));
+            long written = Files.size(file());
+            assertTrue(written > 0);
+            Files.copy(file(), dir.resolve("copy"));
+            try (FileStepJournal copy = FileStepJournal.open(dir.resolve("copy"), false)) {
+                assertEquals(3, copy.size(), "the deferred records went out with the next one");
+            }
+            j.record("3", StepJournal.StepOutcome.success("echo", null), true);
+            assertEquals(written, Files.size(file()));
+        }
+        try (FileStepJournal j = FileStepJournal.open(file(), false)) {
+            assertTrue(j.lookup("3").isPresent(), "closing writes what was deferred");
         }
     }
 
