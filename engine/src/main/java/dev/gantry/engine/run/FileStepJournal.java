@@ -220,9 +220,24 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
      */
     @Override
     public void record(String id, StepOutcome outcome, boolean deferrable) {
-        JsonNode value = outcome.failed() ? null : JournalValues.encode(outcome.stepName(), outcome.value());
+        JsonNode value = outcome.failed() || outcome.value() == null ? null : JournalValues.encode(outcome.stepName(), outcome.value());
         synchronized (this) {
             if (sealed || outcomes.containsKey(id)) {
+                return;
+            }
+            Checkpoint cp = checkpoint;
+            if (deferrable && value == null && !outcome.failed() && pending.length() < PENDING_LIMIT) {
+                // The common case (an echo), without a JSON tree: {"k":"step","id":"..","step":"..","v":null}
+                if (cp != null) {
+                    cp.forget(id);
+                }
+                outcomes.put(id, outcome);
+                pending.append("{\"k\":\"step\",\"id\":");
+                quote(pending, id);
+                pending.append(",\"step\":");
+                quote(pending, outcome.stepName());
+                pending.append(",\"v\":null}\n");
+                pendingRecords++;
                 return;
             }
             ObjectNode n = JournalValues.MAPPER.createObjectNode();
@@ -234,7 +249,7 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
                 n.put("fm", outcome.failureMessage());
                 n.put("ir", outcome.interruptResult());
             } else {
-                n.set("v", value);
+                n.set("v", value == null ? JournalValues.MAPPER.nullNode() : value);
             }
             Checkpoint c = checkpoint;
             if (c != null) {
@@ -256,7 +271,23 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
         }
     }
 
-    private static void putMark(ObjectNode n, LogMark mark) {
+    /** Appends {@code s} as a JSON string. */
+    private static void quote(StringBuilder b, String s) {
+        b.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            if (ch == '"' || ch == '\\') {
+                b.append('\\').append(ch);
+            } else if (ch < 0x20) {
+                b.append(String.format("\\u%04x", (int) ch));
+            } else {
+                b.append(ch);
+            }
+        }
+        b.append('"');
+    }
+
+        private static void putMark(ObjectNode n, LogMark mark) {
         n.put("log", mark.logBytes());
         n.put("idx", mark.indexBytes());
         ObjectNode lines = n.putObject("lines");

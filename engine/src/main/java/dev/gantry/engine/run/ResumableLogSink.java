@@ -60,6 +60,14 @@ public final class ResumableLogSink implements LogSink {
     }
 
     private void write(String key, LogSource source, byte[] bytes, int offset, int length, boolean startsLine, boolean endsLine) {
+        if (already.isEmpty()) {
+            // A new build: nothing to drop, only counted.
+            if (endsLine) {
+                written.merge(key, 1L, Long::sum);
+            }
+            out.chunk(source, bytes, offset, length, startsLine, endsLine);
+            return;
+        }
         boolean drop;
         if (startsLine || !dropping.containsKey(key)) {
             drop = written.getOrDefault(key, 0L) < already.getOrDefault(key, 0L);

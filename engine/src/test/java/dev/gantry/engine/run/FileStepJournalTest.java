@@ -129,11 +129,11 @@ class FileStepJournalTest {
             try (FileStepJournal copy = FileStepJournal.open(dir.resolve("copy"), false)) {
                 assertEquals(3, copy.size(), "the deferred records went out with the next one");
             }
-            j.record("3", StepJournal.StepOutcome.success("echo", null), true);
+            j.record("3[\"a\\b\"]/0", StepJournal.StepOutcome.success("echo", null), true);
             assertEquals(written, Files.size(file()));
         }
         try (FileStepJournal j = FileStepJournal.open(file(), false)) {
-            assertTrue(j.lookup("3").isPresent(), "closing writes what was deferred");
+            assertEquals("echo", j.lookup("3[\"a\\b\"]/0").orElseThrow().stepName(), "closing writes what was deferred");
         }
     }
 
