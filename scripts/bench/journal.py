@@ -6,8 +6,9 @@ distribution (the mode is the system property gantry.journal, given through GANT
 
 Each round starts one controller per mode, one after the other (so that a change of the machine's
 load hits every mode alike); per controller and workload --warmup builds, then --runs builds one
-after another. The figure is the build's own duration as the API reports it (durationMillis),
-median and min over all rounds. Workloads:
+after another. Figures: the build's own duration as the API reports it (durationMillis), median
+and min over all rounds; and the controller process's CPU time (user + system, /proc) per measured
+build, median over rounds, which a loaded machine distorts far less than wall-clock time. Workloads:
   echo   node { for (i in 0..<1000) { echo "step $i" } }     the cheapest step: the worst case
   sh     node { for (i in 0..<200) { sh 'true' } }           a process per step: the usual case
 
@@ -29,6 +30,13 @@ WORKLOADS = {
 }
 
 
+def cpu_ms(pid):
+    """CPU time (user + system) the process used so far, in ms (from /proc; 10 ms ticks)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+
+
 def measure(gantry, mode, runs, warmup):
     tmp = tempfile.mkdtemp(prefix="gantry-journal-bench-")
     old = os.environ.get("GANTRY_JAVA_OPTS")
@@ -46,12 +54,14 @@ def measure(gantry, mode, runs, warmup):
             s.job(name, script)
             times = []
             for i in range(warmup + runs):
+                if i == warmup:
+                    cpu0 = cpu_ms(s.proc.pid)
                 b = s.wait(name, s.trigger(name))
                 if b["result"] != "SUCCESS":
                     sys.exit(f"{name} ended {b['result']} with journal={mode}")
                 if i >= warmup:
                     times.append(b["durationMillis"])
-            out[name] = times
+            out[name] = (times, (cpu_ms(s.proc.pid) - cpu0) / runs)
     finally:
         s.stop()
         shutil.rmtree(tmp, ignore_errors=True)
@@ -68,18 +78,23 @@ def main():
     a = ap.parse_args()
     modes = a.modes.split(",")
     results = {m: {w: [] for w in WORKLOADS} for m in modes}
+    cpu = {m: {w: [] for w in WORKLOADS} for m in modes}
     for r in range(a.rounds):
         for m in modes:
-            for w, times in measure(a.gantry, m, a.runs, a.warmup).items():
+            for w, (times, cpu_per_build) in measure(a.gantry, m, a.runs, a.warmup).items():
                 results[m][w].extend(times)
+                cpu[m][w].append(cpu_per_build)
             print(f"round {r + 1}: {m} done", file=sys.stderr, flush=True)
-    print(f"{'workload':8} {'journal':7} {'median ms':>10} {'min ms':>8} {'vs off':>8}")
+    print(f"{'workload':8} {'journal':7} {'median ms':>10} {'min ms':>8} {'vs off':>8} {'CPU ms/build':>13} {'vs off':>8}")
     for w in WORKLOADS:
         base = statistics.median(results["off"][w]) if "off" in results else None
+        base_cpu = statistics.median(cpu["off"][w]) if "off" in cpu else None
         for m, r in results.items():
             med = statistics.median(r[w])
+            c = statistics.median(cpu[m][w])
             rel = f"{(med / base - 1) * 100:+.1f}%" if base else ""
-            print(f"{w:8} {m:7} {med:10.0f} {min(r[w]):8.0f} {rel:>8}")
+            rel_cpu = f"{(c / base_cpu - 1) * 100:+.1f}%" if base_cpu else ""
+            print(f"{w:8} {m:7} {med:10.0f} {min(r[w]):8.0f} {rel:>8} {c:13.0f} {rel_cpu:>8}")
 
 
 if __name__ == "__main__":

@@ -387,7 +387,8 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
         }
         ObjectNode n = JournalValues.MAPPER.createObjectNode();
         n.put("k", "noresume");
-        defer(n);
+        // Written at once: the pipeline may wait (input) without another record for hours.
+        write(n);
         resumeDisabled = true;
     }
 
