@@ -2,6 +2,7 @@ package dev.gantry.engine.run;
 
 import dev.gantry.api.Result;
 import dev.gantry.api.step.FlowInterruptedException;
+import dev.gantry.api.step.NodeLostException;
 import dev.gantry.api.step.Step;
 import dev.gantry.api.step.StepDescriptor;
 import dev.gantry.api.step.StepFailedException;
@@ -141,6 +142,17 @@ final class StepInvoker {
         }
         if (o.interruptResult() != null) {
             throw new FlowInterruptedException(Result.valueOf(o.interruptResult()), o.failureMessage());
+        }
+        if (NodeLostException.class.getName().equals(o.failureType())) {
+            // Its type decides retry(conditions: [agent()]): a lost node replays as a lost node.
+            throw new NodeLostException("") {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String getMessage() {
+                    return o.failureMessage();
+                }
+            };
         }
         throw new StepFailedException(o.failureMessage());
     }

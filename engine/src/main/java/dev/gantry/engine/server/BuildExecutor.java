@@ -129,6 +129,11 @@ final class BuildExecutor {
         }
         // The artifacts directory is builds/<job id>/<number>/artifacts: its parent is the build's directory.
         Path buildDir = artifactsDir.apply(job, number).getParent();
+        if (!resume && journals.mode() != BuildJournals.Mode.OFF && BuildJournals.exists(buildDir)) {
+            // It ran before: the store lost its RUNNING state in a crash (the database commits
+            // asynchronously) and queued it again. Its journal and log are there: it resumes.
+            resume = true;
+        }
         BuildRun run = null;
         Result result = Result.FAILURE;
         InMemoryTestResults tests = new InMemoryTestResults();
