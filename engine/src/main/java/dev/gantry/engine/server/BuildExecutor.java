@@ -130,8 +130,9 @@ final class BuildExecutor {
         // The artifacts directory is builds/<job id>/<number>/artifacts: its parent is the build's directory.
         Path buildDir = artifactsDir.apply(job, number).getParent();
         if (!resume && journals.mode() != BuildJournals.Mode.OFF && BuildJournals.exists(buildDir)) {
-            // It ran before: the store lost its RUNNING state in a crash (the database commits
-            // asynchronously) and queued it again. Its journal and log are there: it resumes.
+            // It ran before, yet it came from the queue: the store lost its RUNNING state in a crash
+            // and it was queued again. Its journal and log are there: it resumes instead of starting over.
+            System.out.println("gantry: " + job + " #" + number + " was queued again although it had started (its journal exists): resuming it");
             resume = true;
         }
         BuildRun run = null;
