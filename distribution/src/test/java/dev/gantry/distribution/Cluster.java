@@ -69,7 +69,13 @@ final class Cluster implements AutoCloseable {
         assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server did not stop on SIGTERM");
     }
 
-    /** Creates an agent on the controller; returns its secret. */
+    /** Kills the controller's JVM as {@code kill -9} would: no shutdown hook runs. */
+    void killServer() throws InterruptedException {
+        server.destroyForcibly();
+        assertTrue(server.waitFor(30, TimeUnit.SECONDS), "the server did not die on SIGKILL");
+    }
+
+        /** Creates an agent on the controller; returns its secret. */
     String createAgent(String name, String... labels) throws Exception {
         HttpResponse<String> r = send("POST", "api/v1/agents", Map.of("name", name, "labels", List.of(labels), "executors", 1));
         assertEquals(201, r.statusCode(), r.body());

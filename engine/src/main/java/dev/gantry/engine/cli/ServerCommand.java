@@ -107,6 +107,7 @@ final class ServerCommand implements Callable<Integer> {
         controller.rootUrl(root);
         triggers.rootUrl(root);
         notifications.rootUrl(root);
+        controller.resumeInterrupted();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("gantry: shutting down: no new builds; running builds have " + grace + " s to finish");

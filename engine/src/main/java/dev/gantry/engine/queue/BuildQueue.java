@@ -98,6 +98,19 @@ public final class BuildQueue implements AutoCloseable {
         }
     }
 
+    /**
+     * Counts a build resumed after a restart as running (it started before the restart), so that
+     * {@code disableConcurrentBuilds} holds; call {@link #finished} when it ends.
+     */
+    public void resumed(String job, int number) {
+        lock.lock();
+        try {
+            running.computeIfAbsent(job, k -> new ArrayList<>()).add(number);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Queues a build found QUEUED at start-up; its quiet period counts from when it was queued. */
     public void recover(BuildRecord b, JobOptions options) {
         long waited = Math.max(0, Duration.between(b.queuedAt(), Instant.now()).toNanos());

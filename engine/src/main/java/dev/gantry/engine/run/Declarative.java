@@ -64,6 +64,9 @@ final class Declarative {
             }
         }
         preserveStashes(ctx);
+        if (hasOption(pipeline.options, "disableResume")) {
+            run.journal().disableResume();
+        }
         applyParameters();
         if (hasOption(pipeline.options, "timestamps")) {
             run.enableTimestamps();

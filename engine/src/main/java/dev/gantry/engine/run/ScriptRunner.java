@@ -182,6 +182,17 @@ public final class ScriptRunner {
         return msg;
     }
 
+    /** Where the calling thread is in the script {@code fileName}: " (Jenkinsfile:12)", or "" when it is not in it. */
+    static String where(String fileName) {
+        String base = scriptClassName(fileName);
+        for (StackTraceElement el : new Throwable().getStackTrace()) {
+            if (el.getFileName() != null && el.getLineNumber() > 0 && el.getFileName().equals(base)) {
+                return " (" + fileName + ":" + el.getLineNumber() + ")";
+            }
+        }
+        return "";
+    }
+
     /** The {@code load} step's access to the compiler, in the build's sandbox. */
     static ScriptLoader loaderFor(FlowContext ctx) {
         return (name, text) -> {

@@ -84,6 +84,10 @@ final class StepCall implements StepContext, Console, RunControl {
         if (type == dev.gantry.api.build.ScriptLoader.class) {
             return Optional.of(type.cast(ScriptRunner.loaderFor(ctx)));
         }
+        if (type == StepStart.class) {
+            StepStart start = () -> ctx.run.journal().firstStartMillis(id);
+            return Optional.of(type.cast(start));
+        }
         return ctx.run.service(type);
     }
 
@@ -124,12 +128,16 @@ final class StepCall implements StepContext, Console, RunControl {
     public Result result() { return ctx.run.result(); }
 
     @Override
-    public void setResult(Result result) { ctx.run.worsen(result); }
+    public void setResult(Result result) {
+        ctx.run.worsen(result);
+        ctx.run.journal().recordResult(id, result.name(), false);
+    }
 
     @Override
     public void setStageResult(Result result) {
         if (ctx.stage != null) {
             ctx.stage.worsen(result);
+            ctx.run.journal().recordResult(id, result.name(), true);
         }
     }
 

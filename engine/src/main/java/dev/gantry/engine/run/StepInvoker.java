@@ -2,6 +2,7 @@ package dev.gantry.engine.run;
 
 import dev.gantry.api.Result;
 import dev.gantry.api.step.FlowInterruptedException;
+import dev.gantry.api.step.NodeLostException;
 import dev.gantry.api.step.Step;
 import dev.gantry.api.step.StepDescriptor;
 import dev.gantry.api.step.StepFailedException;
@@ -53,7 +54,27 @@ final class StepInvoker {
         if (journaled) {
             Optional<StepJournal.StepOutcome> recorded = ctx.run.journal().lookup(id);
             if (recorded.isPresent()) {
-                return replay(recorded.get());
+                StepJournal.StepOutcome o = recorded.get();
+                if (!o.stepName().equals(name)) {
+                    throw new StepFailedException("The script took a different path than before the controller restarted: step call " + id
+                            + " was '" + o.stepName() + "' then and is '" + name + "' now" + ScriptRunner.where(ctx.run.scriptName())
+                            + ". A resumed build runs its script again and must make the same step calls in the same order;"
+                            + " a decision on the current time, a random number or another value that changes between runs makes it"
+                            + " take another path. Get such a value from a step (sh, readFile) so that it is journaled, or set"
+                            + " options { disableResume() }");
+                }
+                if (!d.advanced()) {
+                    // Already in the log: written again so that the log's line count per writer matches, then dropped.
+                    ctx.engineLine("[Pipeline] " + name);
+                }
+                for (StepJournal.ResultChange r : ctx.run.journal().results(id)) {
+                    if (!r.stage()) {
+                        ctx.run.worsen(Result.valueOf(r.result()));
+                    } else if (ctx.stage != null) {
+                        ctx.stage.worsen(Result.valueOf(r.result()));
+                    }
+                }
+                return replay(o);
             }
         }
         if (d.needsWorkspace() && ctx.workspace == null) {
@@ -70,7 +91,7 @@ final class StepInvoker {
         try {
             Object value = step.run(call, bound);
             if (journaled) {
-                ctx.run.journal().record(id, StepJournal.StepOutcome.success(name, value));
+                ctx.run.journal().record(id, StepJournal.StepOutcome.success(name, value), deferrable(step));
             }
             status = Result.SUCCESS.name();
             return value;
@@ -129,8 +150,20 @@ final class StepInvoker {
 
     private static void record(FlowContext ctx, boolean journaled, String id, String name, Throwable e, String interruptResult) {
         if (journaled) {
+            // A failure is written at once: what follows it (catchError, post) may act on the world.
             ctx.run.journal().record(id, new StepJournal.StepOutcome(name, null, e.getClass().getName(), e.getMessage(), interruptResult));
         }
+    }
+
+    /**
+     * Built-in steps whose only effect is on the build itself (its log, its result) or that only
+     * read: running one again after a crash changes nothing outside the build, so its record may
+     * wait for the next one (group commit, {@link StepJournal#record(String, StepJournal.StepOutcome, boolean)}).
+     */
+    private static final java.util.Set<String> SELF_CONTAINED = java.util.Set.of("echo", "unstable", "isUnix", "pwd", "fileExists", "readFile");
+
+    private static boolean deferrable(Step step) {
+        return SELF_CONTAINED.contains(step.descriptor().name()) && step.getClass().getName().startsWith("dev.gantry.engine.steps.");
     }
 
     private static Object replay(StepJournal.StepOutcome o) {
@@ -139,6 +172,17 @@ final class StepInvoker {
         }
         if (o.interruptResult() != null) {
             throw new FlowInterruptedException(Result.valueOf(o.interruptResult()), o.failureMessage());
+        }
+        if (NodeLostException.class.getName().equals(o.failureType())) {
+            // Its type decides retry(conditions: [agent()]): a lost node replays as a lost node.
+            throw new NodeLostException("") {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                public String getMessage() {
+                    return o.failureMessage();
+                }
+            };
         }
         throw new StepFailedException(o.failureMessage());
     }

@@ -13,8 +13,55 @@ public interface StepJournal {
     /** The recorded outcome of the step call {@code id}, if any. */
     Optional<StepOutcome> lookup(String id);
 
-    /** Records the outcome of a step call; a second record for the same id replaces nothing and is ignored. */
+    /**
+     * Records the outcome of a step call; a second record for the same id replaces nothing and is ignored.
+     *
+     * @throws dev.gantry.api.step.StepFailedException naming the step when its value cannot be
+     *     journaled ({@link JournalValues})
+     */
     void record(String id, StepOutcome outcome);
+
+    /**
+     * Records the outcome of a step call whose only effect is on the build itself (its log, its
+     * result) when {@code deferrable}: a journal may then write it later, with the next record
+     * (group commit), since running such a call again after a crash changes nothing outside the
+     * build. The default records it at once.
+     */
+    default void record(String id, StepOutcome outcome, boolean deferrable) {
+        record(id, outcome);
+    }
+
+    /**
+     * The wall-clock time (epoch millis) the step call {@code id} first started, recorded on the
+     * first ask: {@code sleep} and {@code timeout} count from it, so that their deadlines survive
+     * a restart. The default (a journal that does not outlive the process) answers now.
+     */
+    default long firstStartMillis(String id) {
+        return System.currentTimeMillis();
+    }
+
+    /**
+     * The pipeline asked not to be resumed ({@code options { disableResume() }}): after a restart
+     * the build ends ABORTED instead. The default ignores it.
+     */
+    default void disableResume() {
+    }
+
+    /**
+     * A step call made the build's (or with {@code stage}, its stage's) result worse; replaying the
+     * call makes it worse again. The default (a journal that does not outlive the process) ignores it.
+     */
+    default void recordResult(String id, String result, boolean stage) {
+    }
+
+    /** The results step call {@code id} set, in order, as {@link #recordResult} recorded them; empty when none. */
+    default java.util.List<ResultChange> results(String id) {
+        return java.util.List.of();
+    }
+
+    /** A result a step call set: for the build, or with {@code stage} for its stage. */
+    record ResultChange(String result, boolean stage) {
+    }
 
     /**
      * The outcome of one step call: a journal-friendly value, or a failure (exception type and

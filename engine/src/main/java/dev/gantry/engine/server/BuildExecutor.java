@@ -11,6 +11,7 @@ import dev.gantry.api.agent.NodeTasks;
 import dev.gantry.engine.run.BuildRun;
 import dev.gantry.engine.run.NodeProvider;
 import dev.gantry.engine.run.InvalidPipelineException;
+import dev.gantry.engine.run.LogSink;
 import dev.gantry.engine.run.ScriptRunner;
 import dev.gantry.engine.run.StageRecord;
 import dev.gantry.engine.steps.StepLibrary;
@@ -45,6 +46,8 @@ final class BuildExecutor {
     private volatile BiFunction<String, Integer, NodeProvider> nodes;
     private volatile NodeTasks nodeTasks;
     private final PendingInputs inputs;
+    private final BuildJournals journals;
+    private final Map<String, BuildJournals.Session> sessions = new java.util.concurrent.ConcurrentHashMap<>();
 
     BuildExecutor(StepLibrary steps, BuildRepository builds, BuildLogs buildLogs, BiFunction<String, Integer, Path> artifactsDir, Path workspaces,
                   PendingInputs inputs) {
@@ -54,6 +57,7 @@ final class BuildExecutor {
         this.builds = builds;
         this.artifactsDir = artifactsDir;
         this.workspaces = workspaces;
+        this.journals = new BuildJournals(buildLogs);
         this.nodes = (job, number) -> new LocalNodeProvider(workspaces.resolve(job));
     }
 
@@ -61,6 +65,10 @@ final class BuildExecutor {
     void nodes(BiFunction<String, Integer, NodeProvider> providers, NodeTasks tasks) {
         this.nodes = providers;
         this.nodeTasks = tasks;
+    }
+
+    BuildJournals.Mode journalMode() {
+        return journals.mode();
     }
 
     void addServices(BuildServices s) {
@@ -89,18 +97,64 @@ final class BuildExecutor {
 
     /** Runs the build with its pipeline from {@code pipeline}; a pipeline that cannot be had fails the build. */
     void execute(BuildRecord queued, PipelineSource pipeline, java.util.function.Consumer<BuildRun> onStart) {
+        execute(queued, pipeline, onStart, false);
+    }
+
+    /**
+     * Stops a running build for a shutdown so that it resumes at the next start: its journal and
+     * log take nothing more (the interruption that follows is not recorded) and it stays RUNNING.
+     * Call before aborting it. Does nothing when journaling is off.
+     */
+    void suspend(String job, int number) {
+        BuildJournals.Session s = sessions.get(job + "#" + number);
+        if (s != null && s.file() != null) {
+            s.seal();
+        }
+    }
+
+    /**
+     * Runs the build; with {@code resume}, a build that was RUNNING when the controller stopped:
+     * its script runs again against its journal (steps recorded there are not run again) and its
+     * log goes on from the journal's last mark.
+     */
+    void execute(BuildRecord queued, PipelineSource pipeline, java.util.function.Consumer<BuildRun> onStart, boolean resume) {
         String job = queued.job();
         int number = queued.number();
         long started = System.nanoTime();
-        builds.markRunning(job, number, Instant.now());
+        if (resume && queued.startedAt() != null) {
+            started -= java.time.Duration.between(queued.startedAt(), Instant.now()).toNanos();
+        }
+        if (!resume) {
+            builds.markRunning(job, number, Instant.now());
+        }
         // The artifacts directory is builds/<job id>/<number>/artifacts: its parent is the build's directory.
         Path buildDir = artifactsDir.apply(job, number).getParent();
+        if (!resume && journals.mode() != BuildJournals.Mode.OFF && BuildJournals.exists(buildDir)) {
+            // It ran before, yet it came from the queue: the store lost its RUNNING state in a crash
+            // and it was queued again. Its journal and log are there: it resumes instead of starting over.
+            System.out.println("gantry: " + job + " #" + number + " was queued again although it had started (its journal exists): resuming it");
+            resume = true;
+        }
         BuildRun run = null;
         Result result = Result.FAILURE;
         InMemoryTestResults tests = new InMemoryTestResults();
         LocalArtifactStore artifacts = new LocalArtifactStore(artifactsDir.apply(job, number));
-        try (BuildLog sink = buildLogs.open(job, number)) {
-            sink.line(queued.cause());
+        BuildJournals.Session session;
+        try {
+            session = journals.open(job, number, buildDir, resume);
+        } catch (IOException e) {
+            String message = "the journal of " + job + " #" + number + " cannot be opened: " + e.getMessage();
+            buildLogs.failed(job, number, message);
+            builds.complete(job, number, Result.FAILURE.name(), 0, List.of(), Map.of(), List.of());
+            System.err.println("gantry: " + message);
+            return;
+        }
+        sessions.put(job + "#" + number, session);
+        try (session; BuildLog sink = buildLogs.open(job, number)) {
+            if (!resume) {
+                sink.line(queued.cause());
+            }
+            LogSink scriptLog = session.wrap(sink, resume);
             BuildScript source;
             try {
                 source = pipeline.script();
@@ -110,18 +164,16 @@ final class BuildExecutor {
                 return;
             }
             // A snapshot: plugins installed or disabled meanwhile do not change a running build's steps.
-            BuildRun.Builder builder = BuildRun.builder(job, steps.snapshot(), sink, nodes.apply(job, number));
+            BuildRun.Builder builder = BuildRun.builder(job, steps.snapshot(), scriptLog, nodes.apply(job, number))
+                    .journal(session.journal());
             if (nodeTasks != null) {
                 builder.service(NodeTasks.class, nodeTasks);
             }
             builder
                     .number(number)
                     .service(StashStore.class, StashKeeper.open(buildDir, originDir(job, source), source.originNumber() == null ? 0 : source.originNumber()))
-                    .service(InputHandler.class, inputs.handler(job, number, line -> {
-                        // Flushed: a build waiting for input may sit for hours and its log must show why.
-                        sink.line(line);
-                        sink.flush();
-                    }))
+                    // Flushed: a build waiting for input may sit for hours and its log must show why.
+                    .service(InputHandler.class, inputs.handler(job, number, session.inputLines(sink)))
                     .restartFrom(source.restartStage())
                     .service(ArtifactStore.class, artifacts)
                     .service(TestResults.class, tests)
@@ -160,6 +212,11 @@ final class BuildExecutor {
             Thread.currentThread().interrupt();
             result = Result.ABORTED;
         } finally {
+            sessions.remove(job + "#" + number);
+            if (session.sealed()) {
+                // Suspended for a shutdown: it stays RUNNING and resumes at the next start.
+                return;
+            }
             Map<String, Integer> testTotals = new LinkedHashMap<>();
             if (!tests.cases().isEmpty()) {
                 Summary s = tests.summary();

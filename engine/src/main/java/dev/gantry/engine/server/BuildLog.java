@@ -32,6 +32,7 @@ final class BuildLog implements LogSink, AutoCloseable {
     private final Runnable onCommit;
     private final Consumer<String> recordFailure;
     private final Map<String, Long> started = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong indexBytes = new java.util.concurrent.atomic.AtomicLong();
     private volatile String failure;
     private volatile Consumer<String> onFailure;
 
@@ -42,7 +43,19 @@ final class BuildLog implements LogSink, AutoCloseable {
         this.base = base;
         this.onCommit = onCommit;
         this.recordFailure = recordFailure;
-        this.indexFile = new Guard(idx, false);
+        this.indexFile = new Guard(new java.io.FilterOutputStream(idx) {
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                out.write(b, off, len);
+                indexBytes.addAndGet(len);
+            }
+
+            @Override
+            public void write(int b) throws java.io.IOException {
+                out.write(b);
+                indexBytes.incrementAndGet();
+            }
+        }, false);
         this.index = new LogIndex.Writer(indexFile, existing);
         this.logFile = new Guard(log, true);
         this.printer = new PrintingLogSink(logFile);
@@ -59,7 +72,18 @@ final class BuildLog implements LogSink, AutoCloseable {
             log.close();
             throw e;
         }
-        return new BuildLog(job, number, base, log, idx, existing, onCommit, recordFailure);
+        BuildLog opened = new BuildLog(job, number, base, log, idx, existing, onCommit, recordFailure);
+        opened.indexBytes.set(store.indexSize(job, number));
+        return opened;
+    }
+
+    /**
+     * Flushes the log and its index to their files and returns their lengths then: {log bytes,
+     * index bytes}. What a journal record marks, so that a resumed build can cut both back to it.
+     */
+    synchronized long[] flushed() {
+        printer.flush();
+        return new long[] {base + printer.position(), indexBytes.get()};
     }
 
     /**

@@ -39,6 +39,11 @@ public final class BuildLogs {
         return store.size(job, number);
     }
 
+    /** The log index's size in bytes so far; 0 when there is none. */
+    long indexSize(String job, int number) throws IOException {
+        return store.indexSize(job, number);
+    }
+
     /** The console log from {@code offset} to its current end. */
     public InputStream read(String job, int number, long offset) throws IOException {
         return store.read(job, number, offset);
@@ -78,6 +83,11 @@ public final class BuildLogs {
     /** Why the build's log could not be written, if it could not (in memory since the controller started). */
     public Optional<String> failure(String job, int number) {
         return Optional.ofNullable(failures.get(key(job, number)));
+    }
+
+    /** Cuts the build's log and index back to a journal's mark (see {@link LogStore#truncate}). */
+    void truncate(String job, int number, long logBytes, long indexBytes) throws IOException {
+        store.truncate(job, number, logBytes, indexBytes);
     }
 
     /** Opens a running build's log for writing (see {@link BuildLog}). */

@@ -60,6 +60,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     private final Map<String, Object> discarding = new ConcurrentHashMap<>();
     private volatile ScmFetcher scmFetcher;
     private final Map<String, BuildRun> running = new ConcurrentHashMap<>();
+    private final List<BuildRecord> toResume = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
     private final Map<String, Boolean> cancelledQueued = new ConcurrentHashMap<>();
     private final Thread dispatcher;
     private final int builtInExecutors;
@@ -112,13 +113,53 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         this.dispatcher = Thread.ofVirtual().name("dispatcher").start(this::dispatch);
     }
 
-    /** Builds RUNNING when the controller stopped cannot resume yet (issue 07): they end ABORTED; QUEUED ones are queued again. */
+    /**
+     * Checks the store ({@link StartupCheck}): QUEUED builds are queued again; RUNNING ones that
+     * can resume wait for {@link #resumeInterrupted()}, the others end ABORTED with the reason.
+     */
     private void recover() {
-        for (BuildRecord b : builds.withStatus(BuildStatus.RUNNING)) {
-            builds.complete(b.job(), b.number(), Result.ABORTED.name(), 0, b.stages(), b.tests(), b.artifacts());
-        }
-        for (BuildRecord b : builds.withStatus(BuildStatus.QUEUED)) {
+        StartupCheck.Outcome found = StartupCheck.run(jobs, builds, buildLogs, artifactsDir, executor.journalMode(),
+                line -> System.out.println("gantry: " + line));
+        toResume.addAll(found.resume());
+        found.resume().forEach(b -> queue.resumed(b.job(), b.number()));
+        for (BuildRecord b : found.queued()) {
             queue.recover(b, jobs.find(b.job()).map(j -> j.settings().options()).orElse(JobOptions.NONE));
+        }
+    }
+
+    /**
+     * Resumes the builds that were RUNNING when the controller stopped, each on its own thread, by running their scripts again against their journals. Call once,
+     * after {@link #nodes} and the build services are set, so that the resumed builds find their
+     * agents and services. Returns at once.
+     */
+    public void resumeInterrupted() {
+        List<BuildRecord> list;
+        synchronized (toResume) {
+            list = new java.util.ArrayList<>(toResume);
+            toResume.clear();
+        }
+        for (BuildRecord b : list) {
+            Thread.ofVirtual().name("resume-" + b.job() + "-" + b.number()).start(() -> resume(b));
+        }
+    }
+
+    private void resume(BuildRecord b) {
+        String key = key(b.job(), b.number());
+        Optional<JobRecord> job = jobs.find(b.job());
+        if (job.isEmpty()) {
+            return;
+        }
+        try {
+            executor.execute(b, source(job.get(), b.number()), run -> running.put(key, run), true);
+        } catch (RuntimeException e) {
+            System.err.println("gantry: build " + key + " failed to resume: " + e);
+        } finally {
+            queue.finished(b.job(), b.number());
+            running.remove(key);
+            synchronized (running) {
+                running.notifyAll();
+            }
+            builds.find(b.job(), b.number()).filter(r -> r.status() != BuildStatus.RUNNING).ifPresent(r -> listener.completed(r));
         }
     }
 
@@ -145,6 +186,9 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     }
 
     private void run(BuildRecord next) {
+        if (!accepting) {
+            return; // taken while the controller shuts down: it stays QUEUED in the store and starts after the restart
+        }
         String key = key(next.job(), next.number());
         if (cancelledQueued.remove(key) != null) {
             return;
@@ -554,7 +598,8 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
 
     /**
      * Stops taking builds; waits up to {@code graceMillis} for running builds to finish, then
-     * aborts them (they end ABORTED; resuming them after a restart comes with issue 07).
+     * suspends them: they stay RUNNING and resume when the controller starts again (with
+     * journaling off they end ABORTED).
      */
     public void shutdown(long graceMillis) {
         accepting = false;
@@ -569,7 +614,11 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
                 }
             }
         }
-        running.values().forEach(r -> r.abort("Aborted: the controller is shutting down"));
+        // Suspended, not ended: their journals take nothing more, so they resume at the next start.
+        running.forEach((k, r) -> {
+            executor.suspend(r.jobName(), r.number());
+            r.abort("Suspended: the controller is shutting down; the build resumes when it starts again");
+        });
         queue.close();
         try {
             dispatcher.join(10_000);

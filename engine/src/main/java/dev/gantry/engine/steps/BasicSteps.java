@@ -82,9 +82,17 @@ public final class BasicSteps {
         public Object run(StepContext c, StepArguments a) throws InterruptedException {
             long nanos = TimeUnit.valueOf(a.string("unit")).toNanos(a.integer("time"));
             c.console().println("Sleeping for " + a.integer("time") + " " + a.string("unit").toLowerCase(java.util.Locale.ROOT));
-            long deadline = System.nanoTime() + nanos;
-            for (long left = nanos; left > 0; left = deadline - System.nanoTime()) {
-                TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+            if (nanos < TimeUnit.SECONDS.toNanos(1)) {
+                TimeUnit.NANOSECONDS.sleep(nanos);
+                c.checkInterrupted();
+                return null;
+            }
+            // Wall-clock, from the call's first start: a sleep resumed after a controller restart sleeps what is left.
+            long start = c.service(dev.gantry.engine.run.StepStart.class).map(dev.gantry.engine.run.StepStart::firstStartMillis)
+                    .orElseGet(System::currentTimeMillis);
+            long deadline = start + TimeUnit.NANOSECONDS.toMillis(nanos);
+            for (long left = deadline - System.currentTimeMillis(); left > 0; left = deadline - System.currentTimeMillis()) {
+                TimeUnit.MILLISECONDS.sleep(Math.min(left, 1000));
                 c.checkInterrupted();
             }
             return null;

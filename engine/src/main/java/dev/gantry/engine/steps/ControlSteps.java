@@ -95,7 +95,10 @@ public final class ControlSteps {
         public Object run(StepContext c, StepArguments a) {
             long limit = TimeUnit.valueOf(a.string("unit")).toNanos(a.integer("time"));
             boolean activity = a.bool("activity");
-            long start = System.nanoTime();
+            // Without activity the deadline is wall-clock from the call's first start, so that it survives a controller restart.
+            long startMillis = activity ? 0 : c.service(dev.gantry.engine.run.StepStart.class)
+                    .map(dev.gantry.engine.run.StepStart::firstStartMillis).orElseGet(System::currentTimeMillis);
+            long start = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(Math.max(0, activity ? 0 : System.currentTimeMillis() - startMillis));
             try (Cancellation scope = c.newCancellation()) {
                 Thread watcher = Thread.ofVirtual().name("timeout-" + c.id()).start(() -> {
                     try {

@@ -86,6 +86,41 @@ final class FileLogStore implements LogStore {
     }
 
     @Override
+    public long indexSize(String job, int number) throws IOException {
+        Path log = logIfKnown(job, number);
+        if (log == null) {
+            return 0;
+        }
+        try {
+            return Files.size(log.resolveSibling(INDEX));
+        } catch (NoSuchFileException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void truncate(String job, int number, long logBytes, long indexBytes) throws IOException {
+        Path log = logIfKnown(job, number);
+        if (log == null) {
+            return;
+        }
+        cut(log, logBytes);
+        cut(log.resolveSibling(INDEX), indexBytes);
+    }
+
+    private static void cut(Path file, long length) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+            if (ch.size() > length) {
+                ch.truncate(length);
+            }
+        } catch (NoSuchFileException e) {
+            // nothing written yet: nothing to cut
+        } catch (IOException e) {
+            throw new IOException("cannot cut " + file + " back to " + length + " bytes: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public long size(String job, int number) throws IOException {
         Path log = logIfKnown(job, number);
         if (log == null) {

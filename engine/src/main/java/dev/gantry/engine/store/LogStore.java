@@ -38,4 +38,16 @@ public interface LogStore {
      * are cut at the log's current end.
      */
     InputStream read(String job, int number, java.util.List<LogIndex.Range> ranges) throws IOException;
+
+    /** Bytes of the build's log index so far; 0 when there is none. */
+    long indexSize(String job, int number) throws IOException;
+
+    /**
+     * Cuts the build's log and log index back to {@code logBytes} and {@code indexBytes} (a resumed
+     * build writes on from where its journal says the log stood). Lengths beyond a file's end leave
+     * it as it is. Not while a writer is open.
+     *
+     * @throws IOException naming the file when it cannot be cut
+     */
+    void truncate(String job, int number, long logBytes, long indexBytes) throws IOException;
 }

@@ -78,6 +78,7 @@ public final class ControllerFixture implements AutoCloseable {
             controller.rootUrl(url);
             triggers.rootUrl(url);
         }
+        controller.resumeInterrupted();
     }
 
     /** Options for a controller in {@code home} (2 executors, no agents, no triggers). */
