@@ -189,6 +189,7 @@ public final class AgentProtocolResource {
 
     @GET
     @Path("tasks/{id}/output")
+    @AgentEndpoint
     public Response outputState(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                                 @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id) {
         try {
@@ -277,6 +278,7 @@ public final class AgentProtocolResource {
 
     @GET
     @Path("plugins")
+    @AgentEndpoint
     public Response plugins(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                             @HeaderParam(AgentProtocol.SESSION_HEADER) String session) {
         try {
@@ -292,6 +294,7 @@ public final class AgentProtocolResource {
     @GET
     @Path("plugins/{sha256}")
     @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
+    @AgentEndpoint
     public Response pluginJar(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                               @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("sha256") String sha256) {
         try {

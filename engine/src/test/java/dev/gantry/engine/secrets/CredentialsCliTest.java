@@ -28,14 +28,14 @@ class CredentialsCliTest {
         try (ControllerFixture f = ControllerFixture.start(home, 1)) {
             String url = f.url;
             assertEquals(0, Main.execute("credentials", "create", "deploy-key", "--type", "sshUserPrivateKey", "--field", "username=git",
-                    "--field-file", "privateKey=" + key, "--description", "deploys", "--url", url));
+                    "--field-file", "privateKey=" + key, "--description", "deploys", "--url", url, "--auth", "admin:" + ControllerFixture.ADMIN_PASSWORD));
             assertEquals(201, f.send("PUT", "api/v1/folders/team", Map.of()).statusCode());
             assertEquals(0, Main.execute("credentials", "create", "token", "--type", "string", "--field", "secret=abc",
-                    "--folder", "team", "--url", url));
+                    "--folder", "team", "--url", url, "--auth", "admin:" + ControllerFixture.ADMIN_PASSWORD));
             assertNotEquals(0, Main.execute("credentials", "create", "token", "--type", "string", "--field", "secret=abc",
-                    "--folder", "team", "--url", url), "a second credential with the same id is refused");
-            assertNotEquals(0, Main.execute("credentials", "create", "bad", "--type", "string", "--field", "nofield", "--url", url));
-            assertEquals(0, Main.execute("credentials", "list", "--url", url));
+                    "--folder", "team", "--url", url, "--auth", "admin:" + ControllerFixture.ADMIN_PASSWORD), "a second credential with the same id is refused");
+            assertNotEquals(0, Main.execute("credentials", "create", "bad", "--type", "string", "--field", "nofield", "--url", url, "--auth", "admin:" + ControllerFixture.ADMIN_PASSWORD));
+            assertEquals(0, Main.execute("credentials", "list", "--url", url, "--auth", "admin:" + ControllerFixture.ADMIN_PASSWORD));
             JsonNode global = f.json("api/v1/credentials").get("credentials");
             assertEquals(1, global.size());
             assertEquals("deploys", global.get(0).get("description").asText());
@@ -47,8 +47,8 @@ class CredentialsCliTest {
             int n = f.trigger("team/ssh");
             assertEquals("SUCCESS", f.completed("team/ssh", n).get("result").asText(), f.log("team/ssh", n));
 
-            assertEquals(0, Main.execute("credentials", "delete", "token", "--folder", "team", "--url", url));
-            assertNotEquals(0, Main.execute("credentials", "delete", "token", "--folder", "team", "--url", url));
+            assertEquals(0, Main.execute("credentials", "delete", "token", "--folder", "team", "--url", url, "--auth", "admin:" + ControllerFixture.ADMIN_PASSWORD));
+            assertNotEquals(0, Main.execute("credentials", "delete", "token", "--folder", "team", "--url", url, "--auth", "admin:" + ControllerFixture.ADMIN_PASSWORD));
             assertTrue(f.json("api/v1/folders/team/credentials").get("credentials").isEmpty());
         }
     }

@@ -1,5 +1,8 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.Requires;
+import dev.gantry.engine.security.SignedIn;
 import dev.gantry.engine.secrets.CredentialStore;
 import dev.gantry.engine.secrets.CredentialTypes;
 import dev.gantry.engine.secrets.SecretsService;
@@ -24,7 +27,7 @@ import java.util.Map;
 
 /**
  * Credentials under {@code /api/v1/credentials} (global) and
- * {@code /api/v1/folders/{folder}/credentials} (a folder's): create, list, read, update, delete,
+ * {@code /api/v1/folders/{name}/credentials} (a folder's): create, list, read, update, delete,
  * and which builds used them ({@code /api/v1/credential-uses}). Secret fields are accepted on
  * create and update and never answered. Public only because Jersey invokes resource methods
  * reflectively.
@@ -33,7 +36,7 @@ import java.util.Map;
 @Path("api/v1")
 @Produces(MediaType.APPLICATION_JSON)
 public final class CredentialsResource {
-    private static final String FOLDER = "folders/{folder: .+}/credentials";
+    private static final String FOLDER = "folders/{name: .+}/credentials";
     private final Controller controller;
 
     @Inject
@@ -47,19 +50,22 @@ public final class CredentialsResource {
 
     @GET
     @Path("credentials")
+    @Requires(Permission.MANAGE_CREDENTIALS)
     public Map<String, Object> list() {
         return listing("");
     }
 
     @GET
     @Path(FOLDER)
-    public Map<String, Object> listFolder(@PathParam("folder") String folder) {
+    @Requires(value = Permission.MANAGE_CREDENTIALS, on = Requires.Scope.FOLDER)
+    public Map<String, Object> listFolder(@PathParam("name") String folder) {
         return listing(folder(folder));
     }
 
     @POST
     @Path("credentials")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(Permission.MANAGE_CREDENTIALS)
     public Response create(CredentialBody body) {
         return create("", body);
     }
@@ -67,25 +73,29 @@ public final class CredentialsResource {
     @POST
     @Path(FOLDER)
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response createInFolder(@PathParam("folder") String folder, CredentialBody body) {
+    @Requires(value = Permission.MANAGE_CREDENTIALS, on = Requires.Scope.FOLDER)
+    public Response createInFolder(@PathParam("name") String folder, CredentialBody body) {
         return create(folder(folder), body);
     }
 
     @GET
     @Path("credentials/{id}")
+    @Requires(Permission.MANAGE_CREDENTIALS)
     public Map<String, Object> get(@PathParam("id") String id) {
         return one("", id);
     }
 
     @GET
     @Path(FOLDER + "/{id}")
-    public Map<String, Object> getInFolder(@PathParam("folder") String folder, @PathParam("id") String id) {
+    @Requires(value = Permission.MANAGE_CREDENTIALS, on = Requires.Scope.FOLDER)
+    public Map<String, Object> getInFolder(@PathParam("name") String folder, @PathParam("id") String id) {
         return one(folder(folder), id);
     }
 
     @PUT
     @Path("credentials/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(Permission.MANAGE_CREDENTIALS)
     public Map<String, Object> update(@PathParam("id") String id, CredentialBody body) {
         return update("", id, body);
     }
@@ -93,25 +103,29 @@ public final class CredentialsResource {
     @PUT
     @Path(FOLDER + "/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> updateInFolder(@PathParam("folder") String folder, @PathParam("id") String id, CredentialBody body) {
+    @Requires(value = Permission.MANAGE_CREDENTIALS, on = Requires.Scope.FOLDER)
+    public Map<String, Object> updateInFolder(@PathParam("name") String folder, @PathParam("id") String id, CredentialBody body) {
         return update(folder(folder), id, body);
     }
 
     @DELETE
     @Path("credentials/{id}")
+    @Requires(Permission.MANAGE_CREDENTIALS)
     public Response delete(@PathParam("id") String id) {
         return delete("", id);
     }
 
     @DELETE
     @Path(FOLDER + "/{id}")
-    public Response deleteInFolder(@PathParam("folder") String folder, @PathParam("id") String id) {
+    @Requires(value = Permission.MANAGE_CREDENTIALS, on = Requires.Scope.FOLDER)
+    public Response deleteInFolder(@PathParam("name") String folder, @PathParam("id") String id) {
         return delete(folder(folder), id);
     }
 
     /** The credential types and their fields, for forms and the CLI. */
     @GET
     @Path("credential-types")
+    @SignedIn
     public Map<String, Object> types() {
         List<Map<String, Object>> out = CredentialTypes.all().stream().map(t -> {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -127,6 +141,7 @@ public final class CredentialsResource {
     /** Which build used which credential, newest first; each filter is optional. */
     @GET
     @Path("credential-uses")
+    @Requires(Permission.MANAGE_CREDENTIALS)
     public Map<String, Object> uses(@QueryParam("job") String job, @QueryParam("folder") String folder,
                                     @QueryParam("credential") String credential, @QueryParam("limit") Integer limit) {
         int n = limit == null ? 100 : limit;

@@ -1,5 +1,7 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.Requires;
 import dev.gantry.api.notify.Notifier;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.store.NotificationRule;
@@ -42,6 +44,7 @@ public final class NotificationsResource {
 
     @GET
     @Path(JobsResource.NAME)
+    @Requires(value = Permission.READ, on = Requires.Scope.FOLDER)
     public Map<String, Object> get(@PathParam("name") String name) {
         JobsResource.checkName(name);
         return describe(name);
@@ -50,6 +53,7 @@ public final class NotificationsResource {
     @PUT
     @Path(JobsResource.NAME)
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Permission.CONFIGURE, on = Requires.Scope.FOLDER)
     public Map<String, Object> put(@PathParam("name") String name, Map<String, Object> body) {
         JobsResource.checkName(name);
         List<NotificationRule> rules = rules(body);
@@ -72,6 +76,7 @@ public final class NotificationsResource {
 
     @DELETE
     @Path(JobsResource.NAME)
+    @Requires(value = Permission.CONFIGURE, on = Requires.Scope.FOLDER)
     public Response delete(@PathParam("name") String name) {
         JobsResource.checkName(name);
         try {

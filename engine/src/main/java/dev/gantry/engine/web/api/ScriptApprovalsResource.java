@@ -1,5 +1,7 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.Requires;
 import dev.gantry.engine.secrets.ScriptApprovals;
 import dev.gantry.engine.secrets.SecretsService;
 import dev.gantry.engine.server.Controller;
@@ -40,6 +42,7 @@ public final class ScriptApprovalsResource {
     }
 
     @GET
+    @Requires(Permission.ADMINISTER)
     public Map<String, Object> list(@QueryParam("status") String status) {
         return Map.of("approvals", approvals().list().stream()
                 .filter(r -> status == null || r.status().equalsIgnoreCase(status))
@@ -48,6 +51,7 @@ public final class ScriptApprovalsResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(Permission.ADMINISTER)
     public Map<String, Object> decide(DecisionBody body) {
         if (body == null || body.signature() == null || body.signature().isBlank()) {
             throw ApiException.badRequest("invalid_body", "give the signature as listed and a decision: approve, deny or pending");
@@ -67,6 +71,7 @@ public final class ScriptApprovalsResource {
     }
 
     @DELETE
+    @Requires(Permission.ADMINISTER)
     public Response delete(@QueryParam("signature") String signature) {
         if (signature == null || signature.isBlank()) {
             throw ApiException.badRequest("invalid_signature", "give the signature to forget as ?signature=...");
