@@ -65,6 +65,7 @@ final class ServerCommand implements Callable<Integer> {
         controller.nodes(agents::forBuild, agents.nodeTasks());
         TriggerService triggers = TriggerService.install(controller, store, java.time.Clock.systemDefaultZone());
         controller.plugins(plugins);
+        dev.gantry.engine.scm.ControllerScm scm = dev.gantry.engine.scm.ControllerScm.install(controller, store, plugins, java.time.Clock.systemDefaultZone());
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         metrics.gauge("gantry_agents_online", "Agents connected now, the built-in one included.")
@@ -79,6 +80,7 @@ final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("gantry: shutting down: no new builds; running builds have " + grace + " s to finish");
             triggers.close();
+            scm.close();
             controller.shutdown(grace * 1000L);
             agents.close();
             web.close();

@@ -80,6 +80,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         void write(java.io.OutputStream out) throws IOException;
     }
     private volatile dev.gantry.engine.plugin.PluginSystem plugins;
+    private volatile dev.gantry.engine.scm.ControllerScm scm;
 
     /**
      * @param scripts where each build's script is recorded (what replay and restart run)
@@ -501,6 +502,16 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     @Override
     public Optional<dev.gantry.engine.plugin.PluginSystem> plugins() {
         return Optional.ofNullable(plugins);
+    }
+
+    /** Sets the source control the API's webhook and multibranch endpoints use. */
+    public void scm(dev.gantry.engine.scm.ControllerScm service) {
+        this.scm = service;
+    }
+
+    @Override
+    public Optional<dev.gantry.engine.scm.ControllerScm> scm() {
+        return Optional.ofNullable(scm);
     }
 
     /** Adds one who hears of builds starting and ending (metrics, triggers). */

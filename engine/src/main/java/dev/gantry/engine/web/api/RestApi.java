@@ -96,6 +96,7 @@ public final class RestApi {
         }
         rc.register(PluginsResource.class);
         rc.register(FoldersResource.class);
+        rc.register(ScmResource.class);
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
         rc.register(new BodyLimit(maxBodyBytes));
