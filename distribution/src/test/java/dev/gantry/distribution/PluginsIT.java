@@ -81,9 +81,13 @@ class PluginsIT {
                 "threw while starting: java.lang.IllegalStateException: the boom plugin always fails",
                 "needs Gantry >=99.0.0 (Plugin-Requires), but this is Gantry 0.1.0");
         JsonNode listed = json(get("api/v1/plugins")).path("plugins");
-        assertEquals(4, listed.size(), listed.toString());
         Map<String, String> states = new HashMap<>();
-        listed.forEach(p -> states.put(p.path("id").asText(), p.path("state").asText()));
+        // The distribution's bundled plugins (git) are listed too; the home's broken ones are these.
+        listed.forEach(p -> {
+            if (!p.path("bundled").asBoolean()) {
+                states.put(p.path("id").asText(), p.path("state").asText());
+            }
+        });
         assertEquals(Map.of("bad-manifest", "INVALID", "lonely", "INVALID", "boom", "FAILED", "future", "INVALID"), states);
         assertEquals(200, get("ready").statusCode(), "broken plugins leave the controller up");
 

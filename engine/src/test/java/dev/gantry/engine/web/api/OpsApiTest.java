@@ -77,7 +77,7 @@ class OpsApiTest {
         assertTrue(doc.get("openapi").asText().startsWith("3.0"));
         Set<String> implemented = new TreeSet<>();
         for (Class<?> c : new Class<?>[] {JobsResource.class, LogsResource.class, OpsResource.class, BuildActionsResource.class, AdminResource.class, PluginsResource.class, FoldersResource.class,
-                dev.gantry.engine.agent.AgentsResource.class, dev.gantry.engine.agent.AgentProtocolResource.class}) {
+                ScmResource.class, dev.gantry.engine.agent.AgentsResource.class, dev.gantry.engine.agent.AgentProtocolResource.class}) {
             Resource root = Resource.from(c);
             collect(root, "", implemented);
         }
@@ -89,7 +89,7 @@ class OpsApiTest {
         }));
         assertEquals(implemented, documented);
         assertTrue(implemented.contains("GET /api/v1/jobs/{name}/builds/{number}/log"), implemented.toString());
-        assertEquals(47, implemented.size(), implemented.toString());
+        assertEquals(54, implemented.size(), implemented.toString());
     }
 
     private static void collect(Resource r, String prefix, Set<String> out) {

@@ -209,4 +209,25 @@ class GitStepTest {
             assertFalse(records.checkouts().isEmpty());
         }
     }
+
+    @Test
+    void checkoutScmAndTheDeclarativeDefaultCheckoutTakeTheJobsOwnRepository(@TempDir Path tmp) throws Exception {
+        try (Repos repo = Repos.create(tmp.resolve("app"))) {
+            RevCommit c = repo.commit("first", Map.of("README", "from the job's repository"));
+            dev.gantry.api.scm.ScmSource jobSource = GitSettings.source(Map.of("url", repo.url(), "branch", "main"));
+            PluginTestKit.create().workspace(tmp.resolve("scripted"))
+                    .service(ScmCheckouts.class, new BuildScm(jobSource, List::of, x -> { }, Map.of()))
+                    .run("node { def v = checkout scm\n echo \"${v.GIT_COMMIT} ${readFile 'README'}\" }")
+                    .assertSuccess().assertLogContains(c.getName() + " from the job's repository");
+            PluginTestKit.create().workspace(tmp.resolve("declarative"))
+                    .service(ScmCheckouts.class, new BuildScm(jobSource, List::of, x -> { }, Map.of()))
+                    .run("pipeline { agent any\n stages { stage('s') { steps { echo \"readme ${readFile 'README'} at ${env.GIT_COMMIT}\" } } } }")
+                    .assertSuccess().assertLogContains("Declarative: Checkout SCM")
+                    .assertLogContains("readme from the job's repository at " + c.getName());
+            PluginTestKit.create().workspace(tmp.resolve("skipped"))
+                    .service(ScmCheckouts.class, new BuildScm(jobSource, List::of, x -> { }, Map.of()))
+                    .run("pipeline { agent any\n options { skipDefaultCheckout() }\n stages { stage('s') { steps { echo \"there ${fileExists 'README'}\" } } } }")
+                    .assertSuccess().assertLogContains("there false").assertLogDoesNotContain("Declarative: Checkout SCM");
+        }
+    }
 }
