@@ -62,6 +62,10 @@ public class GitScmProvider implements ScmProvider {
 
     @Override
     public ScmRevision checkout(StepContext context, ScmSource source, ScmRevision previous) throws IOException, InterruptedException {
+        return withPluginLoader(() -> doCheckout(context, source, previous));
+    }
+
+    private ScmRevision doCheckout(StepContext context, ScmSource source, ScmRevision previous) throws IOException {
         GitSettings s = settings(source);
         Path dir = localDirectory(context.workspace());
         try (GitAuth auth = GitAuth.of(s, context.service(CredentialLookup.class).orElse(null))) {
@@ -158,6 +162,10 @@ public class GitScmProvider implements ScmProvider {
 
     @Override
     public Optional<ScmRevision> poll(ScmSource source, ScmRevision last, CredentialLookup credentials) throws IOException {
+        return withPluginLoader(() -> doPoll(source, last, credentials));
+    }
+
+    private Optional<ScmRevision> doPoll(ScmSource source, ScmRevision last, CredentialLookup credentials) throws IOException {
         GitSettings s = settings(source);
         try (GitAuth auth = GitAuth.of(s, credentials)) {
             Target t = resolveRemote(s, auth);
@@ -173,6 +181,10 @@ public class GitScmProvider implements ScmProvider {
 
     @Override
     public FileAtRevision readFile(ScmSource source, String path, CredentialLookup credentials) throws IOException {
+        return withPluginLoader(() -> doReadFile(source, path, credentials));
+    }
+
+    private FileAtRevision doReadFile(ScmSource source, String path, CredentialLookup credentials) throws IOException {
         GitSettings s = settings(source);
         try (GitAuth auth = GitAuth.of(s, credentials); Git cache = GitCache.open(s.url())) {
             Target t = resolveRemote(s, auth);
@@ -193,6 +205,10 @@ public class GitScmProvider implements ScmProvider {
 
     @Override
     public List<ScmRevision> heads(ScmSource source, String path, CredentialLookup credentials) throws IOException {
+        return withPluginLoader(() -> doHeads(source, path, credentials));
+    }
+
+    private List<ScmRevision> doHeads(ScmSource source, String path, CredentialLookup credentials) throws IOException {
         GitSettings s = settings(source);
         try (GitAuth auth = GitAuth.of(s, credentials); Git cache = GitCache.open(s.url())) {
             Collection<Ref> refs = auth.apply(Git.lsRemoteRepository().setRemote(s.url()).setHeads(true).setTags(true)).call();
@@ -241,6 +257,26 @@ public class GitScmProvider implements ScmProvider {
     }
 
     // ------------------------------------------------------------------ helpers
+
+    private interface GitWork<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs JGit with the plugin's class loader as the thread's context class loader: the SSH
+     * transport (Apache MINA) looks classes up through it, and the engine's does not see the
+     * plugin's libraries.
+     */
+    private static <T> T withPluginLoader(GitWork<T> work) throws IOException {
+        Thread t = Thread.currentThread();
+        ClassLoader before = t.getContextClassLoader();
+        t.setContextClassLoader(GitScmProvider.class.getClassLoader());
+        try {
+            return work.run();
+        } finally {
+            t.setContextClassLoader(before);
+        }
+    }
 
     private static GitSettings settings(ScmSource source) throws IOException {
         try {
