@@ -123,6 +123,29 @@ class GitIT {
     }
 
     @Test
+    void pollingBuildsAnInlinePipelineWhenTheRepositoryItChecksOutMoved() throws Exception {
+        try (Git git = repo(dir.resolve("lib"))) {
+            commit(git, "first", Map.of("v.txt", "1"));
+            start(Files.createDirectories(dir.resolve("home")));
+            String script = "pipeline {\n agent any\n triggers { pollSCM('H/15 * * * *') }\n stages { stage('s') { steps {\n"
+                    + "  git url: '" + url(git) + "', branch: 'main'\n  echo \"v=${readFile 'v.txt'}\" } } }\n}\n";
+            HttpResponse<String> put = send("PUT", "api/v1/jobs/lib", JSON.writeValueAsString(Map.of("script", script)), Map.of());
+            assertTrue(put.statusCode() == 200 || put.statusCode() == 201, put.body());
+            send("POST", "api/v1/jobs/lib/builds", "{}", Map.of());
+            assertEquals("SUCCESS", awaitBuild("lib", 1).path("result").asText(), log("lib", 1));
+
+            String notify = "api/v1/webhooks/git/notifyCommit?url=" + java.net.URLEncoder.encode(url(git), StandardCharsets.UTF_8);
+            assertEquals("[]", JSON.readTree(send("POST", notify, "", Map.of()).body()).path("triggered").toString(), "nothing moved");
+            commit(git, "second", Map.of("v.txt", "2"));
+            HttpResponse<String> moved = send("POST", notify, "", Map.of());
+            assertEquals("[\"lib\"]", JSON.readTree(moved.body()).path("triggered").toString(), moved.body());
+            JsonNode second = awaitBuild("lib", 2);
+            assertEquals("Started by an SCM change (notifyCommit)", second.path("cause").asText(), second.toString());
+            assertTrue(log("lib", 2).contains("v=2"), log("lib", 2));
+        }
+    }
+
+    @Test
     void aMultibranchProjectDiscoversBranchesBuildsThemAndDropsADeletedOne() throws Exception {
         try (Git git = repo(dir.resolve("shop"))) {
             String pipeline = """

@@ -204,22 +204,7 @@ public final class ControllerScm implements AutoCloseable {
 
     /** The {@code changeSets} of a build for the API: each checkout with its commits; empty when it checked nothing out. */
     public List<Map<String, Object>> changeSets(String job, int number) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> m : ScmRecords.raw(buildDir(job, number))) {
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("kind", m.get("type"));
-            if (m.get("settings") instanceof Map<?, ?> s) {
-                c.put("url", s.get("url"));
-            }
-            if (m.get("revision") instanceof Map<?, ?> r) {
-                c.put("revision", r.get("id"));
-                c.put("branch", r.get("branch"));
-                c.put("tag", r.get("tag"));
-            }
-            c.put("items", m.getOrDefault("items", List.of()));
-            out.add(c);
-        }
-        return out;
+        return ScmRecords.changeSets(buildDir(job, number));
     }
 
     // ------------------------------------------------------------------ polling

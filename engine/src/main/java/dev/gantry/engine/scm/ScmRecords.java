@@ -82,6 +82,26 @@ final class ScmRecords {
         }
     }
 
+    /** The build's checkouts as the API's {@code changeSets}: kind, url, revision, branch, tag and the commits ({@code items}). */
+    static List<Map<String, Object>> changeSets(Path buildDir) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> m : raw(buildDir)) {
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("kind", m.get("type"));
+            if (m.get("settings") instanceof Map<?, ?> s) {
+                c.put("url", s.get("url"));
+            }
+            if (m.get("revision") instanceof Map<?, ?> r) {
+                c.put("revision", r.get("id"));
+                c.put("branch", r.get("branch"));
+                c.put("tag", r.get("tag"));
+            }
+            c.put("items", m.getOrDefault("items", List.of()));
+            out.add(c);
+        }
+        return out;
+    }
+
     /** The checkouts of a finished build, with its result. */
     @SuppressWarnings("unchecked")
     static List<BuildScm.Checkout> read(Path buildDir, String result) {
