@@ -11,7 +11,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -140,10 +139,5 @@ final class GitServers {
         public void close() throws Exception {
             server.stop(true);
         }
-    }
-
-    /** Makes the directory if needed. */
-    static Path dir(Path p) throws IOException {
-        return Files.createDirectories(p);
     }
 }
