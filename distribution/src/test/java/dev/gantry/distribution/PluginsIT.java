@@ -83,7 +83,7 @@ class PluginsIT {
                 "needs Gantry >=99.0.0 (Plugin-Requires), but this is Gantry 0.1.0");
         JsonNode listed = json(get("api/v1/plugins")).path("plugins");
         Map<String, String> states = new HashMap<>();
-        // The distribution's bundled plugins (notify) are listed too; the home's broken ones are these.
+        // The distribution's bundled plugins (git, notify) are listed too; the home's broken ones are these.
         listed.forEach(p -> {
             if (!p.path("bundled").asBoolean()) {
                 states.put(p.path("id").asText(), p.path("state").asText());

@@ -87,7 +87,11 @@ final class ServerCommand implements Callable<Integer> {
                 () -> plugins.extensions(dev.gantry.api.notify.Notifier.class));
         controller.notificationRules(store.notificationRules());
         controller.listener(notifications);
-        dev.gantry.engine.secrets.SecretsService.install(controller, store);
+        dev.gantry.engine.secrets.SecretsService secrets = dev.gantry.engine.secrets.SecretsService.install(controller, store);
+        dev.gantry.engine.scm.ControllerScm scm = dev.gantry.engine.scm.ControllerScm.install(controller, store, plugins, java.time.Clock.systemDefaultZone());
+        // Polling, fetching a Jenkinsfile and multibranch scans run outside any build: they see the
+        // global credentials (a build's own checkouts see its folders' too), recorded as used by "scm".
+        scm.credentials(secrets.credentials().lookup("scm", 0));
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         metrics.gauge("gantry_agents_online", "Agents connected now, the built-in one included.")
@@ -112,6 +116,7 @@ final class ServerCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("gantry: shutting down: no new builds; running builds have " + grace + " s to finish");
             triggers.close();
+            scm.close();
             controller.shutdown(grace * 1000L);
             notifications.shutdown(5000);
             agents.close();

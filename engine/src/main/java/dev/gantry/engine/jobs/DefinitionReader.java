@@ -32,7 +32,7 @@ import java.util.regex.Pattern;
  */
 public final class DefinitionReader {
     static final Set<String> JOB_FIELDS = ordered("name", "description", "script", "scm", "parameters", "options");
-    static final Set<String> SCM_FIELDS = ordered("url", "branch", "path");
+    static final Set<String> SCM_FIELDS = ordered("url", "branch", "path", "credentialsId");
     static final Set<String> PARAMETER_FIELDS = ordered("type", "name", "defaultValue", "description", "choices", "trim");
     static final Set<String> PARAMETER_TYPES = ordered("string", "text", "booleanParam", "choice");
     static final Set<String> OPTION_FIELDS = ordered("quietPeriod", "disableConcurrentBuilds", "buildDiscarder");
@@ -220,6 +220,7 @@ public final class DefinitionReader {
         String url = string(m, "url", problems);
         String branch = string(m, "branch", problems);
         String path = string(m, "path", problems);
+        String credentialsId = string(m, "credentialsId", problems);
         if (!m.fields().containsKey("url")) {
             problems.at(m, m.path(), "scm needs url: (the repository to fetch the pipeline from)");
             return null;
@@ -240,7 +241,7 @@ public final class DefinitionReader {
             problems.at(m.fields().get("path"), Node.child(m.path(), "path"), "scm path must be a file inside the repository (relative, without '..'), not '" + path + "'");
             ok = false;
         }
-        return ok ? new ScmSource(url, branch, path) : null;
+        return ok ? new ScmSource(url, branch, path, credentialsId == null || credentialsId.isBlank() ? null : credentialsId) : null;
     }
 
     private static List<ParameterDefinition> parameters(Node node, Problems problems) {

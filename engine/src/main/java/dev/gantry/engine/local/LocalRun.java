@@ -99,7 +99,9 @@ public final class LocalRun {
                     .service(StashStore.class, new LocalStashStore(stashDir))
                     .service(ArtifactStore.class, artifactStore)
                     .service(TestResults.class, tests)
-                    .service(InputHandler.class, new LocalInputHandler(inputs, interactive));
+                    .service(InputHandler.class, new LocalInputHandler(inputs, interactive))
+                    // Checkouts are recorded for when { changeset } and env.GIT_COMMIT; a local run has no earlier builds.
+                    .service(dev.gantry.api.scm.ScmCheckouts.class, dev.gantry.engine.run.BuildScm.inMemory());
             services.forEach((type, impl) -> addService(builder, type, impl));
             BuildRun run = builder.build();
             onStart.accept(run);

@@ -72,6 +72,9 @@ public final class BuildRun {
             env.put("BUILD_URL", b.url);
         }
         this.baseEnv = Collections.unmodifiableMap(env);
+        if (services.get(dev.gantry.api.scm.ScmCheckouts.class) instanceof BuildScm scm) {
+            scm.bind(this);
+        }
     }
 
     public static Builder builder(String jobName, StepLibrary steps, LogSink log, NodeProvider nodes) {

@@ -73,7 +73,7 @@ final class Declarative {
         }
         Agent agent = pipeline.agent == null ? new Agent("none", null, null, Map.of()) : pipeline.agent;
         try {
-            withAgent(agent, ctx, actx -> {
+            withAgent(agent, ctx, pipeline.options, actx -> {
                 FlowContext ectx = actx;
                 try {
                     ectx = withEnvironment(pipeline.environment, actx);
@@ -290,7 +290,7 @@ final class Declarative {
             return null;
         }
         Throwable[] error = new Throwable[1];
-        withAgent(s.agent, ictx, actx -> {
+        withAgent(s.agent, ictx, s.options, actx -> {
             FlowContext ectx = withEnvironment(s.environment, actx);
             if (when != null && when.at(WhenSpec.Phase.AFTER_ENVIRONMENT) && !when.evaluate(ectx)) {
                 skipped[0] = true;
@@ -447,7 +447,7 @@ final class Declarative {
     }
 
     /** Runs {@code body} on the agent's node (allocating one unless none/inherited). */
-    private <T> T withAgent(Agent agent, FlowContext ctx, InContext<T> body) throws Exception {
+    private <T> T withAgent(Agent agent, FlowContext ctx, List<OptionCall> options, InContext<T> body) throws Exception {
         if (agent == null || agent.type().equals("none")) {
             return body.apply(ctx);
         }
@@ -465,8 +465,31 @@ final class Declarative {
         ctx.engineLine("[Pipeline] node");
         try (NodeLease lease = run.nodes().allocate(agent.label(), agent.customWorkspace(), ctx::engineLine)) {
             FlowContext nctx = ctx.withWorkspace(lease.workspace()).withEnv(lease.environment());
-            return nctx.enter(() -> body.apply(nctx));
+            return nctx.enter(() -> {
+                defaultCheckout(nctx, options);
+                return body.apply(nctx);
+            });
         }
+    }
+
+    /**
+     * Jenkins' "Declarative: Checkout SCM": in a job whose pipeline comes from a repository, each
+     * agent's workspace gets {@code checkout scm} first, unless {@code skipDefaultCheckout} says no.
+     */
+    private void defaultCheckout(FlowContext ctx, List<OptionCall> options) {
+        for (List<OptionCall> list : List.of(pipeline.options, options)) {
+            for (OptionCall o : list) {
+                if (o.name().equals("skipDefaultCheckout") && (o.args().length == 0 || !Boolean.FALSE.equals(o.args()[0]))) {
+                    return;
+                }
+            }
+        }
+        java.util.Optional<dev.gantry.api.scm.ScmCheckouts> scm = run.service(dev.gantry.api.scm.ScmCheckouts.class);
+        if (scm.isEmpty() || scm.get().jobSource() == null || !(scm.get() instanceof BuildScm b) || !run.steps().names().contains("checkout")) {
+            return;
+        }
+        ctx.engineLine("[Pipeline] checkout (Declarative: Checkout SCM)");
+        StepInvoker.invoke(this, "checkout", new Object[] {b.scmVariable()});
     }
 
     /** Evaluates an {@code environment} block in {@code ctx}: later entries see earlier ones. */

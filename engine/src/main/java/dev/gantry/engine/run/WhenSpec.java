@@ -16,8 +16,8 @@ import org.codehaus.groovy.runtime.typehandling.DefaultTypeTransformation;
 
 /**
  * A stage's {@code when}: the conditions (all must hold) and when to evaluate them: before the
- * options, before the input, before the agent, or (by default) in the stage's environment. Conditions about SCM changes see no changes until the SCM plugin
- * provides a change log.
+ * options, before the input, before the agent, or (by default) in the stage's environment. Conditions about SCM changes ({@code changeset},
+ * {@code changelog}) read the changes the build's checkouts recorded ({@link BuildScm}).
  */
 final class WhenSpec {
     /** When a {@code when} is evaluated, earliest first; the latest is Jenkins' default (after the stage's environment). */
@@ -62,6 +62,38 @@ final class WhenSpec {
             case "REGEXP" -> Pattern.compile(pattern).matcher(value).matches();
             default -> FileSystems.getDefault().getPathMatcher("glob:" + pattern).matches(Path.of(value));
         };
+    }
+
+    private static List<dev.gantry.api.scm.ChangeSetEntry> changes(FlowContext c) {
+        return c.run.service(dev.gantry.api.scm.ScmCheckouts.class).map(dev.gantry.api.scm.ScmCheckouts::changes).orElse(List.of());
+    }
+
+    /**
+     * A changed path against a {@code changeset} pattern: Ant-style by default, as Jenkins
+     * ({@code **} any directories, {@code *} within one), ignoring case unless asked not to.
+     */
+    static boolean changesetMatches(String pattern, String path, String comparator, boolean caseSensitive) {
+        String kind = comparator == null ? "GLOB" : comparator.toUpperCase(java.util.Locale.ROOT);
+        if (!kind.equals("GLOB")) {
+            return caseSensitive ? matches(pattern, path, kind)
+                    : matches(pattern.toLowerCase(java.util.Locale.ROOT), path.toLowerCase(java.util.Locale.ROOT), kind);
+        }
+        StringBuilder re = new StringBuilder();
+        for (int i = 0; i < pattern.length(); i++) {
+            char ch = pattern.charAt(i);
+            if (ch == '*' && i + 1 < pattern.length() && pattern.charAt(i + 1) == '*') {
+                boolean slash = i + 2 < pattern.length() && pattern.charAt(i + 2) == '/';
+                re.append(slash ? "(?:.*/)?" : ".*");
+                i += slash ? 2 : 1;
+            } else if (ch == '*') {
+                re.append("[^/]*");
+            } else if (ch == '?') {
+                re.append("[^/]");
+            } else {
+                re.append(Pattern.quote(String.valueOf(ch)));
+            }
+        }
+        return Pattern.compile(re.toString(), caseSensitive ? 0 : Pattern.CASE_INSENSITIVE).matcher(path).matches();
     }
 
     /** Collects the conditions of a {@code when} block (or of a nested allOf/anyOf/not). */
@@ -116,7 +148,18 @@ final class WhenSpec {
                     String p = positional(a, n, "pattern");
                     conditions.add(c -> c.envVar("TAG_NAME") != null && (p == null || p.isEmpty() || matches(p, c.envVar("TAG_NAME"), comparator)));
                 }
-                case "changelog", "changeset" -> conditions.add(c -> false);
+                case "changelog" -> {
+                    // As Jenkins: a regular expression that must match a whole commit message.
+                    Pattern p = Pattern.compile(positional(a, n, "pattern"), Pattern.MULTILINE | Pattern.DOTALL);
+                    conditions.add(c -> changes(c).stream().anyMatch(e -> e.message() != null
+                            && (p.matcher(e.message()).matches() || p.matcher(e.message().strip()).matches())));
+                }
+                case "changeset" -> {
+                    String p = positional(a, n, "pattern");
+                    boolean caseSensitive = Boolean.TRUE.equals(n.get("caseSensitive"));
+                    conditions.add(c -> changes(c).stream().flatMap(e -> e.paths().stream())
+                            .anyMatch(path -> changesetMatches(p, path, comparator, caseSensitive)));
+                }
                 case "changeRequest" -> conditions.add(c -> {
                     if (c.envVar("CHANGE_ID") == null) {
                         return false;

@@ -150,6 +150,11 @@ public interface Controller {
         return Optional.empty();
     }
 
+    /** Source control on the controller (webhooks, polling, multibranch), or empty when it runs without (tests). */
+    default Optional<dev.gantry.engine.scm.ControllerScm> scm() {
+        return Optional.empty();
+    }
+
     /** A job script that is not a valid pipeline, with every problem. */
     final class InvalidJobException extends Exception {
         private static final long serialVersionUID = 1L;

@@ -86,6 +86,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     }
     private volatile dev.gantry.engine.plugin.PluginSystem plugins;
     private volatile dev.gantry.engine.secrets.SecretsService secrets;
+    private volatile dev.gantry.engine.scm.ControllerScm scm;
 
     /**
      * @param scripts where each build's script is recorded (what replay and restart run)
@@ -551,6 +552,16 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     @Override
     public Optional<dev.gantry.engine.store.NotificationRuleRepository> notificationRules() {
         return Optional.ofNullable(notificationRules);
+    }
+
+    /** Sets the source control the API's webhook and multibranch endpoints use. */
+    public void scm(dev.gantry.engine.scm.ControllerScm service) {
+        this.scm = service;
+    }
+
+    @Override
+    public Optional<dev.gantry.engine.scm.ControllerScm> scm() {
+        return Optional.ofNullable(scm);
     }
 
     /** Adds one who hears of builds starting and ending (metrics, triggers). */

@@ -68,4 +68,55 @@ public interface ScmProvider extends GantryExtensionPoint {
      *     token does not verify; the controller answers 401 without triggering anything
      */
     Optional<PushEvent> parseWebhook(WebhookRequest request, String secret);
+
+    /**
+     * Like {@link #poll(ScmSource, ScmRevision)}, with the controller's credentials for the
+     * source's {@code credentialsId}. The default ignores them.
+     *
+     * @param credentials resolves credential ids, or null when the controller has no credential store
+     */
+    default Optional<ScmRevision> poll(ScmSource source, ScmRevision last, dev.gantry.api.credentials.CredentialLookup credentials)
+            throws IOException, InterruptedException {
+        return poll(source, last);
+    }
+
+    /**
+     * Reads one file of the source's branch (or tag) head without a workspace: how the controller
+     * gets the pipeline of a job whose {@code Jenkinsfile} lives in the repository. Runs on the
+     * thread that starts the build or scans a multibranch project.
+     *
+     * @param path the file, relative to the repository root, with {@code /}
+     * @param credentials resolves credential ids, or null when the controller has no credential store
+     * @return the file's text (UTF-8) and the revision it was read at
+     * @throws java.nio.file.NoSuchFileException naming the path and the branch when the head has no such file
+     * @throws IOException when the source cannot be reached; the message names it
+     * @throws UnsupportedOperationException when the provider cannot read files (the default)
+     */
+    default FileAtRevision readFile(ScmSource source, String path, dev.gantry.api.credentials.CredentialLookup credentials)
+            throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("the " + type() + " SCM provider cannot read files without a workspace");
+    }
+
+    /**
+     * The branches and tags of a source whose heads hold {@code path}: what a multibranch
+     * project makes jobs of. Runs on a scanning thread, without a workspace.
+     *
+     * @param path the pipeline file that makes a head buildable ({@code Jenkinsfile})
+     * @param credentials resolves credential ids, or null
+     * @return one revision per head, with {@link ScmRevision#branch()} or {@link ScmRevision#tag()} set
+     * @throws UnsupportedOperationException when the provider cannot list heads (the default)
+     */
+    default List<ScmRevision> heads(ScmSource source, String path, dev.gantry.api.credentials.CredentialLookup credentials)
+            throws IOException, InterruptedException {
+        throw new UnsupportedOperationException("the " + type() + " SCM provider cannot list branches and tags");
+    }
+
+    /**
+     * A file's text and the revision it was read at.
+     *
+     * @param text the content, decoded as UTF-8
+     * @param revision the revision of the head it was read from
+     */
+    record FileAtRevision(String text, ScmRevision revision) {
+    }
 }

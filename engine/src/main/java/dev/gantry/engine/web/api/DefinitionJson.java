@@ -26,6 +26,9 @@ final class DefinitionJson {
             m.put("branch", s.branch());
         }
         m.put("path", s.path());
+        if (s.credentialsId() != null) {
+            m.put("credentialsId", s.credentialsId());
+        }
         return m;
     }
 

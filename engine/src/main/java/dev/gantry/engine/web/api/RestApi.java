@@ -109,6 +109,7 @@ public final class RestApi {
         rc.register(NotificationsResource.class);
         rc.register(CredentialsResource.class);
         rc.register(ScriptApprovalsResource.class);
+        rc.register(ScmResource.class);
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
         rc.register(new BodyLimit(maxBodyBytes));
