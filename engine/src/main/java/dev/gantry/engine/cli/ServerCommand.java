@@ -92,6 +92,12 @@ final class ServerCommand implements Callable<Integer> {
         // Polling, fetching a Jenkinsfile and multibranch scans run outside any build: they see the
         // global credentials (a build's own checkouts see its folders' too), recorded as used by "scm".
         scm.credentials(secrets.credentials().lookup("scm", 0));
+        // Notification rules run after a build, outside it: they see the global credentials too.
+        dev.gantry.api.credentials.CredentialLookup ruleCredentials = secrets.credentials().lookup("notifications", 0);
+        notifications.secrets(id -> {
+            dev.gantry.api.credentials.Credential c = ruleCredentials.find(id);
+            return c.fields().containsKey("secret") ? c.field("secret") : c.field("password");
+        });
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         metrics.gauge("gantry_agents_online", "Agents connected now, the built-in one included.")
