@@ -81,6 +81,7 @@ final class ServerCommand implements Callable<Integer> {
                 java.time.Duration.ofMillis(Math.max(1000, (long) (agentLease * 1000))));
         agents.plugins(plugins);
         controller.nodes(agents::forBuild, agents.nodeTasks());
+        controller.nodeWaits(agents::waiting);
         TriggerService triggers = TriggerService.install(controller, store, java.time.Clock.systemDefaultZone());
         controller.plugins(plugins);
         NotificationDispatcher notifications = NotificationDispatcher.configured(store.notificationRules(), store.builds(),

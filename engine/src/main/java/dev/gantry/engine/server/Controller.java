@@ -84,6 +84,15 @@ public interface Controller {
     /** Builds waiting to start, oldest first, each with why it waits. */
     List<QueueItem> queue();
 
+    /**
+     * Builds that started and wait for an executor on a node their label expression matches, each
+     * as {@code job}, {@code build}, {@code label}, {@code reason} and {@code since}; empty when
+     * none wait or the controller has no agents (tests).
+     */
+    default List<java.util.Map<String, Object>> nodeWaits() {
+        return List.of();
+    }
+
     List<JobRecord> jobs();
 
     /** Deletes a job and its builds; false when there was none. */

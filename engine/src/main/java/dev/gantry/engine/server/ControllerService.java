@@ -354,6 +354,18 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         return deleted;
     }
 
+    private volatile java.util.function.Supplier<List<Map<String, Object>>> nodeWaits = List::of;
+
+    /** Sets where {@link #nodeWaits} come from (the agent service). */
+    public void nodeWaits(java.util.function.Supplier<List<Map<String, Object>>> source) {
+        this.nodeWaits = java.util.Objects.requireNonNull(source, "source");
+    }
+
+    @Override
+    public List<Map<String, Object>> nodeWaits() {
+        return nodeWaits.get();
+    }
+
     @Override
     public List<QueueItem> queue() {
         return queue.items();

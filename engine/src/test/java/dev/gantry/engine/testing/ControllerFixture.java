@@ -65,6 +65,7 @@ public final class ControllerFixture implements AutoCloseable {
         if (o.lease != null) {
             this.agents = new AgentService(store.agents(), home, o.executors, o.lease);
             controller.nodes(agents::forBuild, agents.nodeTasks());
+            controller.nodeWaits(agents::waiting);
         } else {
             this.agents = null;
         }

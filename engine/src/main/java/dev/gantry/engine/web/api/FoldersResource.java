@@ -158,6 +158,18 @@ public final class FoldersResource {
             m.put("number", q.number());
             m.put("queuedAt", q.queuedAt() == null ? null : q.queuedAt().toString());
             m.put("why", q.why());
+            m.put("waitingFor", "start");
+            items.add(m);
+        }
+        // Started builds whose node block waits for an executor (a build's script holds none).
+        for (Map<String, Object> w : controller.nodeWaits()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("job", w.get("job"));
+            m.put("number", w.get("build"));
+            m.put("queuedAt", w.get("since"));
+            m.put("why", w.get("reason"));
+            m.put("waitingFor", "executor");
+            m.put("label", w.get("label"));
             items.add(m);
         }
         return Map.of("items", items);
