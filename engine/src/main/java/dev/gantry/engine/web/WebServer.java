@@ -73,6 +73,12 @@ public final class WebServer implements AutoCloseable {
         return start(controller, bindAddress, port, metrics, maxBodyBytes, agents, null, null, Security.inMemory());
     }
 
+    /** Starts serving over HTTP with {@code security}, no home shown; see the overload with {@code tls} and {@code home}. */
+    public static WebServer start(Controller controller, String bindAddress, int port, Metrics metrics, long maxBodyBytes,
+                                  dev.gantry.engine.agent.AgentService agents, Security security) throws IOException {
+        return start(controller, bindAddress, port, metrics, maxBodyBytes, agents, null, null, security);
+    }
+
     /**
      * Starts serving with {@code security} guarding every endpoint (users, tokens, sessions, roles;
      * docs/security.md), over HTTPS when {@code tls} is not null, with the web UI's system page
