@@ -225,6 +225,8 @@ def main():
     ap.add_argument("--w7-builds", type=int, default=1000)
     ap.add_argument("--w7-agents", type=int, default=10)
     ap.add_argument("--w7-seconds", type=int, default=60)
+    ap.add_argument("--agent", choices=["remote", "builtin"], default="remote",
+                    help="W1-W6 with a `gantry agent` process (remote) or on the controller's built-in agent (builtin)")
     args = ap.parse_args()
     only = set(args.only.split(","))
     if not args.no_build:
@@ -233,8 +235,20 @@ def main():
     print(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, {load()}", file=sys.stderr)
     tmp = tempfile.mkdtemp(prefix="gantry-harness-")
     try:
-        if only & {"W1", "W2", "W3", "W4", "W5", "W6"}:
+        if only & {"W1", "W2", "W3", "W4", "W5", "W6"} and args.agent == "remote":
             controller_workloads(gantry, tmp, only)
+        elif only & {"W1", "W2", "W3", "W4", "W5", "W6"}:
+            # The built-in agent runs in the controller's process, through the same task path.
+            names = {"W1-start-to-ready-fresh-home": "W1-builtin-fresh-home", "W1-start-to-ready-existing-home": "W1-builtin",
+                     "W2-idle-rss": "W2-builtin", "W3-100-sh-steps": "W3-builtin", "W4-50-echo-builds": "W4-builtin",
+                     "W5-47MB-log": "W5-builtin", "W6-20-sleep-5-builds": "W6-builtin"}
+            for name, value, unit, rest in script_lines([sys.executable, os.path.join(HERE, "server.py"), "--gantry", gantry,
+                                                         "--only", ",".join(sorted(only & {"W1", "W2", "W3", "W4", "W5", "W6"}))],
+                                                        r"^(W\d-\S+) (\d+) (ms|MB)(.*)$"):
+                out(names.get(name, name), value, unit, rest.strip())
+                m = re.search(r"peak RSS (\d+) MB", rest)
+                if m:
+                    out("W6-builtin-peak-rss", m.group(1), "MB")
         if "W7" in only:
             w7(gantry, tmp, args.w7_builds, args.w7_agents, args.w7_seconds)
         if "W8" in only:

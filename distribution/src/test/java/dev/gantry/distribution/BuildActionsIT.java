@@ -111,7 +111,7 @@ class BuildActionsIT {
         awaitInput("team/app#1");
         gantry("input", "team/app#1", "--proceed", "-p", "SIZE=huge").assertExit(2).assertOutput("must be one of [small, large]");
         gantry("input", "team/app#1", "--proceed", "-p", "SIZE=large").assertExit(0);
-        gantry("log", "team/app#1", "--follow").assertExit(0).assertOutput("size large", "deployed app for prod", "Approved by anonymous");
+        gantry("log", "team/app#1", "--follow").assertExit(0).assertOutput("size large", "deployed app for prod", "Approved by admin");
 
         Path edited = dir.resolve("edited.groovy");
         Files.writeString(edited, PIPELINE.replace("VERSION one", "VERSION two"));
@@ -121,8 +121,8 @@ class BuildActionsIT {
         // A backup while #2 waits for its input; then #2 goes on.
         Path backup = dir.resolve("backups/gantry.zip");
         gantry("admin", "backup", backup.toString()).assertExit(0).assertOutput("backup written to " + backup);
-        gantry("input", "team/app#2", "--abort", "--submitter", "ops").assertExit(0);
-        gantry("log", "team/app#2", "--follow").assertExit(4).assertOutput("VERSION two", "Rejected by ops", "Replayed #1");
+        gantry("input", "team/app#2", "--abort").assertExit(0);
+        gantry("log", "team/app#2", "--follow").assertExit(4).assertOutput("VERSION two", "Rejected by admin", "Replayed #1");
 
         gantry("restart", "team/app#1", "--stage", "Deploy", "--follow").assertExit(0)
                 .assertOutput("Stage \"Build\" skipped due to this build restarting at stage \"Deploy\"", "deployed app for prod");

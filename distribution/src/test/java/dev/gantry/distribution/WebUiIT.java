@@ -29,7 +29,12 @@ class WebUiIT {
         }
     }
 
+    /** GET signed in as the admin (HTTP Basic). */
     private HttpResponse<String> get(URI base, String path) throws Exception {
+        return http.send(Gantry.request(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> anonymous(URI base, String path) throws Exception {
         return http.send(HttpRequest.newBuilder(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -39,10 +44,18 @@ class WebUiIT {
         Gantry.Server started = Gantry.startServer(dir.resolve("server.log"), List.of("--home", home.toString(), "--port", "0"));
         server = started.process();
         URI base = started.base();
+        HttpResponse<String> signIn = anonymous(base, "system");
+        assertEquals(303, signIn.statusCode(), "without credentials a page sends the browser to the login page: " + signIn.body());
+        assertEquals("/login?from=%2Fsystem", signIn.headers().firstValue("Location").orElse(""));
+        HttpResponse<String> login = anonymous(base, "login?from=%2Fsystem");
+        assertEquals(200, login.statusCode(), login.body());
+        assertTrue(login.body().contains("/static/ui.css"), login.body());
+        assertEquals(200, anonymous(base, "static/ui.css").statusCode(), "the style sheet of the login page needs no sign-in");
         HttpResponse<String> root = get(base, "");
         assertEquals(200, root.statusCode(), root.body());
         assertTrue(root.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
         assertTrue(root.body().contains("/static/ui.js"), root.body());
+        assertTrue(root.body().contains("Signed in as"), root.body());
         HttpResponse<String> system = get(base, "system");
         assertTrue(system.body().contains(home.toAbsolutePath().normalize().toString()), system.body());
         assertTrue(system.body().contains("Database size"), system.body());

@@ -101,7 +101,7 @@ final class BuildActionCommands {
         @Option(names = {"-p", "--param"}, paramLabel = "NAME=VALUE", description = "A parameter value; repeatable. booleanParam takes true or false.")
         Map<String, String> params = new LinkedHashMap<>();
 
-        @Option(names = "--submitter", paramLabel = "NAME", description = "Who answers (checked against the input's submitter list).")
+        @Option(names = "--submitter", paramLabel = "NAME", hidden = true, description = "Ignored: the server answers as the signed-in user (accepted for older scripts).")
         String submitter;
 
         @Override

@@ -20,10 +20,7 @@ import java.lang.reflect.Method;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -194,32 +191,8 @@ final class AccessFilter implements ContainerRequestFilter, ContainerResponseFil
     }
 
     private Identity identify(ContainerRequestContext request) throws Security.Refused {
-        String auth = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        if (auth != null) {
-            String a = auth.trim();
-            int space = a.indexOf(' ');
-            String scheme = space < 0 ? a : a.substring(0, space);
-            String value = space < 0 ? "" : a.substring(space + 1).trim();
-            if (scheme.equalsIgnoreCase("Basic")) {
-                String decoded;
-                try {
-                    decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw new Security.Refused(401, "the Basic credentials are not valid base64 of 'user:password'", 0);
-                }
-                int colon = decoded.indexOf(':');
-                if (colon <= 0) {
-                    throw new Security.Refused(401, "the Basic credentials must be 'user:password' or 'user:token'", 0);
-                }
-                return security.basic(decoded.substring(0, colon), decoded.substring(colon + 1), address());
-            }
-            if (scheme.equalsIgnoreCase("Bearer")) {
-                return security.bearer(value);
-            }
-            throw new Security.Refused(401, "the Authorization scheme '" + scheme + "' is not supported; use Basic or Bearer", 0);
-        }
         Cookie cookie = request.getCookies().get(Security.COOKIE);
-        return cookie == null ? null : security.session(cookie.getValue());
+        return security.authenticate(request.getHeaderString(HttpHeaders.AUTHORIZATION), cookie == null ? null : cookie.getValue(), address());
     }
 
     private Response unauthenticated(ContainerRequestContext request) {
@@ -228,7 +201,7 @@ final class AccessFilter implements ContainerRequestFilter, ContainerResponseFil
         if (request.getMethod().equals("GET") && !path.startsWith("api/") && accept != null && accept.contains("text/html")) {
             // A browser on a page: to the login page, and back afterwards.
             String raw = request.getUriInfo().getRequestUri().getRawPath();
-            return Response.seeOther(URI.create("/login?next=" + java.net.URLEncoder.encode(raw, StandardCharsets.UTF_8))).build();
+            return Response.seeOther(URI.create("/login?" + LoginResource.FROM + "=" + java.net.URLEncoder.encode(raw, StandardCharsets.UTF_8))).build();
         }
         return Response.status(401).type(MediaType.APPLICATION_JSON_TYPE)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"Gantry\", charset=\"UTF-8\"")
@@ -245,7 +218,7 @@ final class AccessFilter implements ContainerRequestFilter, ContainerResponseFil
             request.setEntityStream(new ByteArrayInputStream(body));
             given = formField(new String(body, StandardCharsets.UTF_8), Security.CSRF_FIELD);
         }
-        return given != null && MessageDigest.isEqual(given.getBytes(StandardCharsets.UTF_8), session.csrf().getBytes(StandardCharsets.UTF_8));
+        return session.csrfMatches(given);
     }
 
     static String formField(String form, String name) {
@@ -259,43 +232,11 @@ final class AccessFilter implements ContainerRequestFilter, ContainerResponseFil
         return null;
     }
 
-    /**
-     * The origin a state change comes from when it is not this controller's: the {@code Origin}
-     * header (or, without one, the {@code Referer}'s origin, or {@code Sec-Fetch-Site: cross-site});
-     * null when it is this controller's or the client sent none (a CLI, an agent, curl).
-     */
+    /** The foreign origin of a state change, or null: {@link Origins#foreign}. */
     static String foreignOrigin(ContainerRequestContext request) {
         URI base = request.getUriInfo().getBaseUri();
-        String own = origin(base.getScheme(), base.getHost(), base.getPort());
-        String origin = request.getHeaderString("Origin");
-        if (origin == null) {
-            String referer = request.getHeaderString("Referer");
-            if (referer != null) {
-                try {
-                    URI r = URI.create(referer.trim());
-                    origin = r.getScheme() == null ? null : origin(r.getScheme(), r.getHost(), r.getPort());
-                } catch (IllegalArgumentException e) {
-                    return referer;
-                }
-            }
-        } else if (!origin.equals("null")) {
-            try {
-                URI o = URI.create(origin.trim());
-                origin = o.getScheme() == null || o.getHost() == null ? origin : origin(o.getScheme(), o.getHost(), o.getPort());
-            } catch (IllegalArgumentException e) {
-                return origin;
-            }
-        }
-        if (origin == null) {
-            return "cross-site".equalsIgnoreCase(request.getHeaderString("Sec-Fetch-Site")) ? "(Sec-Fetch-Site: cross-site)" : null;
-        }
-        return origin.equals(own) ? null : origin;
-    }
-
-    private static String origin(String scheme, String host, int port) {
-        String s = scheme.toLowerCase(Locale.ROOT);
-        int p = port >= 0 ? port : s.equals("https") ? 443 : s.equals("http") ? 80 : -1;
-        return s + "://" + (host == null ? "" : host.toLowerCase(Locale.ROOT)) + ":" + p;
+        return Origins.foreign(base.getScheme(), base.getHost(), base.getPort(), request.getHeaderString("Origin"),
+                request.getHeaderString("Referer"), request.getHeaderString("Sec-Fetch-Site"));
     }
 
     private String address() {

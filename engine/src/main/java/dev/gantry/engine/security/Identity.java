@@ -59,6 +59,32 @@ public record Identity(String name, Via via, List<GrantRecord> grants, Sessions.
         return permits(permission, null, false);
     }
 
+    /** Whether the user holds {@code permission} globally or on at least one folder. */
+    public boolean permitsSomewhere(Permission permission) {
+        return grants.stream().anyMatch(g -> holds(g, permission));
+    }
+
+    /**
+     * Whether {@code permission} is held on {@code folder} or on something inside it: what decides
+     * if a folder is listed (and can be opened) on the way to the jobs a user may see.
+     *
+     * @param folder a folder's full name; the empty name is the root
+     */
+    public boolean permitsWithin(Permission permission, String folder) {
+        if (folder.isEmpty() ? permitsSomewhere(permission) : permits(permission, folder, true)) {
+            return true;
+        }
+        return grants.stream().anyMatch(g -> g.folder() != null && g.folder().startsWith(folder + "/") && holds(g, permission));
+    }
+
+    private static boolean holds(GrantRecord g, Permission permission) {
+        try {
+            return Role.of(g.role()).permissions().contains(permission);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
     /** The permissions held globally. */
     public Set<Permission> globalPermissions() {
         Set<Permission> out = EnumSet.noneOf(Permission.class);

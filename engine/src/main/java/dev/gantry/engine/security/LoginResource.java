@@ -26,6 +26,12 @@ import java.net.URI;
 @Path("/")
 public final class LoginResource {
     private static final String HTML = "text/html; charset=utf-8";
+    /**
+     * The query parameter and form field naming the page to return to after signing in (a path on
+     * this controller; anything else lands on the dashboard). {@code next}, its older name, is
+     * still read.
+     */
+    public static final String FROM = "from";
     private final Security security;
 
     @Context
@@ -42,8 +48,8 @@ public final class LoginResource {
     @Path("login")
     @Produces(HTML)
     @PublicEndpoint("the login page itself")
-    public Response page(@QueryParam("next") String next) {
-        return page(200, null, next);
+    public Response page(@QueryParam(FROM) String from, @QueryParam("next") String next) {
+        return page(200, null, from != null ? from : next);
     }
 
     @POST
@@ -51,7 +57,9 @@ public final class LoginResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(HTML)
     @PublicEndpoint("signing in: the password is the credential")
-    public Response login(@FormParam("username") String username, @FormParam("password") String password, @FormParam("next") String next) {
+    public Response login(@FormParam("username") String username, @FormParam("password") String password, @FormParam(FROM) String from,
+                          @FormParam("next") String older) {
+        String next = from != null ? from : older;
         if (username == null || password == null || username.isEmpty() || password.isEmpty()) {
             return page(400, "Enter your user name and password.", next);
         }
@@ -81,7 +89,11 @@ public final class LoginResource {
         return Security.COOKIE + "=" + value + "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : "") + (clear ? "; Max-Age=0" : "");
     }
 
-    /** {@code next} when it is a path on this server, else {@code /}: never a redirect elsewhere. */
+    /**
+     * {@code next} when it is a path (with its query) on this server, else {@code /}: never a
+     * redirect elsewhere, whatever the spelling ({@code //host}, {@code /\host}, {@code http:},
+     * control characters, encoded or not).
+     */
     static String localPath(String next) {
         if (next == null || !next.startsWith("/") || next.startsWith("//") || next.contains("\\") || next.chars().anyMatch(c -> c < 0x21 || c == 0x7f)) {
             return "/";
@@ -95,23 +107,31 @@ public final class LoginResource {
     }
 
     private static Response page(int status, String error, String next) {
+        // The web UI's look (its style sheet and header), but no script: the page works as a plain form.
         String html = """
                 <!DOCTYPE html>
                 <html lang="en">
-                <head><meta charset="utf-8"><title>Sign in to Gantry</title></head>
-                <body>
-                <main>
+                <head>
+                <meta charset="utf-8">
+                <meta name="viewport" content="width=device-width, initial-scale=1">
+                <title>Sign in · Gantry</title>
+                <link rel="stylesheet" href="/static/ui.css">
+                <link rel="icon" href="/static/favicon.svg" type="image/svg+xml">
+                </head>
+                <body class="login">
+                <header class="top"><a class="brand" href="/">Gantry</a></header>
+                <main id="main">
                 <h1>Sign in to Gantry</h1>
-                %s<form method="post" action="/login">
-                <input type="hidden" name="next" value="%s">
-                <p><label for="username">User name</label><br><input id="username" name="username" autocomplete="username" required autofocus></p>
-                <p><label for="password">Password</label><br><input id="password" name="password" type="password" autocomplete="current-password" required></p>
-                <p><button type="submit">Sign in</button></p>
+                %s<form method="post" action="/login" class="form">
+                <input type="hidden" name="from" value="%s">
+                <div class="field"><label for="username">User name</label><input id="username" name="username" autocomplete="username" required autofocus></div>
+                <div class="field"><label for="password">Password</label><input id="password" name="password" type="password" autocomplete="current-password" required></div>
+                <button type="submit">Sign in</button>
                 </form>
                 </main>
                 </body>
                 </html>
-                """.formatted(error == null ? "" : "<p role=\"alert\">" + escape(error) + "</p>\n", escape(localPath(next)));
+                """.formatted(error == null ? "" : "<p class=\"error\" role=\"alert\">" + escape(error) + "</p>\n", escape(localPath(next)));
         return Response.status(status).type(HTML).entity(html).header("Cache-Control", "no-store").build();
     }
 

@@ -230,6 +230,44 @@ public final class Security {
         return identity(t.get().user(), Identity.Via.TOKEN, null);
     }
 
+    /**
+     * Authenticates one HTTP request the way every entry point does (the REST API's filter and the
+     * web UI alike): the {@code Authorization} header when there is one (HTTP Basic with a password
+     * or API token, or Bearer with a token), else the session cookie.
+     *
+     * @param authorization the {@code Authorization} header, or null
+     * @param sessionCookie the value of the {@value #COOKIE} cookie, or null
+     * @param address the client's address, for throttling and the audit log
+     * @return who sent the request, or null when it carries no credentials or only an expired session
+     * @throws Refused 401 for wrong, malformed or unsupported credentials, 429 while throttled
+     */
+    public Identity authenticate(String authorization, String sessionCookie, String address) throws Refused {
+        if (authorization != null) {
+            String a = authorization.trim();
+            int space = a.indexOf(' ');
+            String scheme = space < 0 ? a : a.substring(0, space);
+            String value = space < 0 ? "" : a.substring(space + 1).trim();
+            if (scheme.equalsIgnoreCase("Basic")) {
+                String decoded;
+                try {
+                    decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw new Refused(401, "the Basic credentials are not valid base64 of 'user:password'", 0);
+                }
+                int colon = decoded.indexOf(':');
+                if (colon <= 0) {
+                    throw new Refused(401, "the Basic credentials must be 'user:password' or 'user:token'", 0);
+                }
+                return basic(decoded.substring(0, colon), decoded.substring(colon + 1), address);
+            }
+            if (scheme.equalsIgnoreCase("Bearer")) {
+                return bearer(value);
+            }
+            throw new Refused(401, "the Authorization scheme '" + scheme + "' is not supported; use Basic or Bearer", 0);
+        }
+        return sessionCookie == null ? null : session(sessionCookie);
+    }
+
     /** The identity of a live session cookie, or null when there is none or it expired. */
     public Identity session(String cookie) {
         Sessions.Session s = sessions.find(cookie);

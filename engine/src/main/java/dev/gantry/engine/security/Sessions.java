@@ -50,6 +50,12 @@ public final class Sessions {
             return csrf;
         }
 
+        /** Whether {@code given} is this session's CSRF token (compared in constant time); false for null. */
+        public boolean csrfMatches(String given) {
+            return given != null && java.security.MessageDigest.isEqual(given.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    csrf.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+
         @Override
         public String toString() {
             return "session of " + user; // never the id

@@ -41,12 +41,18 @@ public interface BuildControl {
      *
      * @param values parameter values by name, typed as JSON gives them (string, boolean); missing
      *     ones take their defaults
-     * @param submitter who answers, or null for "anonymous"
+     * @param submitter who answers: the signed-in user's name (never a name the client claims), or
+     *     null for "anonymous"
      * @throws InputForbiddenException when the input names submitters and {@code submitter} is not one
      */
     void proceedInput(String job, int number, String inputId, Map<String, Object> values, String submitter);
 
-    /** Answers a pending input with abort: the build ends ABORTED, its log says who rejected it. */
+    /**
+     * Answers a pending input with abort: the build ends ABORTED, its log says who rejected it.
+     *
+     * @param submitter who answers, as for {@link #proceedInput}
+     * @throws InputForbiddenException when the input names submitters and {@code submitter} is not one
+     */
     void abortInput(String job, int number, String inputId, String submitter);
 
     /**
@@ -54,6 +60,23 @@ public interface BuildControl {
      * stashes) as a zip to {@code out}, which is left open.
      */
     void backup(OutputStream out) throws IOException;
+
+    /**
+     * Whether {@code user} may answer an input whose {@code submitter} setting is
+     * {@code submitters}: a comma-separated list of user names (any case), or null or blank for
+     * anyone.
+     */
+    static boolean maySubmit(String submitters, String user) {
+        if (submitters == null || submitters.isBlank()) {
+            return true;
+        }
+        for (String s : submitters.split(",")) {
+            if (!s.isBlank() && user != null && s.trim().equalsIgnoreCase(user.trim())) {
+                return true;
+            }
+        }
+        return false;
+    }
 
     /** The input may only be answered by the submitters it names. */
     final class InputForbiddenException extends RuntimeException {

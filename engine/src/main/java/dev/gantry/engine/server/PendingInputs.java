@@ -3,7 +3,6 @@ package dev.gantry.engine.server;
 import dev.gantry.api.build.InputHandler;
 import dev.gantry.api.build.InputRequest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -100,18 +99,10 @@ final class PendingInputs {
     /** The submitter's name, when the input lets them answer. */
     private static String allowed(InputRequest r, String submitter) {
         String who = submitter == null || submitter.isBlank() ? "anonymous" : submitter.trim();
-        if (r.submitter() == null || r.submitter().isBlank()) {
-            return who;
-        }
-        Map<String, String> names = new LinkedHashMap<>();
-        for (String s : r.submitter().split(",")) {
-            if (!s.isBlank()) {
-                names.put(s.trim().toLowerCase(java.util.Locale.ROOT), s.trim());
-            }
-        }
-        if (!names.containsKey(who.toLowerCase(java.util.Locale.ROOT))) {
-            throw new BuildControl.InputForbiddenException("input '" + r.id() + "' may only be answered by " + String.join(", ", names.values())
-                    + "; " + who + " is not one of them (name yourself with \"submitter\")");
+        if (!BuildControl.maySubmit(r.submitter(), who)) {
+            List<String> names = java.util.Arrays.stream(r.submitter().split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+            throw new BuildControl.InputForbiddenException("input '" + r.id() + "' may only be answered by " + String.join(", ", names)
+                    + "; " + who + " is not one of them (sign in as one of them to answer it)");
         }
         return who;
     }

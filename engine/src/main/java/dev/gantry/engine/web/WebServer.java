@@ -133,7 +133,7 @@ public final class WebServer implements AutoCloseable {
         jersey.setAsyncSupported(true);
         context.addServlet(jersey, "/*");
         // The web UI: its own paths (more specific than the API's "/*"), listed in WebUi.
-        dev.gantry.engine.web.ui.WebUi.install(context, new dev.gantry.engine.web.ui.WebUi.Services(controller, agents, home), maxBodyBytes);
+        dev.gantry.engine.web.ui.WebUi.install(context, new dev.gantry.engine.web.ui.WebUi.Services(controller, agents, home, security), maxBodyBytes);
         JsonErrorHandler errors = new JsonErrorHandler();
         context.setErrorHandler(errors);
         server.setErrorHandler(errors);

@@ -58,7 +58,7 @@ class BrowserSessionTest {
         try (ControllerFixture c = start()) {
             HttpResponse<String> page = send(c, c.anonymous("login?next=%22%3E%3Cscript%3Ealert(1)%3C/script%3E").GET().build());
             assertEquals(200, page.statusCode());
-            assertTrue(page.body().contains("<form method=\"post\" action=\"/login\">"), page.body());
+            assertTrue(page.body().contains("<form method=\"post\" action=\"/login\" class=\"form\">"), page.body());
             assertFalse(page.body().contains("<script"), page.body());
             assertFalse(page.body().contains("style="), page.body());
             for (String path : new String[] {"login", "health", "api/v1/jobs", "api/v1/no-such-thing", "api/v1/jobs/a/%2e%2e/b"}) {
@@ -79,7 +79,7 @@ class BrowserSessionTest {
             assertTrue(wrong.headers().allValues("Set-Cookie").isEmpty());
             HttpResponse<String> browser = send(c, c.anonymous("metrics").header("Accept", "text/html,*/*").GET().build());
             assertEquals(303, browser.statusCode(), "a browser on a page goes to the login page");
-            assertEquals("/login?next=%2Fmetrics", browser.headers().firstValue("Location").orElse(""));
+            assertEquals("/login?from=%2Fmetrics", browser.headers().firstValue("Location").orElse(""));
             HttpResponse<String> api = send(c, c.anonymous("api/v1/jobs").header("Accept", "text/html,*/*").GET().build());
             assertEquals(401, api.statusCode(), "the API answers 401, whatever the client accepts");
         }

@@ -41,6 +41,15 @@ class InputApiTest {
     @BeforeEach
     void start() throws Exception {
         c = ControllerFixture.start(home, 1);
+        for (String user : new String[] {"alice", "bob", "mallory"}) {
+            c.security.createUser(user, user + "-password");
+            c.security.grant(user, dev.gantry.engine.security.Role.DEVELOPER, "");
+        }
+    }
+
+    /** Sends as {@code user}, signed in with HTTP Basic. */
+    private HttpResponse<String> as(String user, String path, Object body) {
+        return c.sendWith(ControllerFixture.basic(user, user + "-password"), "POST", path, body);
     }
 
     @AfterEach
@@ -72,19 +81,24 @@ class InputApiTest {
         int other = c.triggerWith("other", Map.of());
         assertEquals("SUCCESS", c.completed("other", other).get("result").asText(), "a waiting build does not hold the only executor");
 
-        HttpResponse<String> wrongType = c.send("POST", inputs(n) + "/ship/proceed",
-                Map.of("submitter", "alice", "parameters", Map.of("FORCE", "yes", "SIZE", "huge", "NOPE", 1)));
+        HttpResponse<String> wrongType = as("alice", inputs(n) + "/ship/proceed",
+                Map.of("parameters", Map.of("FORCE", "yes", "SIZE", "huge", "NOPE", 1)));
         assertEquals(400, wrongType.statusCode(), wrongType.body());
         assertTrue(wrongType.body().contains("FORCE") && wrongType.body().contains("JSON boolean"), wrongType.body());
         assertTrue(wrongType.body().contains("must be one of [small, large]") && wrongType.body().contains("no parameter"), wrongType.body());
-        HttpResponse<String> stranger = c.send("POST", inputs(n) + "/ship/proceed", Map.of("submitter", "mallory"));
+        HttpResponse<String> stranger = as("mallory", inputs(n) + "/ship/proceed", Map.of());
         assertEquals(403, stranger.statusCode(), stranger.body());
+        assertTrue(stranger.body().contains("may only be answered by alice, bob"), stranger.body());
+        HttpResponse<String> claiming = as("mallory", inputs(n) + "/ship/proceed", Map.of("submitter", "alice"));
+        assertEquals(403, claiming.statusCode(), "the body's submitter is not who answers: " + claiming.body());
+        assertEquals(403, c.send("POST", inputs(n) + "/ship/proceed", Map.of("submitter", "alice")).statusCode(),
+                "the admin is not on the input's list either");
         HttpResponse<String> unknown = c.send("POST", inputs(n) + "/nope/proceed", null);
         assertEquals(404, unknown.statusCode(), unknown.body());
         assertTrue(unknown.body().contains("it waits for: ship"), unknown.body());
 
-        HttpResponse<String> ok = c.send("POST", inputs(n) + "/ship/proceed",
-                Map.of("submitter", "alice", "parameters", Map.of("TARGET", "prod", "FORCE", true)));
+        HttpResponse<String> ok = as("alice", inputs(n) + "/ship/proceed",
+                Map.of("submitter", "bob", "parameters", Map.of("TARGET", "prod", "FORCE", true)));
         assertEquals(200, ok.statusCode(), ok.body());
         JsonNode b = c.completed("ship", n);
         String log = c.log("ship", n);
@@ -92,7 +106,7 @@ class InputApiTest {
         assertTrue(log.contains("shipping to prod force=true size=small"), log);
         assertTrue(log.contains("Input 'ship' proceeded over the REST API by alice") && log.contains("Approved by alice"), log);
         assertEquals(0, ControllerFixture.parse(c.get(inputs(n))).get("inputs").size());
-        assertEquals(404, c.send("POST", inputs(n) + "/ship/proceed", Map.of("submitter", "alice")).statusCode(), "answered already");
+        assertEquals(404, as("alice", inputs(n) + "/ship/proceed", Map.of()).statusCode(), "answered already");
     }
 
     @Test
@@ -100,7 +114,8 @@ class InputApiTest {
         c.putJob("ship", ASKING);
         int n = c.triggerWith("ship", Map.of());
         c.waitingInputs("ship", n);
-        HttpResponse<String> r = c.send("POST", inputs(n) + "/ship/abort", Map.of("submitter", "bob"));
+        assertEquals(403, as("mallory", inputs(n) + "/ship/abort", Map.of("submitter", "bob")).statusCode(), "not on the list");
+        HttpResponse<String> r = as("bob", inputs(n) + "/ship/abort", null);
         assertEquals(200, r.statusCode(), r.body());
         JsonNode b = c.completed("ship", n);
         String log = c.log("ship", n);

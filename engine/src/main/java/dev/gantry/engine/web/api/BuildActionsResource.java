@@ -1,6 +1,7 @@
 package dev.gantry.engine.web.api;
 
 import dev.gantry.api.build.InputRequest;
+import dev.gantry.engine.security.Identity;
 import dev.gantry.engine.security.Permission;
 import dev.gantry.engine.security.Requires;
 import dev.gantry.engine.server.BuildControl;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
 import jakarta.ws.rs.core.UriInfo;
 import java.net.URI;
 import java.util.ArrayList;
@@ -57,11 +59,14 @@ public final class BuildActionsResource {
     record RestartBody(String stage) {
     }
 
-    /** The optional body of {@code POST .../inputs/ID/proceed}. */
+    /**
+     * The optional body of {@code POST .../inputs/ID/proceed}. {@code submitter} is read only to
+     * be ignored (older clients send it): the answer is always the signed-in user's.
+     */
     record ProceedBody(Map<String, Object> parameters, String submitter) {
     }
 
-    /** The optional body of {@code POST .../inputs/ID/abort}. */
+    /** The optional body of {@code POST .../inputs/ID/abort}; {@code submitter} is ignored, as for proceed. */
     record AbortBody(String submitter) {
     }
 
@@ -133,11 +138,12 @@ public final class BuildActionsResource {
     @Path(BUILD + "/inputs/{id}/proceed")
     @Consumes(MediaType.APPLICATION_JSON)
     @Requires(value = Permission.BUILD, on = Requires.Scope.JOB)
-    public Map<String, Object> proceed(@PathParam("name") String name, @PathParam("number") int number, @PathParam("id") String id, ProceedBody body) {
+    public Map<String, Object> proceed(@PathParam("name") String name, @PathParam("number") int number, @PathParam("id") String id, ProceedBody body,
+                                       @Context SecurityContext sc) {
         existingBuild(name, number);
+        String me = Identity.of(sc).name();
         refusals(() -> {
-            control.proceedInput(name, number, id, body == null || body.parameters() == null ? Map.of() : body.parameters(),
-                    body == null ? null : body.submitter());
+            control.proceedInput(name, number, id, body == null || body.parameters() == null ? Map.of() : body.parameters(), me);
             return null;
         });
         return Map.of("id", id, "answer", "proceed");
@@ -147,10 +153,12 @@ public final class BuildActionsResource {
     @Path(BUILD + "/inputs/{id}/abort")
     @Consumes(MediaType.APPLICATION_JSON)
     @Requires(value = Permission.CANCEL, on = Requires.Scope.JOB)
-    public Map<String, Object> abort(@PathParam("name") String name, @PathParam("number") int number, @PathParam("id") String id, AbortBody body) {
+    public Map<String, Object> abort(@PathParam("name") String name, @PathParam("number") int number, @PathParam("id") String id, AbortBody body,
+                                     @Context SecurityContext sc) {
         existingBuild(name, number);
+        String me = Identity.of(sc).name();
         refusals(() -> {
-            control.abortInput(name, number, id, body == null ? null : body.submitter());
+            control.abortInput(name, number, id, me);
             return null;
         });
         return Map.of("id", id, "answer", "abort");

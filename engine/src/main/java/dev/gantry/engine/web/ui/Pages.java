@@ -7,6 +7,8 @@ import dev.gantry.engine.pipeline.Problem;
 import dev.gantry.engine.plugin.PluginInfo;
 import dev.gantry.engine.plugin.PluginState;
 import dev.gantry.engine.queue.QueueItem;
+import dev.gantry.engine.security.Identity;
+import dev.gantry.engine.security.Permission;
 import dev.gantry.engine.server.BuildControl;
 import dev.gantry.engine.server.BuildLogs;
 import dev.gantry.engine.server.Controller;
@@ -58,27 +60,43 @@ final class Pages {
 
     // ---- dashboard and folders
 
-    Dashboard dashboard(String folder) {
+    /** Who is signed in, for the header and forms of every page. */
+    static Me me(Identity me) {
+        return new Me(me.name(), me.session() == null ? "" : me.session().csrf(), me.session() != null,
+                me.permitsSomewhere(Permission.CONFIGURE), me.permits(Permission.READ), me.permits(Permission.READ),
+                me.permits(Permission.ADMINISTER));
+    }
+
+    /**
+     * The dashboard ({@code folder} empty) or a folder's page, listing only what {@code me} may
+     * read: jobs with read on them, folders with read on them or on something inside.
+     */
+    Dashboard dashboard(String folder, Identity me) {
         List<Crumb> crumbs = crumbs(folder, false);
         String description = null;
         if (!folder.isEmpty()) {
             Folder f = controller.folder(folder).orElseThrow(() -> new NoSuchElementException("there is no folder '" + folder + "'"));
-            description = f.description();
+            description = me.permits(Permission.READ, folder, true) ? f.description() : null;
         }
         JobRepository.Children children = controller.children(folder);
         List<FolderRow> folders = new ArrayList<>();
         for (Folder f : children.folders()) {
-            folders.add(new FolderRow(f.name(), last(f.name()), Urls.folder(f.name()), f.description()));
+            if (me.permitsWithin(Permission.READ, f.name())) {
+                folders.add(new FolderRow(f.name(), last(f.name()), Urls.folder(f.name()),
+                        me.permits(Permission.READ, f.name(), true) ? f.description() : null));
+            }
         }
         List<JobRow> jobs = new ArrayList<>();
         for (JobRecord j : children.jobs()) {
-            jobs.add(jobRow(j));
+            if (me.permits(Permission.READ, j.name(), false)) {
+                jobs.add(jobRow(j));
+            }
         }
         List<RunningRow> running = new ArrayList<>();
         if (controller instanceof ControllerService cs) {
             Instant now = Instant.now();
             for (BuildRecord b : cs.runningBuilds()) {
-                if (!within(folder, b.job())) {
+                if (!within(folder, b.job()) || !me.permits(Permission.READ, b.job(), false)) {
                     continue;
                 }
                 String stage = b.stages().isEmpty() ? "" : b.stages().get(b.stages().size() - 1).name();
@@ -95,7 +113,7 @@ final class Pages {
         List<QueueRow> queue = new ArrayList<>();
         Instant now = Instant.now();
         for (QueueItem q : controller.queue()) {
-            if (within(folder, q.job())) {
+            if (within(folder, q.job()) && me.permits(Permission.READ, q.job(), false)) {
                 queue.add(new QueueRow(q.job(), Urls.job(q.job()), q.number(), Urls.build(q.job(), q.number()), q.why(),
                         duration(Duration.between(q.queuedAt(), now).toMillis())));
             }
@@ -104,13 +122,15 @@ final class Pages {
         waitingFor.forEach((key, why) -> {
             int hash = key.lastIndexOf('#');
             String job = key.substring(0, hash);
-            if (within(folder, job)) {
+            if (within(folder, job) && me.permits(Permission.READ, job, false)) {
                 int number = Integer.parseInt(key.substring(hash + 1));
                 queue.add(new QueueRow(job, Urls.job(job), number, Urls.build(job, number), why, ""));
             }
         });
+        boolean agents = services.agents() != null && me.permits(Permission.READ);
         return new Dashboard(folder.isEmpty() ? "Dashboard" : last(folder), crumbs, description, folders, jobs, running, queue,
-                agentRows(), services.agents() != null, "/new" + (folder.isEmpty() ? "" : "?folder=" + Urls.q(folder)));
+                agents ? agentRows() : List.of(), agents, me.permitsWithin(Permission.CONFIGURE, folder)
+                        ? "/new" + (folder.isEmpty() ? "" : "?folder=" + Urls.q(folder)) : null);
     }
 
     private static boolean within(String folder, String job) {
@@ -166,7 +186,7 @@ final class Pages {
 
     // ---- job
 
-    JobPage job(String name, int page) {
+    JobPage job(String name, int page, Identity me) {
         JobRecord j = existingJob(name);
         int offset = Math.max(0, page) * BUILDS_PER_PAGE;
         List<BuildRecord> list = controller.builds(name, offset, BUILDS_PER_PAGE + 1);
@@ -178,7 +198,8 @@ final class Pages {
         String newer = page > 0 ? Urls.job(name) + (page == 1 ? "" : "?page=" + (page - 1)) : null;
         String scm = j.spec().scm() == null ? null : j.spec().scm().describe();
         return new JobPage(name, crumbs(name, true), Urls.job(name), j.spec().description(), scm, rows, newer, older,
-                chart(name), params(j.settings().parameters(), "p-"), Urls.job(name) + "/~build", Urls.job(name) + "/~config", page);
+                chart(name), params(j.settings().parameters(), "p-"), me.permits(Permission.BUILD, name, false) ? Urls.job(name) + "/~build" : null,
+                Urls.job(name) + "/~config", page, me.permits(Permission.CONFIGURE, name, false));
     }
 
     private BuildRow buildRow(BuildRecord b) {
@@ -233,11 +254,12 @@ final class Pages {
         return out;
     }
 
-    ConfigPage config(String name, String script, List<Problem> problems, String error, String saved) {
+    ConfigPage config(String name, String script, List<Problem> problems, String error, String saved, Identity me) {
         JobRecord j = existingJob(name);
         String text = script != null ? script : j.script();
         return new ConfigPage(name, crumbs(name, true), Urls.job(name), text, j.version(), lines(text, problems),
-                problems.stream().map(p -> p.line() + ":" + p.column() + ": " + p.message()).toList(), error, saved, j.spec().scm() != null);
+                problems.stream().map(p -> p.line() + ":" + p.column() + ": " + p.message()).toList(), error, saved, j.spec().scm() != null,
+                me.permits(Permission.CONFIGURE, name, false));
     }
 
     /** The script's lines, each with the problems reported on it (the linter's, shown inline). */
@@ -257,7 +279,7 @@ final class Pages {
 
     // ---- build
 
-    Live live(String job, int number) {
+    Live live(String job, int number, Identity me) {
         BuildRecord b = existingBuild(job, number);
         boolean running = b.status() != BuildStatus.COMPLETED;
         String why = null;
@@ -267,14 +289,15 @@ final class Pages {
         List<InputForm> inputs = new ArrayList<>();
         if (running && controller instanceof BuildControl control) {
             for (InputRequest r : control.inputs(job, number)) {
+                boolean may = me.permits(Permission.BUILD, job, false) && BuildControl.maySubmit(r.submitter(), me.name());
                 inputs.add(new InputForm(r.id(), r.message(), r.ok() == null ? "Proceed" : r.ok(), r.submitter(),
-                        inputParams(r), Urls.build(job, number) + "/input"));
+                        inputParams(r), Urls.build(job, number) + "/input", may, may && me.permits(Permission.CANCEL, job, false)));
             }
         }
         long ms = b.status() == BuildStatus.COMPLETED ? b.durationMillis()
                 : b.startedAt() == null ? 0 : Duration.between(b.startedAt(), Instant.now()).toMillis();
         return new Live(Urls.build(job, number) + "/live", running, status(b), cls(b), b.startedAt() == null ? "" : duration(ms), why,
-                stages(job, number, running), inputs, running ? Urls.build(job, number) + "/stop" : null);
+                stages(job, number, running), inputs, running && me.permits(Permission.CANCEL, job, false) ? Urls.build(job, number) + "/stop" : null);
     }
 
     private static List<Param> inputParams(InputRequest r) {
@@ -330,9 +353,9 @@ final class Pages {
                 Urls.build(job, number) + "/step?id=" + Urls.q(n.id()), branches);
     }
 
-    BuildPage build(String job, int number) throws IOException {
+    BuildPage build(String job, int number, Identity me) throws IOException {
         BuildRecord b = existingBuild(job, number);
-        Live live = live(job, number);
+        Live live = live(job, number, me);
         List<KeyValue> params = new ArrayList<>();
         JobRecord j = controller.job(job).orElse(null);
         java.util.Set<String> secret = new java.util.HashSet<>();
@@ -361,7 +384,7 @@ final class Pages {
         }
         String error = controller.buildLogs().flatMap(l -> l.failure(job, number)).orElse(null);
         String base = Urls.build(job, number);
-        boolean control = controller instanceof BuildControl;
+        boolean control = controller instanceof BuildControl && me.permits(Permission.REPLAY, job, false);
         return new BuildPage(job, number, crumbsBuild(job, number), job + " #" + number, live, b.cause(), params, null, log,
                 logStart, logEnd, size, base + "/log", Urls.apiBuild(job, number) + "/log",
                 Urls.apiBuild(job, number) + "/log/stream", tests, artifacts,
@@ -553,7 +576,7 @@ final class Pages {
 
     // ---- agents, plugins, system
 
-    AgentsPage agents(Created created, String error) {
+    AgentsPage agents(Created created, String error, Identity me) {
         List<KeyValue> waiting = new ArrayList<>();
         if (services.agents() != null) {
             for (Map<String, Object> w : services.agents().waiting()) {
@@ -561,10 +584,10 @@ final class Pages {
             }
         }
         return new AgentsPage(List.of(new Crumb("Dashboard", "/"), new Crumb("Agents", "/agents")), services.agents() != null,
-                agentRows(), waiting, created, error);
+                agentRows(), waiting, created, error, me.permits(Permission.MANAGE_AGENTS));
     }
 
-    PluginsPage plugins(String message, String error) {
+    PluginsPage plugins(String message, String error, Identity me) {
         List<PluginRow> rows = new ArrayList<>();
         Optional<dev.gantry.engine.plugin.PluginSystem> system = controller.plugins();
         if (system.isPresent()) {
@@ -574,7 +597,8 @@ final class Pages {
                         String.join(", ", p.steps()), p.state() != PluginState.DISABLED));
             }
         }
-        return new PluginsPage(List.of(new Crumb("Dashboard", "/"), new Crumb("Plugins", "/plugins")), system.isPresent(), rows, message, error);
+        return new PluginsPage(List.of(new Crumb("Dashboard", "/"), new Crumb("Plugins", "/plugins")), system.isPresent(), rows, message, error,
+                me.permits(Permission.MANAGE_PLUGINS));
     }
 
     SystemPage system() {

@@ -4,6 +4,10 @@ import dev.gantry.engine.jobs.JobDefinition;
 import dev.gantry.engine.jobs.ParameterDefinition;
 import dev.gantry.engine.plugin.PluginConflictException;
 import dev.gantry.engine.plugin.PluginSystem;
+import dev.gantry.engine.security.Identity;
+import dev.gantry.engine.security.LoginResource;
+import dev.gantry.engine.security.Permission;
+import dev.gantry.engine.security.Security;
 import dev.gantry.engine.server.BuildControl;
 import dev.gantry.engine.server.Controller;
 import dev.gantry.engine.server.JobNames;
@@ -14,6 +18,7 @@ import dev.gantry.engine.web.ui.Views.Created;
 import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
@@ -45,11 +50,13 @@ final class UiServlet extends HttpServlet {
     private final transient Controller controller;
     private final transient Pages pages;
     private final transient TemplateEngine templates;
+    private final transient UiAccess access;
 
     UiServlet(WebUi.Services services) {
         this.services = services;
         this.controller = services.controller();
         this.pages = new Pages(services);
+        this.access = new UiAccess(services.security());
         this.templates = TemplateEngine.createPrecompiled(null, ContentType.Html, UiServlet.class.getClassLoader(),
                 "dev.gantry.engine.web.ui.templates");
     }
@@ -58,12 +65,98 @@ final class UiServlet extends HttpServlet {
     private record Route(String path, String job, String action) {
     }
 
+    /** The signed-in user lacks a permission (403). */
+    static final class Forbidden extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Forbidden(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * The UI's one entry: every request but a static file is authenticated here as the REST API
+     * authenticates (Basic, Bearer, session cookie). A reader without credentials goes to the
+     * login page and comes back; a change needs a signed-in user, this controller's origin and,
+     * with a session cookie, the session's CSRF token. Permissions are checked per page and per
+     * form ({@link UiForm}) below.
+     */
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+        String path = path(req);
+        if (path.startsWith("/static/")) {
+            super.service(req, resp);
+            return;
+        }
+        boolean reading = req.getMethod().equals("GET") || req.getMethod().equals("HEAD");
+        Identity me;
+        try {
+            me = access.identify(req);
+        } catch (Security.Refused e) {
+            if (e.status() == 429) {
+                resp.setHeader("Retry-After", Long.toString(e.retryAfterSeconds()));
+            } else {
+                resp.setHeader("WWW-Authenticate", "Basic realm=\"Gantry\", charset=\"UTF-8\"");
+            }
+            refuse(req, resp, e.status(), null, e.getMessage());
+            return;
+        }
+        if (!reading) {
+            String foreign = UiAccess.foreignOrigin(req);
+            if (foreign != null) {
+                refuse(req, resp, 403, me, "refused a " + req.getMethod() + " from the foreign origin '" + foreign
+                        + "': forms are accepted only from pages of this controller");
+                return;
+            }
+        }
+        if (me == null) {
+            if (reading) {
+                String from = req.getRequestURI() + (req.getQueryString() == null ? "" : "?" + req.getQueryString());
+                resp.setStatus(303);
+                headers(resp);
+                resp.setHeader("Cache-Control", "no-store");
+                resp.setHeader("Location", "/login?" + LoginResource.FROM + "=" + Urls.q(from));
+            } else {
+                refuse(req, resp, 403, null, "sign in first: " + req.getMethod() + " " + path + " needs a signed-in user");
+            }
+            return;
+        }
+        if (!reading && !UiAccess.csrfOk(req, me)) {
+            refuse(req, resp, 403, me, "the form lacks this session's CSRF token (field " + Security.CSRF_FIELD
+                    + "); reload the page and send the form again");
+            return;
+        }
+        req.setAttribute(UiAccess.IDENTITY, me);
+        super.service(req, resp);
+    }
+
+    private void refuse(HttpServletRequest req, HttpServletResponse resp, int status, Identity me, String message) throws IOException {
+        render(resp, status, "error", new Views.ErrorPage(List.of(new Views.Crumb("Dashboard", "/")), status, message),
+                me == null ? null : Pages.me(me));
+    }
+
+    private static Identity me(HttpServletRequest req) {
+        if (req.getAttribute(UiAccess.IDENTITY) instanceof Identity me) {
+            return me;
+        }
+        throw new IllegalStateException("the UI request reached its page without a signed-in user");
+    }
+
+    /** Throws {@link Forbidden} unless the user holds {@code permission} on the job or folder ({@code item} null: globally). */
+    private static void need(Identity me, Permission permission, String item, boolean folder) {
+        if (!me.permits(permission, item, folder)) {
+            throw new Forbidden("user '" + me.name() + "' lacks the '" + permission.label() + "' permission"
+                    + (item == null ? "" : " on " + (folder ? "folder" : "job") + " '" + item + "'")
+                    + "; an administrator can grant a role with it (gantry user grant)");
+        }
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         try {
             get(req, resp);
         } catch (RuntimeException e) {
-            error(resp, e);
+            error(req, resp, e);
         }
     }
 
@@ -73,16 +166,19 @@ final class UiServlet extends HttpServlet {
         try {
             post(req, resp);
         } catch (RuntimeException e) {
-            error(resp, e);
+            error(req, resp, e);
         }
     }
 
     private void get(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = path(req);
-        if (path.isEmpty() || path.equals("/")) {
-            page(resp, 200, "dashboard", pages.dashboard(""));
-        } else if (path.startsWith("/static/")) {
+        if (path.startsWith("/static/")) {
             staticFile(path.substring("/static/".length()), resp);
+            return;
+        }
+        Identity me = me(req);
+        if (path.isEmpty() || path.equals("/")) {
+            page(req, resp, 200, "dashboard", pages.dashboard("", me));
         } else if (path.startsWith("/folder/")) {
             List<String> parts = new ArrayList<>();
             for (String seg : path.substring("/folder/".length()).split("/", -1)) {
@@ -90,42 +186,56 @@ final class UiServlet extends HttpServlet {
             }
             String folder = String.join("/", parts);
             checkName(folder);
-            page(resp, 200, "dashboard", pages.dashboard(folder));
+            if (!me.permitsWithin(Permission.READ, folder)) {
+                need(me, Permission.READ, folder, true);
+            }
+            page(req, resp, 200, "dashboard", pages.dashboard(folder, me));
         } else if (path.equals("/new")) {
             String folder = req.getParameter("folder");
-            page(resp, 200, "newjob", new Views.NewJobPage(List.of(new Views.Crumb("Dashboard", "/")),
+            if (folder != null && !folder.isEmpty() ? !me.permitsWithin(Permission.CONFIGURE, folder) : !me.permitsSomewhere(Permission.CONFIGURE)) {
+                throw new Forbidden("user '" + me.name() + "' lacks the '" + Permission.CONFIGURE.label() + "' permission"
+                        + (folder == null || folder.isEmpty() ? " on any folder" : " in folder '" + folder + "'") + ", which creating a job needs");
+            }
+            page(req, resp, 200, "newjob", new Views.NewJobPage(List.of(new Views.Crumb("Dashboard", "/")),
                     folder == null || folder.isEmpty() ? "" : folder + "/", "", List.of(), null));
         } else if (path.equals("/agents")) {
-            page(resp, 200, "agents", pages.agents(null, null));
+            need(me, Permission.READ, null, false);
+            page(req, resp, 200, "agents", pages.agents(null, null, me));
         } else if (path.equals("/plugins")) {
-            page(resp, 200, "plugins", pages.plugins(null, null));
+            need(me, Permission.READ, null, false);
+            page(req, resp, 200, "plugins", pages.plugins(null, null, me));
         } else if (path.equals("/system")) {
-            page(resp, 200, "system", pages.system());
+            need(me, Permission.ADMINISTER, null, false);
+            page(req, resp, 200, "system", pages.system());
         } else if (path.startsWith("/job/")) {
-            getJob(jobRoute(path), req, resp);
+            getJob(jobRoute(path), req, resp, me);
         } else {
             throw new NoSuchElementException("there is no page " + path);
         }
     }
 
-    private void getJob(Route r, HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    private void getJob(Route r, HttpServletRequest req, HttpServletResponse resp, Identity me) throws IOException {
         String a = r.action();
+        need(me, Permission.READ, r.job(), false);
         if (a == null) {
-            page(resp, 200, "job", pages.job(r.job(), intParam(req.getParameter("page"), 0)));
+            page(req, resp, 200, "job", pages.job(r.job(), intParam(req.getParameter("page"), 0), me));
         } else if (a.equals("~config")) {
-            page(resp, 200, "config", pages.config(r.job(), null, List.of(), null, req.getParameter("saved") != null ? "Saved." : null));
+            page(req, resp, 200, "config", pages.config(r.job(), null, List.of(), null, req.getParameter("saved") != null ? "Saved." : null, me));
         } else if (a.equals("~build")) {
-            page(resp, 200, "job", pages.job(r.job(), 0));
+            page(req, resp, 200, "job", pages.job(r.job(), 0, me));
         } else if (a.matches("~[0-9]{1,9}(/.*)?")) {
             int slash = a.indexOf('/');
             int number = Integer.parseInt(a.substring(1, slash < 0 ? a.length() : slash));
             String sub = slash < 0 ? "" : a.substring(slash + 1);
             switch (sub) {
-                case "" -> page(resp, 200, "build", pages.build(r.job(), number));
-                case "live" -> page(resp, 200, "live", pages.live(r.job(), number));
-                case "log" -> page(resp, 200, "log", pages.logPage(r.job(), number, longParam(req.getParameter("start"))));
-                case "step" -> page(resp, 200, "log", pages.stepLog(r.job(), number, required(req, "id")));
-                case "replay" -> page(resp, 200, "replay", pages.replay(r.job(), number, null, List.of()));
+                case "" -> page(req, resp, 200, "build", pages.build(r.job(), number, me));
+                case "live" -> page(req, resp, 200, "live", pages.live(r.job(), number, me));
+                case "log" -> page(req, resp, 200, "log", pages.logPage(r.job(), number, longParam(req.getParameter("start"))));
+                case "step" -> page(req, resp, 200, "log", pages.stepLog(r.job(), number, required(req, "id")));
+                case "replay" -> {
+                    need(me, Permission.REPLAY, r.job(), false);
+                    page(req, resp, 200, "replay", pages.replay(r.job(), number, null, List.of()));
+                }
                 default -> throw new NoSuchElementException("there is no page " + r.path());
             }
         } else {
@@ -133,50 +243,54 @@ final class UiServlet extends HttpServlet {
         }
     }
 
+    /** Every form goes through {@link UiForm}: its permission is checked before anything is done. */
     private void post(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String path = path(req);
-        if (path.equals("/new")) {
-            createJob(req, resp);
-        } else if (path.equals("/agents")) {
-            createAgent(req, resp);
-        } else if (path.startsWith("/plugins/")) {
-            plugin(path.substring("/plugins/".length()), req, resp);
-        } else if (path.startsWith("/job/")) {
-            postJob(jobRoute(path), req, resp);
-        } else {
+        UiForm form = UiForm.of(path);
+        if (form == null) {
             throw new NoSuchElementException("there is no form " + path);
         }
-    }
-
-    private void postJob(Route r, HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String job = r.job();
-        String a = r.action() == null ? "" : r.action();
-        if (a.equals("~build")) {
-            JobRecord j = pages.existingJob(job);
-            Map<String, Object> values = new LinkedHashMap<>();
-            for (ParameterDefinition p : j.settings().parameters()) {
-                String v = req.getParameter(p.name());
-                if (p.type().equals("booleanParam")) {
-                    values.put(p.name(), v != null);
-                } else if (v != null) {
-                    values.put(p.name(), v);
-                }
+        Identity me = me(req);
+        Route route = form.target == UiForm.Target.JOB ? jobRoute(path) : null;
+        switch (form.target) {
+            case GLOBAL -> need(me, form.permission, null, false);
+            case JOB -> need(me, form.permission, route.job(), false);
+            case NAMED_JOB -> {
+                String name = req.getParameter("name");
+                need(me, form.permission, name == null ? "" : name.strip(), false);
             }
-            var b = controller.trigger(job, values, "Started by user");
-            redirect(resp, Urls.build(job, b.number()));
-        } else if (a.equals("~config")) {
-            saveConfig(job, req, resp);
-        } else if (a.matches("~[0-9]{1,9}/(stop|replay|restart|input)")) {
-            int number = Integer.parseInt(a.substring(1, a.indexOf('/')));
-            String what = a.substring(a.indexOf('/') + 1);
-            pages.existingBuild(job, number);
-            buildAction(job, number, what, req, resp);
-        } else {
-            throw new NoSuchElementException("there is no form " + r.path());
+        }
+        switch (form) {
+            case NEW_JOB -> createJob(req, resp);
+            case ADD_AGENT -> createAgent(req, resp, me);
+            case UPLOAD_PLUGIN, ENABLE_PLUGIN, DISABLE_PLUGIN, UNINSTALL_PLUGIN -> plugin(path.substring("/plugins/".length()), req, resp, me);
+            case BUILD -> trigger(route.job(), req, resp);
+            case CONFIGURE -> saveConfig(route.job(), req, resp, me);
+            case STOP, REPLAY, RESTART, INPUT -> {
+                String a = route.action();
+                int number = Integer.parseInt(a.substring(1, a.indexOf('/')));
+                pages.existingBuild(route.job(), number);
+                buildAction(route.job(), number, a.substring(a.indexOf('/') + 1), req, resp, me);
+            }
         }
     }
 
-    private void buildAction(String job, int number, String what, HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    private void trigger(String job, HttpServletRequest req, HttpServletResponse resp) {
+        JobRecord j = pages.existingJob(job);
+        Map<String, Object> values = new LinkedHashMap<>();
+        for (ParameterDefinition p : j.settings().parameters()) {
+            String v = req.getParameter(p.name());
+            if (p.type().equals("booleanParam")) {
+                values.put(p.name(), v != null);
+            } else if (v != null) {
+                values.put(p.name(), v);
+            }
+        }
+        var b = controller.trigger(job, values, "Started by user " + me(req).name());
+        redirect(resp, Urls.build(job, b.number()));
+    }
+
+    private void buildAction(String job, int number, String what, HttpServletRequest req, HttpServletResponse resp, Identity me) throws IOException {
         if (what.equals("stop")) {
             controller.stop(job, number);
             redirect(resp, Urls.build(job, number));
@@ -192,7 +306,7 @@ final class UiServlet extends HttpServlet {
                     var b = control.replay(job, number, script.replace("\r\n", "\n"));
                     redirect(resp, Urls.build(job, b.number()));
                 } catch (Controller.InvalidJobException e) {
-                    page(resp, 400, "replay", pages.replay(job, number, script, e.problems()));
+                    page(req, resp, 400, "replay", pages.replay(job, number, script, e.problems()));
                 }
             }
             case "restart" -> {
@@ -201,8 +315,10 @@ final class UiServlet extends HttpServlet {
             }
             case "input" -> {
                 String id = required(req, "id");
+                // The answer is the signed-in user's; the input's submitter list is checked against that name.
                 if ("abort".equals(req.getParameter("action"))) {
-                    control.abortInput(job, number, id, null);
+                    need(me, Permission.CANCEL, job, false);
+                    control.abortInput(job, number, id, me.name());
                 } else {
                     var request = control.inputs(job, number).stream().filter(i -> i.id().equals(id)).findFirst()
                             .orElseThrow(() -> new IllegalStateException("build #" + number + " of " + job + " no longer waits for input '" + id + "'"));
@@ -218,7 +334,7 @@ final class UiServlet extends HttpServlet {
                             }
                         }
                     }
-                    control.proceedInput(job, number, id, values, null);
+                    control.proceedInput(job, number, id, values, me.name());
                 }
                 redirect(resp, Urls.build(job, number));
             }
@@ -226,7 +342,7 @@ final class UiServlet extends HttpServlet {
         }
     }
 
-    private void saveConfig(String job, HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    private void saveConfig(String job, HttpServletRequest req, HttpServletResponse resp, Identity me) throws IOException {
         JobRecord j = pages.existingJob(job);
         String script = required(req, "script").replace("\r\n", "\n");
         Long version = req.getParameter("version") == null ? null : longParam(req.getParameter("version"));
@@ -234,10 +350,10 @@ final class UiServlet extends HttpServlet {
             controller.putJob(new JobDefinition(job, script, j.spec()), version);
             redirect(resp, Urls.job(job) + "/~config?saved");
         } catch (Controller.InvalidJobException e) {
-            page(resp, 400, "config", pages.config(job, script, e.problems(), "The script has problems; nothing was saved.", null));
+            page(req, resp, 400, "config", pages.config(job, script, e.problems(), "The script has problems; nothing was saved.", null, me));
         } catch (StaleVersionException e) {
-            page(resp, 409, "config", pages.config(job, script, List.of(), "Someone else changed the job meanwhile (" + e.getMessage()
-                    + "). Your text is below; the job now has version " + pages.existingJob(job).version() + ": save again to replace it.", null));
+            page(req, resp, 409, "config", pages.config(job, script, List.of(), "Someone else changed the job meanwhile (" + e.getMessage()
+                    + "). Your text is below; the job now has version " + pages.existingJob(job).version() + ": save again to replace it.", null, me));
         }
     }
 
@@ -247,23 +363,23 @@ final class UiServlet extends HttpServlet {
         List<Views.Crumb> crumbs = List.of(new Views.Crumb("Dashboard", "/"));
         String why = JobNames.check(name);
         if (why != null) {
-            page(resp, 400, "newjob", new Views.NewJobPage(crumbs, name, script, List.of(), why));
+            page(req, resp, 400, "newjob", new Views.NewJobPage(crumbs, name, script, List.of(), why));
             return;
         }
         try {
             controller.putJob(name, script, 0L);
             redirect(resp, Urls.job(name));
         } catch (Controller.InvalidJobException e) {
-            page(resp, 400, "newjob", new Views.NewJobPage(crumbs, name, script,
+            page(req, resp, 400, "newjob", new Views.NewJobPage(crumbs, name, script,
                     e.problems().stream().map(p -> p.line() + ":" + p.column() + ": " + p.message()).toList(), "The script has problems; no job was created."));
         } catch (StaleVersionException e) {
-            page(resp, 409, "newjob", new Views.NewJobPage(crumbs, name, script, List.of(), "A job named '" + name + "' exists already."));
+            page(req, resp, 409, "newjob", new Views.NewJobPage(crumbs, name, script, List.of(), "A job named '" + name + "' exists already."));
         } catch (JobTreeConflictException e) {
-            page(resp, 409, "newjob", new Views.NewJobPage(crumbs, name, script, List.of(), e.getMessage()));
+            page(req, resp, 409, "newjob", new Views.NewJobPage(crumbs, name, script, List.of(), e.getMessage()));
         }
     }
 
-    private void createAgent(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    private void createAgent(HttpServletRequest req, HttpServletResponse resp, Identity me) throws IOException {
         if (services.agents() == null) {
             throw new IllegalStateException("this controller runs without the agent service");
         }
@@ -283,13 +399,13 @@ final class UiServlet extends HttpServlet {
             String root = req.getScheme() + "://" + req.getServerName() + ":" + req.getServerPort() + "/";
             String command = "gantry agent --url " + root + " --name " + c.name() + " --secret-file " + c.name() + ".secret";
             // Shown once: the page is the POST's answer, never stored by the browser or a proxy.
-            page(resp, 201, "agents", pages.agents(new Created(c.name(), c.secret(), command), null));
+            page(req, resp, 201, "agents", pages.agents(new Created(c.name(), c.secret(), command), null, me));
         } catch (IllegalArgumentException | IllegalStateException e) {
-            page(resp, 400, "agents", pages.agents(null, e.getMessage()));
+            page(req, resp, 400, "agents", pages.agents(null, e.getMessage(), me));
         }
     }
 
-    private void plugin(String rest, HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    private void plugin(String rest, HttpServletRequest req, HttpServletResponse resp, Identity me) throws IOException {
         PluginSystem system = controller.plugins().orElseThrow(() -> new IllegalStateException("this controller runs without a plugin system"));
         try {
             String message;
@@ -322,9 +438,9 @@ final class UiServlet extends HttpServlet {
                     default -> throw new NoSuchElementException("there is no form /plugins/" + rest);
                 }
             }
-            page(resp, 200, "plugins", pages.plugins(message, null));
+            page(req, resp, 200, "plugins", pages.plugins(message, null, me));
         } catch (IllegalArgumentException | IllegalStateException e) {
-            page(resp, e instanceof PluginConflictException ? 409 : 400, "plugins", pages.plugins(null, e.getMessage()));
+            page(req, resp, e instanceof PluginConflictException ? 409 : 400, "plugins", pages.plugins(null, e.getMessage(), me));
         }
     }
 
@@ -367,9 +483,17 @@ final class UiServlet extends HttpServlet {
         }
     }
 
-    private void page(HttpServletResponse resp, int status, String template, Object model) throws IOException {
+    private void page(HttpServletRequest req, HttpServletResponse resp, int status, String template, Object model) throws IOException {
+        render(resp, status, template, model, Pages.me(me(req)));
+    }
+
+    /** Renders {@code template} with its {@code page} and the signed-in user {@code me} (null: nobody signed in). */
+    private void render(HttpServletResponse resp, int status, String template, Object model, Views.Me me) throws IOException {
         StringOutput out = new StringOutput(8192);
-        templates.render(template + ".jte", model, out);
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("page", model);
+        params.put("me", me);
+        templates.render(template + ".jte", params, out);
         byte[] body = out.toString().getBytes(StandardCharsets.UTF_8);
         resp.setStatus(status);
         headers(resp);
@@ -409,14 +533,16 @@ final class UiServlet extends HttpServlet {
         }
     }
 
-    private void error(HttpServletResponse resp, RuntimeException e) throws IOException {
+    private void error(HttpServletRequest req, HttpServletResponse resp, RuntimeException e) throws IOException {
         int status;
         if (e instanceof NoSuchElementException) {
             status = 404;
         } else if (e instanceof IllegalArgumentException) {
             status = 400;
-        } else if (e instanceof IllegalStateException || e instanceof JobTreeConflictException || e instanceof BuildControl.InputForbiddenException) {
-            status = e instanceof BuildControl.InputForbiddenException ? 403 : 409;
+        } else if (e instanceof Forbidden || e instanceof BuildControl.InputForbiddenException) {
+            status = 403;
+        } else if (e instanceof IllegalStateException || e instanceof JobTreeConflictException) {
+            status = 409;
         } else {
             System.getLogger(UiServlet.class.getName()).log(System.Logger.Level.WARNING, "web UI request failed", e);
             status = 500;
@@ -426,7 +552,8 @@ final class UiServlet extends HttpServlet {
         }
         resp.reset();
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        page(resp, status, "error", new Views.ErrorPage(List.of(new Views.Crumb("Dashboard", "/")), status, message));
+        render(resp, status, "error", new Views.ErrorPage(List.of(new Views.Crumb("Dashboard", "/")), status, message),
+                req.getAttribute(UiAccess.IDENTITY) instanceof Identity me ? Pages.me(me) : null);
     }
 
     private static String required(HttpServletRequest req, String name) {

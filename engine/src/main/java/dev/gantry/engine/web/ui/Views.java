@@ -11,6 +11,14 @@ public final class Views {
     private Views() {
     }
 
+    /**
+     * Who is signed in, for the page header and the forms: {@code csrf} goes into every form as
+     * the hidden {@code _csrf} field (empty when the request was not made with a session cookie,
+     * which needs none); the flags say which menu entries lead somewhere the user may go.
+     */
+    public record Me(String name, String csrf, boolean session, boolean newJob, boolean agents, boolean plugins, boolean system) {
+    }
+
     public record Crumb(String label, String url) {
     }
 
@@ -53,14 +61,14 @@ public final class Views {
 
     public record JobPage(String name, List<Crumb> crumbs, String url, String description, String scm, List<BuildRow> builds,
                           String newerUrl, String olderUrl, Chart chart, List<Param> params, String buildUrl, String configUrl,
-                          int page) {
+                          int page, boolean configure) {
     }
 
     public record ScriptLine(int number, String text, List<String> problems) {
     }
 
     public record ConfigPage(String name, List<Crumb> crumbs, String url, String script, long version, List<ScriptLine> lines,
-                             List<String> problems, String error, String saved, boolean scm) {
+                             List<String> problems, String error, String saved, boolean scm, boolean configure) {
     }
 
     public record NewJobPage(List<Crumb> crumbs, String name, String script, List<String> problems, String error) {
@@ -69,7 +77,9 @@ public final class Views {
     public record StageBox(String id, String name, String status, String cls, String duration, String url, List<StageBox> branches) {
     }
 
-    public record InputForm(String id, String message, String ok, String submitter, List<Param> params, String action) {
+    /** A pending input; {@code proceed} and {@code abort} say whether the user may answer so. */
+    public record InputForm(String id, String message, String ok, String submitter, List<Param> params, String action,
+                            boolean proceed, boolean abort) {
     }
 
     /** The parts of the build page that change while it runs (re-fetched by ui.js as a fragment). */
@@ -109,14 +119,14 @@ public final class Views {
     }
 
     public record AgentsPage(List<Crumb> crumbs, boolean available, List<AgentRow> agents, List<KeyValue> waiting,
-                             Created created, String error) {
+                             Created created, String error, boolean manage) {
     }
 
     public record PluginRow(String id, String version, String state, String cls, String error, List<String> warnings,
                             boolean bundled, String description, String steps, boolean enabled) {
     }
 
-    public record PluginsPage(List<Crumb> crumbs, boolean available, List<PluginRow> plugins, String message, String error) {
+    public record PluginsPage(List<Crumb> crumbs, boolean available, List<PluginRow> plugins, String message, String error, boolean manage) {
     }
 
     public record SystemPage(List<Crumb> crumbs, List<KeyValue> facts) {

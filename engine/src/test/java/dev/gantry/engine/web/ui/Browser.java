@@ -37,6 +37,21 @@ final class Browser {
     }
 
     /**
+     * Signs {@code browser} in through the real login form, as admin of the fixture: opens
+     * {@code path}, which sends it to the login page, and waits until it is back on {@code path}.
+     */
+    static void signIn(org.openqa.selenium.WebDriver browser, dev.gantry.engine.testing.ControllerFixture gantry, String path) {
+        browser.get(gantry.url + (path.startsWith("/") ? path.substring(1) : path));
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.urlContains("/login?from="));
+        browser.findElement(org.openqa.selenium.By.id("username")).sendKeys("admin");
+        browser.findElement(org.openqa.selenium.By.id("password")).sendKeys(dev.gantry.engine.testing.ControllerFixture.ADMIN_PASSWORD);
+        browser.findElement(org.openqa.selenium.By.cssSelector("form button[type=submit]")).click();
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(d -> !d.getCurrentUrl().contains("/login") && d.getCurrentUrl().endsWith(path));
+    }
+
+    /**
      * A new headless browser of {@code width} x {@code height} pixels that downloads into
      * {@code downloads} (null: the default); the caller quits it.
      */

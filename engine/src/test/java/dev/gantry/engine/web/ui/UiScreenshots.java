@@ -30,6 +30,7 @@ public final class UiScreenshots {
             demo(g);
             ChromeDriver b = Browser.start(1280, 960, null);
             try {
+                Browser.signIn(b, g, "/");
                 shot(b, g, "/", out.resolve("dashboard.png"), null);
                 shot(b, g, "/job/shop/api", out.resolve("job.png"), null);
                 shot(b, g, "/job/shop/api/~3", out.resolve("build.png"), null);

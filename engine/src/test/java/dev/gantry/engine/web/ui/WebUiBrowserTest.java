@@ -49,6 +49,9 @@ class WebUiBrowserTest {
     @BeforeEach
     void open() {
         browser = Browser.start(1280, 900, downloads);
+        // Every page needs a signed-in user: through the real login form, as a person would.
+        Browser.signIn(browser, gantry, "/");
+        assertEquals("admin", browser.findElement(By.id("user-name")).getText());
     }
 
     @AfterEach
@@ -101,7 +104,7 @@ class WebUiBrowserTest {
                     }
                 }
                 """);
-        browser.findElement(By.cssSelector("form button[type=submit]")).click();
+        browser.findElement(By.cssSelector("main form button[type=submit]")).click();
         waiting(30).until(ExpectedConditions.urlContains("/job/web/demo"));
 
         WebElement who = browser.findElement(By.id("p-WHO"));
@@ -138,6 +141,9 @@ class WebUiBrowserTest {
         assertTrue(browser.findElement(By.tagName("body")).getText().contains(XSS), "the parameter shows as text");
         assertTrue(browser.findElements(By.cssSelector("img[src=x]")).isEmpty(), "no img element was made from a payload");
         assertNoAlert();
+
+        // The approval is the signed-in user's.
+        assertTrue(gantry.log("web/demo", 1).contains("Approved by admin"), gantry.log("web/demo", 1));
 
         // A click on a stage opens its log.
         waiting(10).until(d -> {
@@ -194,6 +200,16 @@ class WebUiBrowserTest {
         Path file = downloads.resolve("app.txt");
         ControllerFixture.await(() -> Files.exists(file), Duration.ofSeconds(30), () -> "no download in " + downloads);
         ControllerFixture.await(() -> readQuietly(file).equals("the app"), Duration.ofSeconds(30), () -> "download incomplete");
+    }
+
+    @Test
+    void signingOutSendsTheBrowserBackToTheLoginPage() {
+        go("/agents");
+        browser.findElement(By.cssSelector("#logout button")).click();
+        waiting(30).until(ExpectedConditions.urlContains("/login"));
+        go("/agents");
+        waiting(30).until(ExpectedConditions.urlContains("/login?from=%2Fagents"));
+        assertTrue(browser.findElements(By.id("user-name")).isEmpty());
     }
 
     private static String readQuietly(Path file) {
