@@ -2,7 +2,6 @@ package dev.gantry.engine.agent;
 
 import dev.gantry.api.agent.TaskContext;
 import dev.gantry.api.agent.TaskHandler;
-import dev.gantry.api.step.Console;
 import dev.gantry.api.task.TaskHandlerExtension;
 import dev.gantry.api.workspace.FileSelection;
 import dev.gantry.api.workspace.ProcessSpec;
@@ -247,47 +246,9 @@ final class TaskRunner {
             if (running.cancelled) {
                 throw new InterruptedException("task " + running.task.id() + " was cancelled");
             }
-            return ext.run(ws, arguments, new StreamConsole(log));
+            return ext.run(ws, arguments, new dev.gantry.engine.local.StreamConsole(log));
         } finally {
             t.setContextClassLoader(before);
-        }
-    }
-
-    /** A task's log as a {@link Console}: lines and raw output go to the same stream, in order. */
-    static final class StreamConsole implements Console {
-        private final OutputStream log;
-
-        StreamConsole(OutputStream log) {
-            this.log = log;
-        }
-
-        @Override
-        public void println(String line) {
-            try {
-                synchronized (log) {
-                    log.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                    log.flush();
-                }
-            } catch (IOException e) {
-                // The log is gone (the task was cancelled): nobody is left to read the line.
-            }
-        }
-
-        @Override
-        public OutputStream stream() {
-            return new java.io.FilterOutputStream(log) {
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    synchronized (log) {
-                        log.write(b, off, len);
-                    }
-                }
-
-                @Override
-                public void close() throws IOException {
-                    flush();
-                }
-            };
         }
     }
 

@@ -1,12 +1,10 @@
 package dev.gantry.engine.local;
 
 import dev.gantry.api.agent.NodeTasks;
-import dev.gantry.api.step.Console;
 import dev.gantry.api.task.TaskHandlerExtension;
 import dev.gantry.api.workspace.Workspace;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -53,7 +51,7 @@ public final class LocalNodeTasks implements NodeTasks {
         ClassLoader before = t.getContextClassLoader();
         t.setContextClassLoader(found.getClass().getClassLoader());
         try {
-            return found.run(workspace, Collections.unmodifiableMap(new LinkedHashMap<>(arguments)), console(log));
+            return found.run(workspace, Collections.unmodifiableMap(new LinkedHashMap<>(arguments)), new StreamConsole(log));
         } catch (IOException | InterruptedException | RuntimeException e) {
             throw e;
         } catch (Exception e) {
@@ -61,38 +59,5 @@ public final class LocalNodeTasks implements NodeTasks {
         } finally {
             t.setContextClassLoader(before);
         }
-    }
-
-    private static Console console(OutputStream log) {
-        return new Console() {
-            @Override
-            public void println(String line) {
-                try {
-                    synchronized (log) {
-                        log.write((line + "\n").getBytes(StandardCharsets.UTF_8));
-                        log.flush();
-                    }
-                } catch (IOException e) {
-                    // The step's console is gone: nobody is left to read the line.
-                }
-            }
-
-            @Override
-            public OutputStream stream() {
-                return new java.io.FilterOutputStream(log) {
-                    @Override
-                    public void write(byte[] b, int off, int len) throws IOException {
-                        synchronized (log) {
-                            log.write(b, off, len);
-                        }
-                    }
-
-                    @Override
-                    public void close() throws IOException {
-                        flush();
-                    }
-                };
-            }
-        };
     }
 }
