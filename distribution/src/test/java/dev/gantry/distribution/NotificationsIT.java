@@ -151,7 +151,7 @@ class NotificationsIT {
     }
 
     private HttpResponse<String> send(String method, String path, Object body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path));
+        HttpRequest.Builder b = Gantry.request(base.resolve(path));
         if (body == null) {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         } else {

@@ -121,7 +121,7 @@ public final class UiLatencyBenchmark {
     }
 
     private static void measure(HttpClient http, URI uri, int requests, String name) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(uri).GET().build();
+        HttpRequest req = Gantry.request(uri).GET().build();
         for (int i = 0; i < requests / 4; i++) {
             http.send(req, HttpResponse.BodyHandlers.discarding());
         }
