@@ -264,7 +264,7 @@ def main():
             w7(gantry, tmp, args.w7_builds, args.w7_agents, args.w7_seconds, args.w7_controller_opts)
         if "W8" in only:
             for name, p50, p99 in script_lines([os.path.join(HERE, "api-latency"), "10000", "2000"],
-                                               r"^(W8-\S+) p50 ([\d.]+) ms, p99 ([\d.]+) ms"):
+                                               r"(W8-[\w-]+) p50 ([\d.]+) ms, p99 ([\d.]+) ms"):
                 out(name + "-p50", p50, "ms")
                 out(name + "-p99", p99, "ms")
         if "W9" in only:
