@@ -115,6 +115,9 @@ class GitIT {
             assertEquals("frontend: a button", changeSet.path("items").path(0).path("msg").asText(), second.toString());
             assertEquals("web/app.js", changeSet.path("items").path(0).path("affectedPaths").path(0).asText(), second.toString());
             assertTrue(second.path("cause").asText().contains("GitHub push"), second.toString());
+            String page = get("job/app/~2").body();
+            assertTrue(page.contains(change.getName().substring(0, 12)) && page.contains("frontend: a button") && page.contains("web/app.js"),
+                    "the build page lists the commit: " + page);
 
             HttpResponse<String> again = send("POST", "api/v1/webhooks/git", payload, headers);
             assertTrue(JSON.readTree(again.body()).path("duplicate").asBoolean(), again.body());

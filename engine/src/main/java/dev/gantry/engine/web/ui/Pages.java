@@ -391,7 +391,39 @@ final class Pages {
                 artifacts.isEmpty() ? null : Urls.apiBuild(job, number) + "/artifacts.zip", restart,
                 control && !restart.isEmpty() ? base + "/restart" : null, control && b.status() == BuildStatus.COMPLETED ? base + "/replay" : null, error,
                 number > 1 && controller.build(job, number - 1).isPresent() ? Urls.build(job, number - 1) : null,
-                controller.build(job, number + 1).isPresent() ? Urls.build(job, number + 1) : null);
+                controller.build(job, number + 1).isPresent() ? Urls.build(job, number + 1) : null,
+                changes(job, number));
+    }
+
+    /** The commits the build's checkouts brought, newest first per checkout (the git plugin records them). */
+    private List<Change> changes(String job, int number) {
+        List<Change> out = new ArrayList<>();
+        for (Map<String, Object> set : controller.scm().map(s -> s.changeSets(job, number)).orElse(List.of())) {
+            String repository = String.valueOf(set.getOrDefault("url", ""));
+            String revision = shortId(set.get("revision"));
+            if (!(set.get("items") instanceof List<?> items) || items.isEmpty()) {
+                out.add(new Change(repository, revision, null, null, null, List.of()));
+                continue;
+            }
+            for (Object o : items) {
+                if (o instanceof Map<?, ?> item) {
+                    String message = item.get("msg") == null ? "" : item.get("msg").toString().strip();
+                    int nl = message.indexOf('\n');
+                    List<String> paths = new ArrayList<>();
+                    if (item.get("affectedPaths") instanceof List<?> ps) {
+                        ps.forEach(x -> paths.add(String.valueOf(x)));
+                    }
+                    out.add(new Change(repository, revision, shortId(item.get("commitId")),
+                            item.get("author") == null ? null : item.get("author").toString(), nl < 0 ? message : message.substring(0, nl), paths));
+                }
+            }
+        }
+        return out;
+    }
+
+    private static String shortId(Object id) {
+        String s = id == null ? "" : id.toString();
+        return s.length() > 12 ? s.substring(0, 12) : s;
     }
 
     private Tests tests(String job, int number, BuildRecord b) {

@@ -104,7 +104,11 @@ public final class Views {
                             List<KeyValue> parameters, String description, List<LogLine> log, long logStart, long logEnd,
                             long logSize, String fullLogUrl, String rawLogUrl, String streamUrl, Tests tests,
                             List<Artifact> artifacts, String zipUrl, List<String> restartStages, String restartUrl,
-                            String replayUrl, String error, String previousUrl, String nextUrl) {
+                            String replayUrl, String error, String previousUrl, String nextUrl, List<Change> changes) {
+    }
+
+    /** A commit a build's checkout brought (or the checkout itself when it brought none new): the build page's Changes. */
+    public record Change(String repository, String revision, String commit, String author, String message, List<String> paths) {
     }
 
     public record LogPage(String job, int number, List<Crumb> crumbs, String title, List<LogLine> lines, long start, long end,
