@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 
 /**
@@ -27,14 +28,17 @@ import java.util.function.Consumer;
  * in the store before the build is queued, so a minute never starts two builds, also across a
  * restart within that minute; a crash between claim and queueing loses that one start. When the
  * scheduler falls behind (a paused machine, a clock set forward), it looks at the minutes it
- * missed, but starts each job at most once for all of them. {@code pollSCM} triggers are not
- * scheduled: polling needs an SCM (issue 04). Thread-safe.
+ * missed, but starts each job at most once for all of them. The same schedules drive
+ * {@code pollSCM} (the git plugin's controller side makes one for that kind, with its own start).
+ * Thread-safe.
  */
 public final class CronScheduler implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CronScheduler.class.getName());
     /** The most minutes one check looks back at after falling behind: one day. */
     private static final int MAX_MINUTES = 24 * 60;
     private final TriggerRepository triggers;
+    private final String kind;
+    private final BiPredicate<String, Instant> claim;
     private final Consumer<String> start;
     private final Clock clock;
     private final Map<String, CronSpec.Schedule> schedules = new ConcurrentHashMap<>();
@@ -50,7 +54,19 @@ public final class CronScheduler implements AutoCloseable {
      * @param clock the time and default zone; tests pass one they move themselves
      */
     public CronScheduler(TriggerRepository triggers, Consumer<String> start, Clock clock) {
+        this(triggers, "cron", start, clock, Objects.requireNonNull(triggers, "triggers")::claimTimerMinute);
+    }
+
+    /**
+     * A scheduler of the triggers of {@code kind} ({@code cron}, {@code pollSCM}).
+     *
+     * @param claim claims a due minute of a job before {@code start} is called; false skips it
+     *     (the timer claims it in the store, so that a minute never starts two builds)
+     */
+    public CronScheduler(TriggerRepository triggers, String kind, Consumer<String> start, Clock clock, BiPredicate<String, Instant> claim) {
         this.triggers = Objects.requireNonNull(triggers, "triggers");
+        this.kind = Objects.requireNonNull(kind, "kind");
+        this.claim = Objects.requireNonNull(claim, "claim");
         this.start = Objects.requireNonNull(start, "start");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.checkedUpTo = minute(clock.instant());
@@ -64,9 +80,9 @@ public final class CronScheduler implements AutoCloseable {
      */
     public synchronized void start() {
         if (thread != null) {
-            throw new IllegalStateException("the cron scheduler is already running");
+            throw new IllegalStateException("the " + kind + " scheduler is already running");
         }
-        thread = Thread.ofVirtual().name("cron-scheduler").start(this::loop);
+        thread = Thread.ofVirtual().name(kind + "-scheduler").start(this::loop);
     }
 
     private void loop() {
@@ -74,7 +90,7 @@ public final class CronScheduler implements AutoCloseable {
             try {
                 check();
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "the cron scheduler could not check the triggers: " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "the " + kind + " scheduler could not check the triggers: " + e.getMessage());
             }
             lock.lock();
             try {
@@ -120,18 +136,18 @@ public final class CronScheduler implements AutoCloseable {
         }
         checkedUpTo = now;
         List<String> started = new java.util.ArrayList<>();
-        for (TriggerRow t : triggers.ofKind("cron")) {
+        for (TriggerRow t : triggers.ofKind(kind)) {
             CronSpec.Schedule s = schedule(t);
             if (s == null) {
                 continue;
             }
             Instant due = latestMatch(s, from, now);
-            if (due != null && triggers.claimTimerMinute(t.job(), due)) {
+            if (due != null && claim.test(t.job(), due)) {
                 try {
                     start.accept(t.job());
                     started.add(t.job());
                 } catch (RuntimeException e) {
-                    LOG.log(System.Logger.Level.WARNING, "the timer could not start " + t.job() + ": " + e.getMessage());
+                    LOG.log(System.Logger.Level.WARNING, "the " + kind + " trigger could not start " + t.job() + ": " + e.getMessage());
                 }
             }
         }
@@ -154,7 +170,7 @@ public final class CronScheduler implements AutoCloseable {
             try {
                 s = CronSpec.parse(t.spec()).schedule(t.job());
             } catch (IllegalArgumentException e) {
-                LOG.log(System.Logger.Level.WARNING, "the cron trigger of " + t.job() + " is not valid and is skipped: " + e.getMessage());
+                LOG.log(System.Logger.Level.WARNING, "the " + kind + " trigger of " + t.job() + " is not valid and is skipped: " + e.getMessage());
                 return null;
             }
             if (schedules.size() > 10_000) {

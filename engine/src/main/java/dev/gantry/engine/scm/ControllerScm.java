@@ -7,7 +7,6 @@ import dev.gantry.api.scm.ScmProvider;
 import dev.gantry.api.scm.ScmRevision;
 import dev.gantry.api.scm.ScmSource;
 import dev.gantry.api.scm.WebhookRequest;
-import dev.gantry.engine.pipeline.CronSpec;
 import dev.gantry.engine.pipeline.TriggerExtractor;
 import dev.gantry.engine.plugin.PluginSystem;
 import dev.gantry.engine.run.BuildScm;
@@ -23,10 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -63,8 +58,7 @@ public final class ControllerScm implements AutoCloseable {
         }
     }));
     private volatile CredentialLookup credentials;
-    private volatile boolean closed;
-    private Thread poller;
+    private dev.gantry.engine.queue.CronScheduler poller;
 
     private ControllerScm(ControllerService controller, Store store, PluginSystem plugins, Clock clock) {
         this.controller = controller;
@@ -85,7 +79,12 @@ public final class ControllerScm implements AutoCloseable {
         controller.scmFetcher(scm::fetchPipeline);
         controller.buildServices((build, run) -> run.service(ScmCheckouts.class, scm.buildScm(build)));
         controller.scm(scm);
-        scm.poller = Thread.ofVirtual().name("scm-poller").start(scm::pollLoop);
+        // pollSCM schedules are cron schedules: the timer's scheduler runs them, without its claims
+        // in the store (a poll repeated after a restart within the minute is harmless).
+        scm.poller = new dev.gantry.engine.queue.CronScheduler(store.triggers(), "pollSCM",
+                job -> Thread.ofVirtual().name("scm-poll-" + job).start(() -> scm.poll(job, "Started by an SCM change")),
+                clock, (job, minute) -> true);
+        scm.poller.start();
         return scm;
     }
 
@@ -264,35 +263,6 @@ public final class ControllerScm implements AutoCloseable {
         return false;
     }
 
-    private void pollLoop() {
-        Instant checked = clock.instant().truncatedTo(ChronoUnit.MINUTES);
-        while (!closed) {
-            try {
-                Instant now = clock.instant();
-                Instant next = now.truncatedTo(ChronoUnit.MINUTES).plus(1, ChronoUnit.MINUTES);
-                Thread.sleep(Math.max(10, Math.min(Duration.between(now, next).toMillis(), 1000)));
-                Instant minute = clock.instant().truncatedTo(ChronoUnit.MINUTES);
-                if (!minute.isAfter(checked)) {
-                    continue;
-                }
-                checked = minute;
-                for (TriggerRow t : store.triggers().ofKind("pollSCM")) {
-                    try {
-                        if (CronSpec.parse(t.spec()).schedule(t.job()).matches(ZonedDateTime.ofInstant(minute, clock.getZone()))) {
-                            Thread.ofVirtual().name("scm-poll-" + t.job()).start(() -> poll(t.job(), "Started by an SCM change"));
-                        }
-                    } catch (IllegalArgumentException e) {
-                        LOG.log(System.Logger.Level.WARNING, "the pollSCM trigger of " + t.job() + " is not valid: " + e.getMessage());
-                    }
-                }
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "SCM polling failed: " + e.getMessage());
-            }
-        }
-    }
-
     /**
      * Jenkins' {@code notifyCommit}: polls every job whose source or newest build's checkout is
      * the repository at {@code url}, and builds those that moved.
@@ -414,15 +384,6 @@ public final class ControllerScm implements AutoCloseable {
     /** Stops polling; idempotent. */
     @Override
     public void close() {
-        closed = true;
-        Thread t = poller;
-        if (t != null) {
-            t.interrupt();
-            try {
-                t.join(5000);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        poller.close();
     }
 }
