@@ -43,12 +43,50 @@ final class GantryPluginManager extends DefaultPluginManager {
 
     @Override
     protected PluginLoader createPluginLoader() {
-        return new NestedJarPluginLoader(this, new ApiOnlyClassLoader(GantryPluginManager.class.getClassLoader()), libCacheDir());
+        // Called from the super constructor, before this class's fields are set: the folder is
+        // looked up when a plugin loads (it once was taken here, and was always the fallback).
+        return new NestedJarPluginLoader(this, new ApiOnlyClassLoader(GantryPluginManager.class.getClassLoader()), this::libCacheDir);
     }
 
     private Path libCacheDir() {
-        // Called from the super constructor, before this class's fields are set.
-        return libCache != null ? libCache : Path.of(System.getProperty("java.io.tmpdir"), "gantry-plugin-libs-" + System.getProperty("user.name"));
+        return libCache != null ? libCache : sharedTempCache();
+    }
+
+    /**
+     * The libraries' copies shared by every home of this user, in the temporary folder: a class
+     * loader runs what it finds there, so the folder must be this user's alone (another user could
+     * create it first, or make it writable, to plant code).
+     *
+     * @throws java.io.UncheckedIOException naming the folder when it cannot be made or is not safe
+     */
+    static Path sharedTempCache() {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "gantry-plugin-libs-" + System.getProperty("user.name"));
+        try {
+            boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+            if (!java.nio.file.Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                if (posix) {
+                    java.nio.file.Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    java.nio.file.Files.createDirectories(dir);
+                }
+            }
+            if (posix) {
+                java.nio.file.attribute.PosixFileAttributes a = java.nio.file.Files.readAttributes(dir,
+                        java.nio.file.attribute.PosixFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                String me = System.getProperty("user.name");
+                if (!a.isDirectory() || !a.owner().getName().equals(me)
+                        || a.permissions().contains(java.nio.file.attribute.PosixFilePermission.GROUP_WRITE)
+                        || a.permissions().contains(java.nio.file.attribute.PosixFilePermission.OTHERS_WRITE)) {
+                    throw new java.io.IOException(dir + " must be a folder owned by " + me + " that only its owner can write (it is owned by "
+                            + a.owner().getName() + " with " + java.nio.file.attribute.PosixFilePermissions.toString(a.permissions())
+                            + "); remove it, or set java.io.tmpdir to a private folder");
+                }
+            }
+            return dir;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("the plugins' library cache is unsafe or cannot be made: " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -38,6 +38,50 @@ class PluginIsolationTest {
     }
 
     @Test
+    void libraryCopiesAreReusedWhileTheJarIsUnchangedAndRedoneWhenItChanges() throws Exception {
+        PluginHarness h = new PluginHarness(tmp);
+        Path libs1 = tmp.resolve("libs1");
+        Path libs2 = tmp.resolve("libs2");
+        java.nio.file.Files.createDirectories(libs1);
+        java.nio.file.Files.createDirectories(libs2);
+        Path v1 = TestPluginJar.library(libs1, "lib.jar", "com.example.Lib", lib("1.0"));
+        Path v2 = TestPluginJar.library(libs2, "lib.jar", "com.example.Lib", lib("2.0"));
+        TestPluginJar.plugin("p", "1.0.0").lib(v1).step("p.Version", "libVersion", "return com.example.Lib.version();").build(h.plugins);
+        Path cache = tmp.resolve("lib-cache");
+        try (PluginSystem ps = h.start()) {
+            assertEquals("1.0", h.run(ps, "echo \"v=${libVersion()}\"").log().replaceAll("(?s).*v=(\\S+).*", "$1"));
+        }
+        java.util.Map<Path, java.nio.file.attribute.FileTime> copies = new java.util.HashMap<>();
+        try (var files = java.nio.file.Files.list(cache)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList()) {
+                copies.put(f, java.nio.file.Files.getLastModifiedTime(f));
+            }
+        }
+        assertEquals(1, copies.size(), copies.toString());
+        // an unchanged jar: the copy is taken as it is (not written again), and still works
+        Path copy = copies.keySet().iterator().next();
+        java.nio.file.Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+        try (PluginSystem ps = h.start()) {
+            assertEquals("1.0", h.run(ps, "echo \"v=${libVersion()}\"").log().replaceAll("(?s).*v=(\\S+).*", "$1"));
+        }
+        assertEquals(1_000_000L, java.nio.file.Files.getLastModifiedTime(copy).toMillis());
+        // the same jar name with another library inside: copied out again, the new one is used
+        TestPluginJar.plugin("p", "1.0.0").lib(v2).step("p.Version", "libVersion", "return com.example.Lib.version();").build(h.plugins);
+        try (PluginSystem ps = h.start()) {
+            assertEquals("2.0", h.run(ps, "echo \"v=${libVersion()}\"").log().replaceAll("(?s).*v=(\\S+).*", "$1"));
+        }
+        // a copy deleted behind the plugin system's back is made again
+        try (var files = java.nio.file.Files.list(cache)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".jar")).toList()) {
+                java.nio.file.Files.delete(f);
+            }
+        }
+        try (PluginSystem ps = h.start()) {
+            assertEquals("2.0", h.run(ps, "echo \"v=${libVersion()}\"").log().replaceAll("(?s).*v=(\\S+).*", "$1"));
+        }
+    }
+
+    @Test
     void aPluginCannotReachTheEnginesClassesOrItsLibraries() throws Exception {
         PluginHarness h = new PluginHarness(tmp);
         TestPluginJar.plugin("nosy", "1.0.0").step("nosy.Peek", "peek",
