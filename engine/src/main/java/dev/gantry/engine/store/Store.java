@@ -110,6 +110,7 @@ public final class Store implements AutoCloseable {
         Store store = new Store(abs, pool);
         try {
             store.migrate();
+            dev.gantry.engine.server.StartupTrace.mark("store migrated");
             store.sweepOrphans();
             store.scripts.sweep();
             return store;
@@ -124,6 +125,13 @@ public final class Store implements AutoCloseable {
             // Flyway costs ~175 ms of a cold start even when there is nothing to do; the
             // controller must be ready within a second, so it only runs when there is work.
             return;
+        }
+        try (Connection c = pool.getConnection()) {
+            if (FreshSchema.createIfEmpty(c) && schemaIsCurrent()) {
+                return;
+            }
+        } catch (SQLException e) {
+            throw new StoreException("cannot create the database of the new Gantry home " + home + ": " + e.getMessage(), e);
         }
         try {
             Flyway.configure(Store.class.getClassLoader())
@@ -168,17 +176,7 @@ public final class Store implements AutoCloseable {
 
     /** Whether Flyway version {@code a} (1, 2.1, ...) comes after {@code b}. */
     static boolean newer(String a, String b) {
-        String[] x = a.split("\\.");
-        String[] y = b.split("\\.");
-        for (int i = 0; i < Math.max(x.length, y.length); i++) {
-            java.math.BigInteger p = i < x.length ? new java.math.BigInteger(x[i]) : java.math.BigInteger.ZERO;
-            java.math.BigInteger q = i < y.length ? new java.math.BigInteger(y[i]) : java.math.BigInteger.ZERO;
-            int c = p.compareTo(q);
-            if (c != 0) {
-                return c > 0;
-            }
-        }
-        return false;
+        return FreshSchema.compareVersions(a, b) > 0;
     }
 
     private void sweepOrphans() {
