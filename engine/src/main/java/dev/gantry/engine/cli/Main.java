@@ -27,6 +27,7 @@ public final class Main implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        dev.gantry.engine.server.StartupTrace.mark("main");
         System.exit(execute(args));
     }
 

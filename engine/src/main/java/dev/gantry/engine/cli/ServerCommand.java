@@ -62,13 +62,16 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Logging.configure();
+        dev.gantry.engine.server.StartupTrace.mark("command parsed");
         if ((tlsKeystore == null) != (tlsPasswordFile == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--tls-keystore and --tls-password-file go together");
         }
         dev.gantry.engine.web.ServerTls tls = tlsKeystore == null ? null : dev.gantry.engine.web.ServerTls.load(tlsKeystore, tlsPasswordFile);
         Path h = (home != null ? home : defaultHome()).toAbsolutePath().normalize();
         Store store = Store.open(h);
-        PluginSystem plugins = PluginSystem.start(PluginSystem.Config.forHome(h), StepLibrary.builtins());
+        dev.gantry.engine.server.StartupTrace.mark("store open");
+        PluginSystem plugins = PluginSystem.startInBackground(PluginSystem.Config.forHome(h), StepLibrary.builtins());
+        dev.gantry.engine.server.StartupTrace.mark("plugins started");
         ControllerService controller = new ControllerService(plugins.steps(), store.jobs(), store.builds(), store.logs(),
                 (job, number) -> {
                     try {
@@ -99,6 +102,7 @@ final class ServerCommand implements Callable<Integer> {
             dev.gantry.api.credentials.Credential c = ruleCredentials.find(id);
             return c.fields().containsKey("secret") ? c.field("secret") : c.field("password");
         });
+        dev.gantry.engine.server.StartupTrace.mark("services wired");
         Metrics metrics = new Metrics().registerJvm();
         BuildMetrics.register(metrics, controller);
         metrics.gauge("gantry_agents_online", "Agents connected now, the built-in one included.")
@@ -107,17 +111,36 @@ final class ServerCommand implements Callable<Integer> {
         metrics.gauge("gantry_executors_total", "Executors of the online agents, the built-in one's included.").bind(() -> agents.executorFigures()[0]);
         metrics.gauge("gantry_executors_busy", "Executors running a build's node block now.").bind(() -> agents.executorFigures()[1]);
         Security security = new Security(store.security(), () -> plugins.extensions(IdentityProvider.class), Security.Options.defaults());
-        String generated = security.initialize(h, AdminPassword.preset(adminPasswordFile));
-        if (generated != null) {
-            System.out.println("gantry: created the user admin with the password " + generated
-                    + " (also in " + h.resolve(Security.INITIAL_PASSWORD_FILE) + "; shown only this once)");
-        }
+        // On a new home the first administrator's password is hashed (bcrypt, deliberately slow,
+        // slower still before the JIT warms up) while Jetty starts; ready waits for it.
+        String preset = AdminPassword.preset(adminPasswordFile);
+        java.util.concurrent.FutureTask<String> firstAdmin = new java.util.concurrent.FutureTask<>(() -> {
+            String p = security.initialize(h, preset);
+            dev.gantry.engine.server.StartupTrace.mark("security initialised (background)");
+            return p;
+        });
+        Thread.ofPlatform().name("gantry-security-init").start(firstAdmin);
+        controller.readiness(plugins::started);
+        controller.readiness(firstAdmin::isDone);
+        dev.gantry.engine.server.StartupTrace.mark("security started in background");
         WebServer web = WebServer.start(controller, bind, port, metrics, WebServer.DEFAULT_MAX_BODY_BYTES, agents, tls, h, security);
         String host = bind.equals("0.0.0.0") || bind.equals("::") ? localHostName() : bind;
         String root = web.scheme() + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + web.port() + "/";
         controller.rootUrl(root);
         triggers.rootUrl(root);
         notifications.rootUrl(root);
+        dev.gantry.engine.server.StartupTrace.mark("web server started");
+        String generated;
+        try {
+            generated = firstAdmin.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            web.close();
+            throw e.getCause() instanceof Exception x ? x : new IllegalStateException(e.getCause());
+        }
+        if (generated != null) {
+            System.out.println("gantry: created the user admin with the password " + generated
+                    + " (also in " + h.resolve(Security.INITIAL_PASSWORD_FILE) + "; shown only this once)");
+        }
         controller.resumeInterrupted();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

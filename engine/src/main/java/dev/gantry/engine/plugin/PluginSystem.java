@@ -40,7 +40,8 @@ import org.pf4j.PluginWrapper;
  * starting, is listed with its error and left out; everything else keeps working.
  *
  * <p>Thread-safe: changes are serialised; {@link #steps()}, {@link #list()} and
- * {@link #extensions(Class)} read an immutable state published after each change and never block.
+ * {@link #extensions(Class)} read an immutable state published after each change and never block,
+ * except while a system made by {@link #startInBackground} has not finished its first start.
  */
 public final class PluginSystem implements AutoCloseable {
     /** Where an operator's disabled plugins are listed, one id a line, in the home's plugins folder. */
@@ -56,6 +57,8 @@ public final class PluginSystem implements AutoCloseable {
     private final Map<String, Failure> failures = new HashMap<>();
     private final Map<String, String> restartRequired = new HashMap<>();
     private volatile Published published;
+    /** Counted down when the first start is over; lookups wait for it so that nobody sees "no plugins" during start-up. */
+    private final java.util.concurrent.CountDownLatch firstStart = new java.util.concurrent.CountDownLatch(1);
 
     /**
      * Where plugins are found and what they are checked against.
@@ -98,7 +101,10 @@ public final class PluginSystem implements AutoCloseable {
         this.builtins = builtins.snapshot();
         this.load = load;
         this.published = new Published(List.of(), this.builtins, Map.of());
-        this.live = StepLibrary.live(() -> published.steps());
+        this.live = StepLibrary.live(() -> {
+            awaitFirstStart();
+            return published.steps();
+        });
     }
 
     /**
@@ -109,8 +115,62 @@ public final class PluginSystem implements AutoCloseable {
      */
     public static PluginSystem start(Config config, StepLibrary builtins) {
         PluginSystem s = new PluginSystem(config, builtins, true);
-        s.reconcile();
+        try {
+            s.reconcile();
+        } finally {
+            s.firstStart.countDown();
+        }
         return s;
+    }
+
+    /**
+     * As {@link #start}, but validates, loads and starts the plugins on a thread of their own, so
+     * that the controller's start-up (the store, the web server) goes on meanwhile: loading the
+     * bundled plugins' class loaders and libraries takes a few hundred milliseconds. Every lookup
+     * ({@link #steps()} as it is used, {@link #list()}, {@link #extensions(Class)},
+     * {@link #startedJars()}) waits until that first start is over, so nothing ever sees a
+     * plugin missing because it was not loaded yet; {@link #started()} says whether it is over.
+     */
+    public static PluginSystem startInBackground(Config config, StepLibrary builtins) {
+        PluginSystem s = new PluginSystem(config, builtins, true);
+        Thread.ofPlatform().name("gantry-plugins-start").daemon(true).start(() -> {
+            try {
+                s.reconcile();
+                dev.gantry.engine.server.StartupTrace.mark("plugins started (background)");
+            } catch (RuntimeException | Error e) {
+                log().log(System.Logger.Level.ERROR, "the plugins could not be started", e);
+            } finally {
+                s.firstStart.countDown();
+            }
+        });
+        return s;
+    }
+
+    /** Whether the first start is over (always true for {@link #start} and {@link #inspect}). */
+    public boolean started() {
+        return firstStart.getCount() == 0;
+    }
+
+    private void awaitFirstStart() {
+        if (firstStart.getCount() == 0) {
+            return;
+        }
+        if (Thread.holdsLock(this)) {
+            // the start thread itself, or a change waiting on the monitor it holds: never wait here
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                firstStart.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /**
@@ -120,7 +180,11 @@ public final class PluginSystem implements AutoCloseable {
      */
     public static PluginSystem inspect(Config config, StepLibrary builtins) {
         PluginSystem s = new PluginSystem(config, builtins, false);
-        s.reconcile();
+        try {
+            s.reconcile();
+        } finally {
+            s.firstStart.countDown();
+        }
         return s;
     }
 
@@ -134,6 +198,7 @@ public final class PluginSystem implements AutoCloseable {
 
     /** Every plugin jar found, by id, with its state. */
     public List<PluginInfo> list() {
+        awaitFirstStart();
         return published.infos();
     }
 
@@ -143,6 +208,7 @@ public final class PluginSystem implements AutoCloseable {
      * @throws NoSuchElementException naming the id when no jar has it
      */
     public PluginInfo get(String id) {
+        awaitFirstStart();
         return published.infos().stream().filter(i -> i.id().equals(id)).findFirst()
                 .orElseThrow(() -> new NoSuchElementException("no plugin '" + id + "' is installed; see gantry plugin list"));
     }
@@ -150,6 +216,7 @@ public final class PluginSystem implements AutoCloseable {
     /** The started plugins' extensions of {@code type}, in load order; empty when none. */
     @SuppressWarnings("unchecked")
     public <T> List<T> extensions(Class<T> type) {
+        awaitFirstStart();
         return (List<T>) published.extensions().getOrDefault(type, List.of());
     }
 
@@ -170,7 +237,14 @@ public final class PluginSystem implements AutoCloseable {
     }
 
     /** Every started plugin with its jar, in load order (a plugin after the plugins it needs). */
-    public synchronized List<StartedJar> startedJars() {
+    public List<StartedJar> startedJars() {
+        awaitFirstStart();
+        synchronized (this) {
+            return startedJarsLocked();
+        }
+    }
+
+    private List<StartedJar> startedJarsLocked() {
         List<StartedJar> out = new ArrayList<>();
         for (Started s : started.values()) {
             List<String> needs = s.file().dependencies.stream().map(org.pf4j.PluginDependency::getPluginId)

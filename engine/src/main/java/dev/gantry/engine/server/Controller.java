@@ -141,7 +141,7 @@ public interface Controller {
     /** Aborts a queued or running build; false when it was not queued or running. */
     boolean stop(String job, int number);
 
-    /** Whether the controller can run builds (database open, executors running). */
+    /** Whether the controller can run builds (database open, plugins started, executors running). */
     boolean ready();
 
     /** The controller's plugins, or empty when it runs without a plugin system (tests). */

@@ -65,6 +65,7 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
     private final Thread dispatcher;
     private final int builtInExecutors;
     private volatile boolean accepting = true;
+    private final List<java.util.function.BooleanSupplier> readiness = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<BuildListener> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<java.util.function.Consumer<JobRecord>> jobHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final BuildListener listener = new BuildListener() {
@@ -614,9 +615,27 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         return scripts.find(job, number).map(BuildScript::script);
     }
 
+    /**
+     * Adds a condition {@link #ready()} waits for besides taking builds: work the start-up does in
+     * the background (plugins starting, the first administrator's password being hashed).
+     *
+     * @param condition asked on every readiness probe; must be cheap and never throw
+     */
+    public void readiness(java.util.function.BooleanSupplier condition) {
+        readiness.add(java.util.Objects.requireNonNull(condition, "condition"));
+    }
+
     @Override
     public boolean ready() {
-        return accepting;
+        if (!accepting) {
+            return false;
+        }
+        for (java.util.function.BooleanSupplier c : readiness) {
+            if (!c.getAsBoolean()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

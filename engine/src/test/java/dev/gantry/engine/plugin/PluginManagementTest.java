@@ -35,6 +35,25 @@ class PluginManagementTest {
     }
 
     @Test
+    void aStartInTheBackgroundIsWaitedForByEveryLookup() throws Exception {
+        PluginHarness h = new PluginHarness(tmp);
+        for (int i = 0; i < 5; i++) {
+            TestPluginJar.plugin("p" + i, "1.0.0").step("p" + i + ".S", "step" + i, "return \"" + i + "\";").build(h.plugins);
+        }
+        for (int round = 0; round < 3; round++) {
+            try (PluginSystem ps = PluginSystem.startInBackground(h.config("0.1.0"), StepLibrary.builtins())) {
+                // asked at once, while the plugins may still be loading: the lookup waits instead of missing them
+                assertTrue(ps.steps().find("step4").isPresent(), "round " + round);
+                assertTrue(ps.started());
+                assertEquals(5, ps.list().stream().filter(p -> p.state() == PluginState.STARTED).count(), ps.list().toString());
+            }
+            try (PluginSystem ps = PluginSystem.startInBackground(h.config("0.1.0"), StepLibrary.builtins())) {
+                assertEquals(5, ps.startedJars().size(), "round " + round);
+            }
+        }
+    }
+
+    @Test
     void anInstalledPluginWorksAtOnceAndAnUpgradeReplacesItWithoutARestart() throws Exception {
         PluginHarness h = new PluginHarness(tmp);
         try (PluginSystem ps = h.start()) {
