@@ -364,7 +364,9 @@ public final class AgentProcess {
             log.println("gantry agent " + config.name() + ": cannot reach the controller at " + config.url() + " ("
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); trying again with backoff");
         }
-        long cap = Math.min(config.maxBackoff().toMillis(), 250L << Math.min(failures, 16));
+        // Starts short (50-100 ms): an agent started with its controller finds it listening within
+        // a second or two, and a refused connection on a network costs nothing; doubles from there.
+        long cap = Math.min(config.maxBackoff().toMillis(), 100L << Math.min(failures, 16));
         Thread.sleep(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
         return failures + 1;
     }
