@@ -138,6 +138,7 @@ public final class Store implements AutoCloseable {
                     .dataSource(pool)
                     .locations("classpath:db/migration")
                     .cleanDisabled(true)
+                    .outOfOrder(true)
                     .load()
                     .migrate();
         } catch (FlywayException e) {
@@ -145,23 +146,46 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    /** Whether Flyway's history says the newest migration was applied and none failed. */
+    /**
+     * Whether Flyway's history has every migration this version knows applied and none failed.
+     * Every one, not just the newest: migrations written in parallel land with lower numbers than
+     * ones already released (V9 after V12), and Flyway applies those out of order.
+     */
     private boolean schemaIsCurrent() {
         try (Connection c = pool.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT \"version\", (SELECT COUNT(*) FROM \"flyway_schema_history\" WHERE NOT \"success\")"
-                     + " FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL ORDER BY \"installed_rank\" DESC LIMIT 1")) {
-            if (!rs.next()) {
+             ResultSet rs = s.executeQuery("SELECT \"version\", \"success\" FROM \"flyway_schema_history\" WHERE \"version\" IS NOT NULL")) {
+            Set<String> applied = new HashSet<>();
+            boolean failed = false;
+            String newest = null;
+            while (rs.next()) {
+                String v = rs.getString(1);
+                if (!rs.getBoolean(2)) {
+                    failed = true;
+                } else {
+                    applied.add(v);
+                }
+                if (newest == null || newer(v, newest)) {
+                    newest = v;
+                }
+            }
+            if (newest == null) {
                 return false;
             }
-            String applied = rs.getString(1);
-            if (newer(applied, SCHEMA_VERSION)) {
+            if (newer(newest, SCHEMA_VERSION)) {
                 // Flyway would ignore the unknown future migration and carry on; a newer schema
                 // may mean something else, so refuse instead of guessing.
-                throw new StoreException("the database of the Gantry home " + home + " has schema version " + applied
+                throw new StoreException("the database of the Gantry home " + home + " has schema version " + newest
                         + ", written by a newer Gantry; this one knows up to version " + SCHEMA_VERSION
                         + ". Run the newer Gantry, or restore a backup made with this version into a new home", null);
             }
-            return SCHEMA_VERSION.equals(applied) && rs.getInt(2) == 0;
+            if (failed) {
+                return false;
+            }
+            List<FreshSchema.Migration> known = FreshSchema.migrations();
+            if (known.isEmpty()) {
+                return SCHEMA_VERSION.equals(newest);
+            }
+            return known.stream().allMatch(m -> applied.contains(m.version()));
         } catch (SQLException e) {
             if (e.getErrorCode() == org.h2.api.ErrorCode.TABLE_OR_VIEW_NOT_FOUND_DATABASE_EMPTY_1
                     || e.getErrorCode() == org.h2.api.ErrorCode.TABLE_OR_VIEW_NOT_FOUND_WITH_CANDIDATES_2
