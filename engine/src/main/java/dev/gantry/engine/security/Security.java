@@ -429,8 +429,11 @@ public final class Security {
         sessions.endAll(name);
     }
 
-    /** Whether {@code password} is the user's current password (no throttling: for a password change by the user). */
-    boolean passwordMatches(String name, String password) {
+    /**
+     * Whether {@code password} is the local user's current password (no throttling: for a
+     * password change by the signed-in user); false for an unknown user or one without a password.
+     */
+    public boolean passwordMatches(String name, String password) {
         Optional<UserRecord> u = user(name);
         return u.isPresent() && passwords.verify(name, password, u.get().passwordHash());
     }
