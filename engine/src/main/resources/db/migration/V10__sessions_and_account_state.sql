@@ -14,3 +14,6 @@ ALTER TABLE api_tokens ADD COLUMN last_used TIMESTAMP(9) WITH TIME ZONE;
 
 -- A disabled user keeps their grants and tokens but cannot sign in or use them.
 ALTER TABLE users ADD COLUMN disabled BOOLEAN DEFAULT FALSE NOT NULL;
+
+-- The line of the script that ran a rejected signature first (null: not known).
+ALTER TABLE script_approvals ADD COLUMN first_line INTEGER;

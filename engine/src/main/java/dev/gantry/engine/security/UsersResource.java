@@ -213,7 +213,12 @@ public final class UsersResource {
         existing(user);
         List<Object> out = new ArrayList<>();
         for (TokenRecord t : security.tokens(user)) {
-            out.add(Map.of("id", t.id(), "name", t.name(), "created", t.created().toString()));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", t.id());
+            m.put("name", t.name());
+            m.put("created", t.created().toString());
+            m.put("lastUsed", t.lastUsed() == null ? null : t.lastUsed().toString());
+            out.add(m);
         }
         return Response.ok(Map.of("tokens", out)).build();
     }
@@ -306,6 +311,7 @@ public final class UsersResource {
         m.put("name", u.name());
         m.put("created", u.created() == null ? null : u.created().toString());
         m.put("hasPassword", u.passwordHash() != null);
+        m.put("disabled", u.disabled());
         m.put("roles", grants(security.grants(u.name())));
         return m;
     }

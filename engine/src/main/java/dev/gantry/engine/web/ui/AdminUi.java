@@ -236,7 +236,7 @@ final class AdminUi {
             for (ApprovalRepository.Row r : approvalStore().list()) {
                 ApprovalRow row = new ApprovalRow(r.signature(), r.approvable(), r.firstJob(), r.firstJob() == null ? null : Urls.job(r.firstJob()),
                         r.firstBuild(), r.firstJob() == null || r.firstBuild() == null ? null : Urls.build(r.firstJob(), r.firstBuild()),
-                        r.firstScript(), r.hits(), time(r.firstSeen()), time(r.lastSeen()), time(r.decided()));
+                        r.firstScript() == null ? null : r.firstScript() + (r.firstLine() == null ? "" : ", line " + r.firstLine()), r.hits(), time(r.firstSeen()), time(r.lastSeen()), time(r.decided()));
                 switch (r.status()) {
                     case "APPROVED" -> approved.add(row);
                     case "DENIED" -> denied.add(row);

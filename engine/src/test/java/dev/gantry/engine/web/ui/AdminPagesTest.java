@@ -294,6 +294,15 @@ class AdminPagesTest {
         assertEquals(200, admin.post("/script-approvals/revoke", "signature", signature).statusCode());
         assertTrue(approvals.find(signature).isEmpty());
         assertEquals(400, admin.post("/script-approvals/decide", "signature", "not a signature at all", "decision", "approve").statusCode());
+
+        gantry.putJob("encode", "node {\n  echo 'start'\n  echo java.util.Base64.getEncoder().encodeToString('hi'.bytes)\n}\n");
+        int n = gantry.trigger("encode");
+        assertEquals("FAILURE", gantry.completed("encode", n).get("result").asText());
+        String asked = admin.get("/script-approvals").body();
+        int row = asked.indexOf("staticMethod java.util.Base64 getEncoder");
+        assertTrue(row > 0, asked);
+        String cells = asked.substring(row, asked.indexOf("</tr>", row));
+        assertTrue(cells.contains("href=\"/job/encode/~" + n + "\"") && cells.contains("encode, line 3"), "the build and the line that asked: " + cells);
     }
 
     @Test
