@@ -207,7 +207,8 @@ final class AdminUi {
             } else {
                 kind = f.secret() ? "password" : "text";
             }
-            String help = editing && f.secret() ? "Write-only: leave empty to keep the stored value." : f.help();
+            String help = !editing ? f.help() : f.secret() ? "Write-only: leave empty to keep the stored value."
+                    : f.help() + " Not shown (stored encrypted with the secrets); leave empty to keep the stored value.";
             fields.add(new Field("field." + name, "f-" + f.name(), label, kind, f.required() && !editing
                     && !f.name().equals("fileName"), help, ""));
         }
