@@ -118,8 +118,10 @@ public final class Sessions {
         }
         String id = randomId();
         Session s = new Session(id, hash(id), user, now, now);
-        repository.createSession(new SessionRecord(s.hash, user, now, now));
-        cache(s);
+        synchronized (this) {
+            repository.createSession(new SessionRecord(s.hash, user, now, now));
+            cache(s);
+        }
         return s;
     }
 
@@ -131,12 +133,10 @@ public final class Sessions {
         String hash = hash(id);
         Session s = cache.get(hash);
         if (s == null) {
-            Optional<SessionRecord> stored = repository.session(hash);
-            if (stored.isEmpty()) {
+            s = load(id, hash);
+            if (s == null) {
                 return null;
             }
-            s = new Session(id, hash, stored.get().user(), stored.get().created(), stored.get().lastSeen());
-            cache(s);
         }
         Instant now = now();
         if (expired(s, now)) {
@@ -152,8 +152,26 @@ public final class Sessions {
         return s;
     }
 
+    /**
+     * Reads a session missing from the cache and caches it. Locked with the endings, so that a
+     * session read just before its user's sessions end is not cached after they ended.
+     */
+    private synchronized Session load(String id, String hash) {
+        Session cached = cache.get(hash);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<SessionRecord> stored = repository.session(hash);
+        if (stored.isEmpty()) {
+            return null;
+        }
+        Session s = new Session(id, hash, stored.get().user(), stored.get().created(), stored.get().lastSeen());
+        cache(s);
+        return s;
+    }
+
     /** Ends the session; nothing when it ended already. */
-    void end(String id) {
+    synchronized void end(String id) {
         if (id != null) {
             String hash = hash(id);
             cache.remove(hash);
@@ -162,7 +180,7 @@ public final class Sessions {
     }
 
     /** Ends every session of {@code user} (logged out everywhere, password changed, disabled, deleted). */
-    void endAll(String user) {
+    synchronized void endAll(String user) {
         cache.values().removeIf(s -> s.user.equals(user));
         repository.deleteSessions(user);
     }

@@ -164,6 +164,28 @@ public final class UsersResource {
         return Response.noContent().build();
     }
 
+    /** The body of {@code PUT /users/{user}/disabled}. */
+    public record DisabledBody(Boolean disabled) {
+    }
+
+    @PUT
+    @Path("users/{user}/disabled")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Permission.ADMINISTER, audit = false)
+    public Response disable(@PathParam("user") String user, DisabledBody body, @Context SecurityContext sc) {
+        if (body == null || body.disabled() == null) {
+            return AccessFilter.error(400, "missing_disabled", "PUT {\"disabled\": true} (or false to enable the user again)");
+        }
+        existing(user);
+        try {
+            security.setDisabled(user, body.disabled());
+        } catch (IllegalStateException e) {
+            return AccessFilter.error(409, "last_admin", e.getMessage());
+        }
+        audit(sc, body.disabled() ? "user.disable" : "user.enable", user, "");
+        return Response.ok(user(existing(user))).build();
+    }
+
     @POST
     @Path("users/{user}/grants")
     @Consumes(MediaType.APPLICATION_JSON)

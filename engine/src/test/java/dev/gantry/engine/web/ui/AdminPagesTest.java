@@ -161,6 +161,31 @@ class AdminPagesTest {
     }
 
     @Test
+    void aUserDisabledOverRestCanNeitherSignInNorUseTokensUntilEnabled() {
+        newUser("rex", "rex-password-1", Role.VIEWER, "");
+        String token = gantry.security.createToken("rex", "ci").token();
+        Session rex = signIn("rex", "rex-password-1");
+        HttpResponse<String> off = gantry.send("PUT", "api/v1/users/rex/disabled", Map.of("disabled", true));
+        assertEquals(200, off.statusCode(), off.body());
+        assertTrue(off.body().contains("\"disabled\":true"), off.body());
+        String bearer = "Bearer " + token;
+        assertEquals(401, gantry.sendWith(bearer, "GET", "api/v1/whoami", null).statusCode(), "the token is refused");
+        assertEquals(303, rex.get("/").statusCode(), "the session ended");
+        assertEquals(401, gantry.sendWith(null, "PUT", "api/v1/users/rex/disabled", Map.of("disabled", false)).statusCode());
+        assertEquals(409, gantry.send("PUT", "api/v1/users/admin/disabled", Map.of("disabled", true)).statusCode(), "the last admin stays");
+        assertEquals(400, gantry.send("PUT", "api/v1/users/rex/disabled", Map.of()).statusCode());
+        assertEquals(200, gantry.send("PUT", "api/v1/users/rex/disabled", Map.of("disabled", false)).statusCode());
+        assertEquals(200, gantry.sendWith(bearer, "GET", "api/v1/whoami", null).statusCode(), "enabled again");
+        for (String action : List.of("user.disable", "user.enable")) {
+            boolean audited = false;
+            for (var e : gantry.json("api/v1/audit?action=" + action).path("entries")) {
+                audited |= e.path("target").asText().equals("rex") && e.path("actor").asText().equals("admin");
+            }
+            assertTrue(audited, action + " of rex is audited");
+        }
+    }
+
+    @Test
     void changingMyPasswordNeedsTheCurrentOneAndEndsMySessions() {
         newUser("paul", "paul-password-1", Role.VIEWER, "");
         Session paul = signIn("paul", "paul-password-1");
