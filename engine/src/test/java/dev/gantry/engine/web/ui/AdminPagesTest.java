@@ -358,6 +358,7 @@ class AdminPagesTest {
             assertEquals(303, gantry.sendText(gantry.anonymous(page).GET().build()).statusCode(), page);
         }
         assertEquals(200, vic.get("/account").statusCode(), "everyone has an account page");
+        assertEquals(303, gantry.sendText(gantry.anonymous("/account").GET().build()).statusCode(), "but only once signed in");
         String dashboard = vic.get("/").body();
         for (String link : List.of("/users", "/credentials", "/script-approvals", "/audit")) {
             assertFalse(dashboard.contains("href=\"" + link + "\""), "no link to " + link);
