@@ -191,6 +191,12 @@ final class AdminUi {
 
     private CredentialForm form(Identity me, CredentialType type, String folder, boolean editing, String id, String description,
                                 Notice notice, List<Use> uses) {
+        return form(me, type, folder, editing, id, description, notice, uses, Map.of());
+    }
+
+    /** {@code values}: what the non-secret fields show (a secret field is always empty: write-only). */
+    private CredentialForm form(Identity me, CredentialType type, String folder, boolean editing, String id, String description,
+                                Notice notice, List<Use> uses, Map<String, String> values) {
         List<Field> fields = new ArrayList<>();
         boolean multipart = false;
         for (CredentialType.Field f : type.fields()) {
@@ -208,9 +214,9 @@ final class AdminUi {
                 kind = f.secret() ? "password" : "text";
             }
             String help = !editing ? f.help() : f.secret() ? "Write-only: leave empty to keep the stored value."
-                    : f.help() + " Not shown (stored encrypted with the secrets); leave empty to keep the stored value.";
+                    : f.help() + " Leave empty to keep it.";
             fields.add(new Field("field." + name, "f-" + f.name(), label, kind, f.required() && !editing
-                    && !f.name().equals("fileName"), help, ""));
+                    && !f.name().equals("fileName"), help, f.secret() ? "" : values.getOrDefault(f.name(), "")));
         }
         List<String> folders = editing ? List.of(folder) : manageable(me);
         String action = editing ? "/credentials/edit" : "/credentials/new";
@@ -225,7 +231,8 @@ final class AdminUi {
                 + "' " + (folder.isEmpty() ? "in the global scope" : "in folder '" + folder + "'")));
         List<Use> uses = store().uses(null, folder, id, 20).stream().map(u -> new Use(u.job(), Urls.job(u.job()), u.build(),
                 Urls.build(u.job(), u.build()), time(u.used()))).toList();
-        return form(me, CredentialTypes.get(info.type()), folder, true, id, info.description(), notice, uses);
+        return form(me, CredentialTypes.get(info.type()), folder, true, id, info.description(), notice, uses,
+                store().publicFields(folder, id));
     }
 
     private ApprovalsPage approvals(Notice notice) {

@@ -271,8 +271,11 @@ class AdminPagesTest {
 
         assertEquals(400, admin.post("/credentials/new", "folder", "", "type", "usernamePassword", "id", "db", "field.username", "u").statusCode(),
                 "the password is required");
-        assertEquals(201, admin.post("/credentials/new", "folder", "ops", "type", "usernamePassword", "id", "db", "field.username", "u",
-                "field.password", "p").statusCode());
+        assertEquals(201, admin.post("/credentials/new", "folder", "ops", "type", "usernamePassword", "id", "db", "field.username", "db-user",
+                "field.password", "db-password-value").statusCode());
+        String db = admin.get("/credentials/edit?folder=ops&id=db").body();
+        assertTrue(db.contains("value=\"db-user\""), "the user name is no secret: " + db);
+        assertFalse(db.contains("db-password-value"), "the password is: " + db);
         assertEquals(201, admin.post("/credentials/new", "folder", "", "type", "sshUserPrivateKey", "id", "key", "field.username", "git",
                 "field.privateKey", "-----BEGIN OPENSSH PRIVATE KEY-----\r\nabc\r\n-----END OPENSSH PRIVATE KEY-----\r\n").statusCode());
         assertEquals("-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n-----END OPENSSH PRIVATE KEY-----\n",
