@@ -3,18 +3,29 @@ package dev.gantry.distribution;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The built distribution's controller serves the web UI beside the API (templates and static files packaged). */
+/**
+ * The built distribution's controller serves the web UI beside the API (templates and static
+ * files packaged), and its account and administration pages work end to end over HTTP: users,
+ * roles, tokens and credentials created through the forms, payloads escaped, and browser
+ * sessions that survive a restart of the controller.
+ */
 class WebUiIT {
     @TempDir
     Path dir;
@@ -64,5 +75,99 @@ class WebUiIT {
         assertTrue(plugins.body().contains("Upload a plugin"), plugins.body());
         assertEquals(200, get(base, "static/ui.css").statusCode());
         assertEquals(200, get(base, "api/v1/jobs").statusCode(), "the API stays where it was");
+    }
+
+    private static final String IMG = "<img src=x onerror=alert(1)>";
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]*)\"");
+    private static final Pattern SECRET = Pattern.compile("id=\"secret\" readonly value=\"([^\"]*)\"");
+
+    /** A browser's session cookie and the CSRF token of its pages. */
+    private record Session(String cookie, String csrf) {
+    }
+
+    private static String form(String... pairs) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < pairs.length; i += 2) {
+            b.append(b.length() == 0 ? "" : "&").append(URLEncoder.encode(pairs[i], StandardCharsets.UTF_8)).append('=')
+                    .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+        }
+        return b.toString();
+    }
+
+    private Session signIn(URI base, String user, String password) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("login")).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form("username", user, "password", password))).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(303, r.statusCode(), user + ": " + r.body());
+        String cookie = r.headers().firstValue("Set-Cookie").orElseThrow();
+        cookie = cookie.substring(0, cookie.indexOf(';'));
+        Matcher m = CSRF.matcher(page(base, cookie, "account").body());
+        assertTrue(m.find(), "the account page carries the CSRF token");
+        return new Session(cookie, m.group(1));
+    }
+
+    private HttpResponse<String> page(URI base, String cookie, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Cookie", cookie).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> post(URI base, Session s, String path, String... pairs) throws Exception {
+        String origin = base.getScheme() + "://" + base.getAuthority();
+        return http.send(HttpRequest.newBuilder(base.resolve(path)).header("Cookie", s.cookie()).header("Origin", origin)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form(pairs) + "&_csrf=" + s.csrf())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aDeveloperCreatedOnTheUsersPageUsesATokenAndStaysSignedInAcrossARestart() throws Exception {
+        Path home = dir.resolve("home");
+        Gantry.Server started = Gantry.startServer(dir.resolve("server.log"), List.of("--home", home.toString(), "--port", "0"));
+        server = started.process();
+        URI base = started.base();
+        HttpResponse<String> team = http.send(Gantry.request(base.resolve("api/v1/folders/team")).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"description\": \"the team\"}")).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(team.statusCode() == 200 || team.statusCode() == 201, "the folder is created: " + team.body());
+
+        Session admin = signIn(base, "admin", Gantry.ADMIN_PASSWORD);
+        HttpResponse<String> created = post(base, admin, "users", "name", "devon", "password", "devon-password-1", "role", "developer",
+                "folder", "team");
+        assertEquals(201, created.statusCode(), created.body());
+        assertTrue(created.body().contains("developer on team"), created.body());
+        HttpResponse<String> credential = post(base, admin, "credentials/new", "folder", "team", "type", "string", "id", "deploy",
+                "description", IMG, "field.secret", "the-secret-value");
+        assertEquals(201, credential.statusCode(), credential.body());
+        assertFalse(credential.body().contains(IMG) || credential.body().contains("the-secret-value"), credential.body());
+        assertTrue(credential.body().contains("&lt;img src=x onerror=alert(1)&gt;"), credential.body());
+        assertEquals(303, post(base, admin, "logout").statusCode());
+        assertEquals(303, page(base, admin.cookie(), "users").statusCode(), "signed out");
+
+        Session devon = signIn(base, "devon", "devon-password-1");
+        HttpResponse<String> token = post(base, devon, "account/tokens", "name", IMG);
+        assertEquals(201, token.statusCode(), token.body());
+        assertFalse(token.body().contains(IMG), token.body());
+        Matcher m = SECRET.matcher(token.body());
+        assertTrue(m.find(), token.body());
+        String bearer = "Bearer " + m.group(1);
+        HttpResponse<String> folder = http.send(HttpRequest.newBuilder(base.resolve("api/v1/folders/team")).header("Authorization", bearer).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, folder.statusCode(), "the token acts as devon, with the role on team: " + folder.body());
+        assertEquals(403, http.send(HttpRequest.newBuilder(base.resolve("api/v1/users")).header("Authorization", bearer).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        for (String adminPage : List.of("users", "audit", "script-approvals", "credentials")) {
+            assertEquals(403, page(base, devon.cookie(), adminPage).statusCode(), adminPage);
+        }
+
+        server.destroy();
+        assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the controller stops");
+        started = Gantry.startServer(dir.resolve("server2.log"), List.of("--home", home.toString(), "--port", "0"));
+        server = started.process();
+        URI again = started.base();
+        HttpResponse<String> account = page(again, devon.cookie(), "account");
+        assertEquals(200, account.statusCode(), "the session survived the restart: " + account.body());
+        assertTrue(account.body().contains(">devon</strong>") && account.body().contains("&lt;img src=x"), account.body());
+        HttpResponse<String> afterRestart = post(again, devon, "account/tokens", "name", "second");
+        assertEquals(201, afterRestart.statusCode(), "its CSRF token too: " + afterRestart.body());
+        assertEquals(303, page(again, admin.cookie(), "users").statusCode(), "a signed-out session stays ended");
+        HttpResponse<String> audit = http.send(Gantry.request(again.resolve("audit?actor=devon")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, audit.statusCode());
+        assertTrue(audit.body().contains("token.create") && !audit.body().contains(IMG), audit.body());
     }
 }

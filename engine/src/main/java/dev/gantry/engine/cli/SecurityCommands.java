@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code gantry token create|list|revoke} and {@code gantry user list|create|delete|passwd|grant|revoke}, over the REST API. */
+/** {@code gantry token create|list|revoke} and {@code gantry user list|create|delete|passwd|grant|revoke|disable|enable}, over the REST API. */
 final class SecurityCommands {
     private SecurityCommands() {
     }
@@ -93,7 +93,8 @@ final class SecurityCommands {
     }
 
     @Command(name = "user", mixinStandardHelpOptions = true, description = "Manages users and their roles (administrators).",
-            subcommands = {UserList.class, UserCreate.class, UserDelete.class, UserPasswd.class, UserGrant.class, UserRevoke.class})
+            subcommands = {UserList.class, UserCreate.class, UserDelete.class, UserPasswd.class, UserGrant.class, UserRevoke.class,
+                    UserDisable.class, UserEnable.class})
     static final class User implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -117,7 +118,7 @@ final class SecurityCommands {
         @Override
         int execute() throws Exception {
             for (JsonNode u : client().call("GET", "api/v1/users", null).path("users")) {
-                out().println(u.path("name").asText() + "\t" + roles(u));
+                out().println(u.path("name").asText() + "\t" + roles(u) + (u.path("disabled").asBoolean() ? "\tdisabled" : ""));
             }
             return 0;
         }
@@ -181,6 +182,33 @@ final class SecurityCommands {
         int execute() throws Exception {
             client().call("DELETE", "api/v1/users/" + enc(name), null);
             out().println("deleted user " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "disable", mixinStandardHelpOptions = true,
+            description = "Disables a user: no sign-in, no tokens, sessions ended; roles and tokens are kept.")
+    static final class UserDisable extends ClientCommands.Remote {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        int execute() throws Exception {
+            client().call("PUT", "api/v1/users/" + enc(name) + "/disabled", Map.of("disabled", true));
+            out().println("disabled user " + name);
+            return 0;
+        }
+    }
+
+    @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enables a disabled user again.")
+    static final class UserEnable extends ClientCommands.Remote {
+        @Parameters(index = "0", paramLabel = "NAME")
+        String name;
+
+        @Override
+        int execute() throws Exception {
+            client().call("PUT", "api/v1/users/" + enc(name) + "/disabled", Map.of("disabled", false));
+            out().println("enabled user " + name);
             return 0;
         }
     }

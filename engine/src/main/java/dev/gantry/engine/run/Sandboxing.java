@@ -42,7 +42,11 @@ final class Sandboxing {
 
             @Override
             public void rejected(String signature, boolean approvable) {
-                base.rejected(signature, approvable, script);
+                // The script's frame on this thread's stack names the line that asked (shown on the approvals page).
+                String where = ScriptRunner.where(script);
+                int colon = where.lastIndexOf(':');
+                int line = where.isEmpty() || colon < 0 ? 0 : Integer.parseInt(where.substring(colon + 1, where.length() - 1));
+                base.rejected(signature, approvable, script, line);
             }
         };
     }

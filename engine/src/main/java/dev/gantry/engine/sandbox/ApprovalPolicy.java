@@ -25,4 +25,12 @@ public interface ApprovalPolicy {
     default void rejected(String signature, boolean approvable, String script) {
         rejected(signature, approvable);
     }
+
+    /**
+     * As {@link #rejected(String, boolean, String)}, with the line of the script that ran the
+     * rejected code (0: not known). The default ignores the line.
+     */
+    default void rejected(String signature, boolean approvable, String script, int line) {
+        rejected(signature, approvable, script);
+    }
 }

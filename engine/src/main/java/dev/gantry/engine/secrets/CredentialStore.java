@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
@@ -111,6 +112,21 @@ public final class CredentialStore {
     public Optional<Info> info(String scope, String id) {
         checkScope(scope);
         return repo.find(scope, id).map(CredentialStore::info);
+    }
+
+    /**
+     * The fields of a credential that its type does not mark secret (a user name, a file's name),
+     * for a form that edits it; never a secret field.
+     *
+     * @throws NoSuchElementException when there is no such credential
+     */
+    public Map<String, String> publicFields(String scope, String id) {
+        checkScope(scope);
+        CredentialRepository.Row row = repo.find(scope, id).orElseThrow(() -> missing(scope, id));
+        Set<String> secret = CredentialTypes.secretFields(CredentialTypes.get(row.type()));
+        Map<String, String> out = new LinkedHashMap<>(open(row));
+        out.keySet().removeIf(secret::contains);
+        return out;
     }
 
     /** Uses of credentials, newest first; null filters match everything. */

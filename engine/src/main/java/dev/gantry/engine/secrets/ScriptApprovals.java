@@ -87,8 +87,13 @@ public final class ScriptApprovals {
 
             @Override
             public void rejected(String signature, boolean approvable, String script) {
+                rejected(signature, approvable, script, 0);
+            }
+
+            @Override
+            public void rejected(String signature, boolean approvable, String script, int line) {
                 try {
-                    repo.rejected(signature, approvable, job, build, script, Instant.now());
+                    repo.rejected(signature, approvable, job, build, script, line > 0 ? line : null, Instant.now());
                 } catch (RuntimeException e) {
                     // The rejection itself must still happen; a store failure only loses the record of it.
                     System.getLogger(ScriptApprovals.class.getName()).log(System.Logger.Level.WARNING,

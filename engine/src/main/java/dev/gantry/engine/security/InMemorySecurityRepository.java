@@ -18,6 +18,7 @@ final class InMemorySecurityRepository implements SecurityRepository {
     private final List<GrantRecord> grants = new ArrayList<>();
     private final List<AuditRecord> audit = new ArrayList<>();
     private final AtomicLong ids = new AtomicLong();
+    private final java.util.Map<String, SessionRecord> sessions = new java.util.HashMap<>();
 
     @Override
     public synchronized List<UserRecord> users() {
@@ -40,7 +41,7 @@ final class InMemorySecurityRepository implements SecurityRepository {
         if (u == null) {
             return false;
         }
-        users.put(name, new UserRecord(name, passwordHash, u.created()));
+        users.put(name, new UserRecord(name, passwordHash, u.created(), u.disabled()));
         return true;
     }
 
@@ -107,5 +108,54 @@ final class InMemorySecurityRepository implements SecurityRepository {
     public synchronized List<AuditRecord> audit(String actor, String action, int offset, int limit) {
         return audit.reversed().stream().filter(e -> actor == null || e.actor().equals(actor))
                 .filter(e -> action == null || e.action().equals(action)).skip(offset).limit(limit).toList();
+    }
+
+    @Override
+    public synchronized boolean setDisabled(String name, boolean disabled) {
+        UserRecord u = users.get(name);
+        if (u == null) {
+            return false;
+        }
+        users.put(name, new UserRecord(name, u.passwordHash(), u.created(), disabled));
+        return true;
+    }
+
+    @Override
+    public synchronized void tokenUsed(String id, java.time.Instant when) {
+        tokens.replaceAll(t -> t.id().equals(id) ? new TokenRecord(t.id(), t.user(), t.name(), t.hash(), t.created(), when) : t);
+    }
+
+    @Override
+    public synchronized void createSession(SessionRecord session) {
+        sessions.put(session.idHash(), session);
+    }
+
+    @Override
+    public synchronized Optional<SessionRecord> session(String idHash) {
+        return Optional.ofNullable(sessions.get(idHash));
+    }
+
+    @Override
+    public synchronized void touchSession(String idHash, java.time.Instant lastSeen) {
+        sessions.computeIfPresent(idHash, (k, s) -> new SessionRecord(s.idHash(), s.user(), s.created(), lastSeen));
+    }
+
+    @Override
+    public synchronized boolean deleteSession(String idHash) {
+        return sessions.remove(idHash) != null;
+    }
+
+    @Override
+    public synchronized int deleteSessions(String user) {
+        int before = sessions.size();
+        sessions.values().removeIf(s -> s.user().equals(user));
+        return before - sessions.size();
+    }
+
+    @Override
+    public synchronized int pruneSessions(java.time.Instant idleBefore, java.time.Instant createdBefore) {
+        int before = sessions.size();
+        sessions.values().removeIf(s -> s.lastSeen().isBefore(idleBefore) || s.created().isBefore(createdBefore));
+        return before - sessions.size();
     }
 }

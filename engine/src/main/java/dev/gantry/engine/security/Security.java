@@ -126,7 +126,7 @@ public final class Security {
         this.repository = Objects.requireNonNull(repository, "repository");
         this.providers = Objects.requireNonNull(providers, "providers");
         this.passwords = new Passwords(options.bcryptCost(), options.nanos());
-        this.sessions = new Sessions(options.sessionIdle(), options.sessionMaxAge(), options.nanos());
+        this.sessions = new Sessions(repository, options.sessionIdle(), options.sessionMaxAge(), options.nanos());
         this.throttle = new LoginThrottle(options.failuresPerUser(), options.failuresPerAddress(), options.nanos());
         this.audit = new Audit(repository, Clock.systemUTC());
     }
@@ -210,7 +210,7 @@ public final class Security {
         if (secret.startsWith(TOKEN_PREFIX)) {
             Optional<TokenRecord> t = repository.tokenByHash(Passwords.sha256(secret));
             if (t.isPresent() && t.get().user().equals(user)) {
-                return identity(user, Identity.Via.TOKEN, null);
+                return tokenIdentity(t.get());
             }
         }
         return password(user, secret, address, "HTTP Basic");
@@ -227,7 +227,23 @@ public final class Security {
             throw new Refused(401, "the bearer token is not an API token of any user (revoked, or mistyped); create one with"
                     + " 'gantry token create' or POST /api/v1/users/{user}/tokens", 0);
         }
-        return identity(t.get().user(), Identity.Via.TOKEN, null);
+        return tokenIdentity(t.get());
+    }
+
+    /** The token's user, unless disabled; notes the use (at most once a minute, to spare the database a write per request). */
+    private Identity tokenIdentity(TokenRecord t) throws Refused {
+        if (user(t.user()).map(UserRecord::disabled).orElse(false)) {
+            throw new Refused(401, "user '" + t.user() + "' is disabled; an administrator can enable the account again", 0);
+        }
+        Instant now = Instant.now();
+        if (t.lastUsed() == null || t.lastUsed().isBefore(now.minusSeconds(60))) {
+            try {
+                repository.tokenUsed(t.id(), now);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "cannot note the use of token " + t.id() + ": " + e.getMessage());
+            }
+        }
+        return identity(t.user(), Identity.Via.TOKEN, null);
     }
 
     /**
@@ -271,7 +287,14 @@ public final class Security {
     /** The identity of a live session cookie, or null when there is none or it expired. */
     public Identity session(String cookie) {
         Sessions.Session s = sessions.find(cookie);
-        return s == null ? null : identity(s.user(), Identity.Via.SESSION, s);
+        if (s == null) {
+            return null;
+        }
+        if (user(s.user()).map(UserRecord::disabled).orElse(false)) {
+            sessions.endAll(s.user());
+            return null;
+        }
+        return identity(s.user(), Identity.Via.SESSION, s);
     }
 
     /**
@@ -284,6 +307,15 @@ public final class Security {
         Sessions.Session s = sessions.start(checked.name());
         audit.record(checked.name(), "login", checked.name(), "signed in on the login page", address);
         return identity(checked.name(), Identity.Via.SESSION, s);
+    }
+
+    /**
+     * Ends every browser session of {@code user} ("sign out everywhere"); tokens stay valid.
+     *
+     * @param user a user name; not null
+     */
+    public void endSessions(String user) {
+        sessions.endAll(user);
     }
 
     /** Ends a session (logout); nothing when it ended already. */
@@ -305,6 +337,10 @@ public final class Security {
             throttle.failed(user, address);
             audit.record(user, "login.failure", user, "wrong user name or password (" + how + ")", address);
             throw new Refused(401, "wrong user name or password (or API token)", 0);
+        }
+        if (user(name).map(UserRecord::disabled).orElse(false)) {
+            audit.record(user, "login.failure", user, "the user is disabled (" + how + ")", address);
+            throw new Refused(401, "user '" + name + "' is disabled; an administrator can enable the account again", 0);
         }
         throttle.succeeded(user);
         return identity(name, Identity.Via.PASSWORD, null);
@@ -393,8 +429,11 @@ public final class Security {
         sessions.endAll(name);
     }
 
-    /** Whether {@code password} is the user's current password (no throttling: for a password change by the user). */
-    boolean passwordMatches(String name, String password) {
+    /**
+     * Whether {@code password} is the local user's current password (no throttling: for a
+     * password change by the signed-in user); false for an unknown user or one without a password.
+     */
+    public boolean passwordMatches(String name, String password) {
         Optional<UserRecord> u = user(name);
         return u.isPresent() && passwords.verify(name, password, u.get().passwordHash());
     }
@@ -414,6 +453,26 @@ public final class Security {
         }
         repository.deleteUser(name);
         sessions.endAll(name);
+    }
+
+    /**
+     * Disables a user (who then can neither sign in nor use their tokens, and whose sessions end)
+     * or enables them again; grants and tokens are kept.
+     *
+     * @throws java.util.NoSuchElementException when there is no such user
+     * @throws IllegalStateException when it would leave no enabled user with the global admin role
+     */
+    public void setDisabled(String name, boolean disabled) {
+        if (user(name).isEmpty()) {
+            throw new java.util.NoSuchElementException("no user '" + name + "'");
+        }
+        if (disabled && isLastAdmin(name)) {
+            throw new IllegalStateException("user '" + name + "' is the last enabled one with the global admin role; grant it to another user first");
+        }
+        repository.setDisabled(name, disabled);
+        if (disabled) {
+            sessions.endAll(name);
+        }
     }
 
     /** A user's grants. */
@@ -458,7 +517,8 @@ public final class Security {
     }
 
     private boolean isLastAdmin(String user) {
-        List<GrantRecord> admins = repository.grants().stream().filter(g -> g.folder().isEmpty() && g.role().equals(Role.ADMIN.id())).toList();
+        List<GrantRecord> admins = repository.grants().stream().filter(g -> g.folder().isEmpty() && g.role().equals(Role.ADMIN.id()))
+                .filter(g -> !repository.user(g.user()).map(UserRecord::disabled).orElse(false)).toList();
         return admins.size() == 1 && admins.get(0).user().equals(user);
     }
 

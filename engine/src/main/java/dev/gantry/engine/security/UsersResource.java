@@ -164,6 +164,28 @@ public final class UsersResource {
         return Response.noContent().build();
     }
 
+    /** The body of {@code PUT /users/{user}/disabled}. */
+    public record DisabledBody(Boolean disabled) {
+    }
+
+    @PUT
+    @Path("users/{user}/disabled")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Requires(value = Permission.ADMINISTER, audit = false)
+    public Response disable(@PathParam("user") String user, DisabledBody body, @Context SecurityContext sc) {
+        if (body == null || body.disabled() == null) {
+            return AccessFilter.error(400, "missing_disabled", "PUT {\"disabled\": true} (or false to enable the user again)");
+        }
+        existing(user);
+        try {
+            security.setDisabled(user, body.disabled());
+        } catch (IllegalStateException e) {
+            return AccessFilter.error(409, "last_admin", e.getMessage());
+        }
+        audit(sc, body.disabled() ? "user.disable" : "user.enable", user, "");
+        return Response.ok(user(existing(user))).build();
+    }
+
     @POST
     @Path("users/{user}/grants")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -213,7 +235,12 @@ public final class UsersResource {
         existing(user);
         List<Object> out = new ArrayList<>();
         for (TokenRecord t : security.tokens(user)) {
-            out.add(Map.of("id", t.id(), "name", t.name(), "created", t.created().toString()));
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", t.id());
+            m.put("name", t.name());
+            m.put("created", t.created().toString());
+            m.put("lastUsed", t.lastUsed() == null ? null : t.lastUsed().toString());
+            out.add(m);
         }
         return Response.ok(Map.of("tokens", out)).build();
     }
@@ -306,6 +333,7 @@ public final class UsersResource {
         m.put("name", u.name());
         m.put("created", u.created() == null ? null : u.created().toString());
         m.put("hasPassword", u.passwordHash() != null);
+        m.put("disabled", u.disabled());
         m.put("roles", grants(security.grants(u.name())));
         return m;
     }

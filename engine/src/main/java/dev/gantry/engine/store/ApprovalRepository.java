@@ -15,9 +15,15 @@ public interface ApprovalRepository {
      *
      * @param status {@code PENDING}, {@code APPROVED} or {@code DENIED}
      * @param approvable whether approving it lets it pass (some rejections are unconditional)
+     * @param firstLine the line of {@code firstScript} that ran it first, or null when not known
      */
     record Row(String signature, String status, boolean approvable, String firstJob, Integer firstBuild, String firstScript,
-               long hits, Instant firstSeen, Instant lastSeen, Instant decided) {
+               long hits, Instant firstSeen, Instant lastSeen, Instant decided, Integer firstLine) {
+        /** A row without the line. */
+        public Row(String signature, String status, boolean approvable, String firstJob, Integer firstBuild, String firstScript,
+                   long hits, Instant firstSeen, Instant lastSeen, Instant decided) {
+            this(signature, status, approvable, firstJob, firstBuild, firstScript, hits, firstSeen, lastSeen, decided, null);
+        }
     }
 
     List<Row> list();
@@ -28,7 +34,12 @@ public interface ApprovalRepository {
      * Counts a rejection: inserts a PENDING row with this job, build and script as the first
      * sighting, or adds one to the hits of the existing row.
      */
-    void rejected(String signature, boolean approvable, String job, Integer build, String script, Instant when);
+    default void rejected(String signature, boolean approvable, String job, Integer build, String script, Instant when) {
+        rejected(signature, approvable, job, build, script, null, when);
+    }
+
+    /** As {@link #rejected(String, boolean, String, Integer, String, Instant)}, with the script's line (null: not known). */
+    void rejected(String signature, boolean approvable, String job, Integer build, String script, Integer line, Instant when);
 
     /**
      * Sets the decision (APPROVED, DENIED or PENDING), inserting the row when the signature was

@@ -10,7 +10,7 @@ import java.util.Optional;
 
 /** Script approvals in the {@code script_approvals} table. */
 final class H2ApprovalRepository implements ApprovalRepository {
-    private static final String COLUMNS = "signature, status, approvable, first_job, first_build, first_script, hits, first_seen, last_seen, decided";
+    private static final String COLUMNS = "signature, status, approvable, first_job, first_build, first_script, hits, first_seen, last_seen, decided, first_line";
     private final Transactions tx;
 
     H2ApprovalRepository(Transactions tx) {
@@ -48,11 +48,16 @@ final class H2ApprovalRepository implements ApprovalRepository {
         Integer firstBuild = rs.wasNull() ? null : build;
         return new Row(rs.getString("signature"), rs.getString("status"), rs.getBoolean("approvable"), rs.getString("first_job"),
                 firstBuild, rs.getString("first_script"), rs.getLong("hits"), Transactions.instant(rs, "first_seen"),
-                Transactions.instant(rs, "last_seen"), Transactions.instant(rs, "decided"));
+                Transactions.instant(rs, "last_seen"), Transactions.instant(rs, "decided"), line(rs));
+    }
+
+    private static Integer line(ResultSet rs) throws SQLException {
+        int line = rs.getInt("first_line");
+        return rs.wasNull() ? null : line;
     }
 
     @Override
-    public void rejected(String signature, boolean approvable, String job, Integer build, String script, Instant when) {
+    public void rejected(String signature, boolean approvable, String job, Integer build, String script, Integer line, Instant when) {
         tx.run("recording a rejected script signature", c -> {
             try (PreparedStatement up = c.prepareStatement("UPDATE script_approvals SET hits = hits + 1, last_seen = ? WHERE signature = ?")) {
                 up.setObject(1, Transactions.timestamp(when));
@@ -62,7 +67,7 @@ final class H2ApprovalRepository implements ApprovalRepository {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("MERGE INTO script_approvals (" + COLUMNS + ") KEY (signature)"
-                    + " VALUES (?, 'PENDING', ?, ?, ?, ?, 1, ?, ?, NULL)")) {
+                    + " VALUES (?, 'PENDING', ?, ?, ?, ?, 1, ?, ?, NULL, ?)")) {
                 ps.setString(1, signature);
                 ps.setBoolean(2, approvable);
                 ps.setString(3, job);
@@ -70,6 +75,7 @@ final class H2ApprovalRepository implements ApprovalRepository {
                 ps.setString(5, script);
                 ps.setObject(6, Transactions.timestamp(when));
                 ps.setObject(7, Transactions.timestamp(when));
+                ps.setObject(8, line);
                 ps.executeUpdate();
             }
             return null;
@@ -88,7 +94,7 @@ final class H2ApprovalRepository implements ApprovalRepository {
                 }
             }
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO script_approvals (" + COLUMNS + ")"
-                    + " VALUES (?, ?, ?, NULL, NULL, NULL, 0, ?, ?, ?)")) {
+                    + " VALUES (?, ?, ?, NULL, NULL, NULL, 0, ?, ?, ?, NULL)")) {
                 ps.setString(1, signature);
                 ps.setString(2, status);
                 ps.setBoolean(3, approvable);

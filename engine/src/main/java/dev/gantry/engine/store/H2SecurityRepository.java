@@ -3,11 +3,12 @@ package dev.gantry.engine.store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
-/** {@link SecurityRepository} in the tables of migration V7; every value a statement parameter. */
+/** {@link SecurityRepository} in the tables of migrations V7 and V10; every value a statement parameter. */
 final class H2SecurityRepository implements SecurityRepository {
     private final Transactions tx;
 
@@ -19,7 +20,7 @@ final class H2SecurityRepository implements SecurityRepository {
     public List<UserRecord> users() {
         return tx.run("listing users", c -> {
             List<UserRecord> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT name, password_hash, created FROM users ORDER BY name");
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, password_hash, created, disabled FROM users ORDER BY name");
                  ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(user(rs));
@@ -32,7 +33,7 @@ final class H2SecurityRepository implements SecurityRepository {
     @Override
     public Optional<UserRecord> user(String name) {
         return tx.run("reading user '" + name + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT name, password_hash, created FROM users WHERE name = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT name, password_hash, created, disabled FROM users WHERE name = ?")) {
                 ps.setString(1, name);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(user(rs)) : Optional.empty();
@@ -42,7 +43,7 @@ final class H2SecurityRepository implements SecurityRepository {
     }
 
     private static UserRecord user(ResultSet rs) throws SQLException {
-        return new UserRecord(rs.getString("name"), rs.getString("password_hash"), Transactions.instant(rs, "created"));
+        return new UserRecord(rs.getString("name"), rs.getString("password_hash"), Transactions.instant(rs, "created"), rs.getBoolean("disabled"));
     }
 
     @Override
@@ -82,7 +83,7 @@ final class H2SecurityRepository implements SecurityRepository {
         return tx.run("listing the tokens of user '" + user + "'", c -> {
             List<TokenRecord> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT id, username, name, token_hash, created FROM api_tokens WHERE username = ? ORDER BY created, id")) {
+                    "SELECT id, username, name, token_hash, created, last_used FROM api_tokens WHERE username = ? ORDER BY created, id")) {
                 ps.setString(1, user);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -97,7 +98,7 @@ final class H2SecurityRepository implements SecurityRepository {
     @Override
     public Optional<TokenRecord> tokenByHash(String hash) {
         return tx.run("looking up a token", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, username, name, token_hash, created FROM api_tokens WHERE token_hash = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id, username, name, token_hash, created, last_used FROM api_tokens WHERE token_hash = ?")) {
                 ps.setString(1, hash);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.of(token(rs)) : Optional.empty();
@@ -108,7 +109,7 @@ final class H2SecurityRepository implements SecurityRepository {
 
     private static TokenRecord token(ResultSet rs) throws SQLException {
         return new TokenRecord(rs.getString("id"), rs.getString("username"), rs.getString("name"), rs.getString("token_hash"),
-                Transactions.instant(rs, "created"));
+                Transactions.instant(rs, "created"), rs.getObject("last_used") == null ? null : Transactions.instant(rs, "last_used"));
     }
 
     @Override
@@ -255,5 +256,93 @@ final class H2SecurityRepository implements SecurityRepository {
             }
             throw e;
         }
+    }
+
+    @Override
+    public boolean setDisabled(String name, boolean disabled) {
+        return tx.run((disabled ? "disabling" : "enabling") + " user '" + name + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE users SET disabled = ? WHERE name = ?")) {
+                ps.setBoolean(1, disabled);
+                ps.setString(2, name);
+                return ps.executeUpdate() > 0;
+            }
+        });
+    }
+
+    @Override
+    public void tokenUsed(String id, Instant when) {
+        tx.run("noting the use of token '" + id + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET last_used = ? WHERE id = ?")) {
+                ps.setObject(1, Transactions.timestamp(when));
+                ps.setString(2, id);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void createSession(SessionRecord s) {
+        tx.run("storing a session of user '" + s.user() + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO sessions (id_hash, username, created, last_seen) VALUES (?, ?, ?, ?)")) {
+                ps.setString(1, s.idHash());
+                ps.setString(2, s.user());
+                ps.setObject(3, Transactions.timestamp(s.created()));
+                ps.setObject(4, Transactions.timestamp(s.lastSeen()));
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public Optional<SessionRecord> session(String idHash) {
+        return tx.run("reading a session", c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT id_hash, username, created, last_seen FROM sessions WHERE id_hash = ?")) {
+                ps.setString(1, idHash);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new SessionRecord(rs.getString("id_hash"), rs.getString("username"),
+                            Transactions.instant(rs, "created"), Transactions.instant(rs, "last_seen"))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void touchSession(String idHash, Instant lastSeen) {
+        tx.run("noting a session's request", c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET last_seen = ? WHERE id_hash = ?")) {
+                ps.setObject(1, Transactions.timestamp(lastSeen));
+                ps.setString(2, idHash);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public boolean deleteSession(String idHash) {
+        return update("ending a session", "DELETE FROM sessions WHERE id_hash = ?", idHash);
+    }
+
+    @Override
+    public int deleteSessions(String user) {
+        return tx.run("ending the sessions of user '" + user + "'", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE username = ?")) {
+                ps.setString(1, user);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int pruneSessions(Instant idleBefore, Instant createdBefore) {
+        return tx.run("pruning expired sessions", c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE last_seen < ? OR created < ?")) {
+                ps.setObject(1, Transactions.timestamp(idleBefore));
+                ps.setObject(2, Transactions.timestamp(createdBefore));
+                return ps.executeUpdate();
+            }
+        });
     }
 }

@@ -10,12 +10,27 @@ import java.util.Optional;
  * name such as {@code x' OR '1'='1}) is stored or compared verbatim. Thread-safe.
  */
 public interface SecurityRepository {
-    /** A local user; {@code passwordHash} is a bcrypt hash, or null for a user without a password (tokens only). */
-    record UserRecord(String name, String passwordHash, Instant created) {
+    /**
+     * A local user; {@code passwordHash} is a bcrypt hash, or null for a user without a password
+     * (tokens only); a {@code disabled} user can neither sign in nor use their tokens.
+     */
+    record UserRecord(String name, String passwordHash, Instant created, boolean disabled) {
+        /** An enabled user. */
+        public UserRecord(String name, String passwordHash, Instant created) {
+            this(name, passwordHash, created, false);
+        }
     }
 
-    /** An API token; only the SHA-256 (hex) of the token is kept. */
-    record TokenRecord(String id, String user, String name, String hash, Instant created) {
+    /** An API token; only the SHA-256 (hex) of the token is kept; {@code lastUsed} is null until it is used. */
+    record TokenRecord(String id, String user, String name, String hash, Instant created, Instant lastUsed) {
+        /** A token never used. */
+        public TokenRecord(String id, String user, String name, String hash, Instant created) {
+            this(id, user, name, hash, created, null);
+        }
+    }
+
+    /** A browser session: only the SHA-256 (hex) of its id (the cookie) is kept. */
+    record SessionRecord(String idHash, String user, Instant created, Instant lastSeen) {
     }
 
     /** A role granted to a user, globally ({@code folder} empty) or on a folder and everything in it. */
@@ -77,4 +92,28 @@ public interface SecurityRepository {
      * @param limit the most to return (1 or more)
      */
     List<AuditRecord> audit(String actor, String action, int offset, int limit);
+
+    /** Enables or disables a user; false when there is no such user. */
+    boolean setDisabled(String name, boolean disabled);
+
+    /** Notes that the token with this id authenticated a request at {@code when}. */
+    void tokenUsed(String id, Instant when);
+
+    /** Stores a new session. */
+    void createSession(SessionRecord session);
+
+    /** The session with this id hash, or empty. */
+    Optional<SessionRecord> session(String idHash);
+
+    /** Moves a session's last request to {@code lastSeen}. */
+    void touchSession(String idHash, Instant lastSeen);
+
+    /** Deletes one session; false when there was none. */
+    boolean deleteSession(String idHash);
+
+    /** Deletes every session of {@code user}; returns how many. */
+    int deleteSessions(String user);
+
+    /** Deletes the sessions last seen before {@code idleBefore} or created before {@code createdBefore}; returns how many. */
+    int pruneSessions(Instant idleBefore, Instant createdBefore);
 }

@@ -66,6 +66,11 @@ class SecurityCommandsTest {
             String password = generated.out().replaceAll("(?s).*password: (\\S+).*", "$1");
             assertEquals(0, gantry("token", "list", "--url", c.url, "--auth", "dev:" + password).exit(), generated.out());
             assertEquals(Main.USAGE, gantry("user", "list", "--url", c.url, "--auth", "dev:" + password).exit(), "an operator is no administrator");
+            assertEquals(0, gantry("user", "disable", "dev", "--url", c.url, "--auth", admin).exit());
+            assertTrue(gantry("user", "list", "--url", c.url, "--auth", admin).out().contains("\tdisabled"));
+            assertTrue(gantry("token", "list", "--url", c.url, "--auth", "dev:" + password).exit() != 0, "a disabled user is refused");
+            assertEquals(0, gantry("user", "enable", "dev", "--url", c.url, "--auth", admin).exit());
+            assertEquals(0, gantry("token", "list", "--url", c.url, "--auth", "dev:" + password).exit(), "enabled again");
             assertEquals(0, gantry("user", "delete", "dev", "--url", c.url, "--auth", admin).exit());
             Run bad = gantry("job", "list", "--url", c.url, "--auth", "no-colon");
             assertEquals(Main.USAGE, bad.exit());

@@ -95,6 +95,7 @@ public final class ScriptApprovalsResource {
         m.put("firstJob", r.firstJob());
         m.put("firstBuild", r.firstBuild());
         m.put("firstScript", r.firstScript());
+        m.put("firstLine", r.firstLine());
         m.put("count", r.hits());
         m.put("firstSeen", r.firstSeen() == null ? null : r.firstSeen().toString());
         m.put("lastSeen", r.lastSeen() == null ? null : r.lastSeen().toString());

@@ -64,7 +64,7 @@ final class Pages {
     static Me me(Identity me) {
         return new Me(me.name(), me.session() == null ? "" : me.session().csrf(), me.session() != null,
                 me.permitsSomewhere(Permission.CONFIGURE), me.permits(Permission.READ), me.permits(Permission.READ),
-                me.permits(Permission.ADMINISTER));
+                me.permits(Permission.ADMINISTER), me.permitsSomewhere(Permission.MANAGE_CREDENTIALS));
     }
 
     /**

@@ -22,7 +22,26 @@ enum UiForm {
     UPLOAD_PLUGIN("/plugins/upload", Permission.MANAGE_PLUGINS, Target.GLOBAL),
     ENABLE_PLUGIN("/plugins/{plugin}/enable", Permission.MANAGE_PLUGINS, Target.GLOBAL),
     DISABLE_PLUGIN("/plugins/{plugin}/disable", Permission.MANAGE_PLUGINS, Target.GLOBAL),
-    UNINSTALL_PLUGIN("/plugins/{plugin}/uninstall", Permission.MANAGE_PLUGINS, Target.GLOBAL);
+    UNINSTALL_PLUGIN("/plugins/{plugin}/uninstall", Permission.MANAGE_PLUGINS, Target.GLOBAL),
+    CREATE_TOKEN("/account/tokens", null, Target.SELF),
+    REVOKE_TOKEN("/account/tokens/{id}/revoke", null, Target.SELF),
+    CHANGE_PASSWORD("/account/password", null, Target.SELF),
+    /** Ends every browser session of the signed-in user ("sign out everywhere"). */
+    END_SESSIONS("/account/sessions/end", null, Target.SELF),
+    CREATE_USER("/users", Permission.ADMINISTER, Target.GLOBAL),
+    GRANT_ROLE("/users/{user}/grant", Permission.ADMINISTER, Target.GLOBAL),
+    REVOKE_ROLE("/users/{user}/revoke", Permission.ADMINISTER, Target.GLOBAL),
+    DISABLE_USER("/users/{user}/disable", Permission.ADMINISTER, Target.GLOBAL),
+    ENABLE_USER("/users/{user}/enable", Permission.ADMINISTER, Target.GLOBAL),
+    DELETE_USER("/users/{user}/delete", Permission.ADMINISTER, Target.GLOBAL),
+    SET_PASSWORD("/users/{user}/password", Permission.ADMINISTER, Target.GLOBAL),
+    CREATE_CREDENTIAL("/credentials/new", Permission.MANAGE_CREDENTIALS, Target.FOLDER_FIELD),
+    UPDATE_CREDENTIAL("/credentials/edit", Permission.MANAGE_CREDENTIALS, Target.FOLDER_FIELD),
+    DELETE_CREDENTIAL("/credentials/delete", Permission.MANAGE_CREDENTIALS, Target.FOLDER_FIELD),
+    /** Approve or deny a signature the sandbox rejected. */
+    DECIDE_APPROVAL("/script-approvals/decide", Permission.ADMINISTER, Target.GLOBAL),
+    /** Forget an approval: the signature is rejected again from the next call on. */
+    REVOKE_APPROVAL("/script-approvals/revoke", Permission.ADMINISTER, Target.GLOBAL);
 
     /** Where the permission is looked up. */
     enum Target {
@@ -31,11 +50,19 @@ enum UiForm {
         /** The job in the path: grants on its folders count too. */
         JOB,
         /** The job the form's {@code name} field names (a job about to be created). */
-        NAMED_JOB
+        NAMED_JOB,
+        /** The folder the form's {@code folder} field names; empty: globally. */
+        FOLDER_FIELD,
+        /** Any signed-in user, acting on their own account only (no permission; {@link #permission} is null). */
+        SELF
     }
 
-    /** The path with placeholders: {@code {job}} (a job's full name), {@code {n}} (a build number), {@code {plugin}} (an id). */
+    /**
+     * The path with placeholders: {@code {job}} (a job's full name), {@code {n}} (a build number),
+     * {@code {plugin}} (an id), {@code {user}} (a user name), {@code {id}} (a token id).
+     */
     final String template;
+    /** The permission the form needs; null only for {@link Target#SELF}. */
     final Permission permission;
     final Target target;
     private final Pattern pattern;
@@ -48,7 +75,9 @@ enum UiForm {
         this.pattern = Pattern.compile(Pattern.quote(template)
                 .replace("{job}", "\\E[^/~][^/]*(?:/[^/~][^/]*)*\\Q")
                 .replace("{n}", "\\E[0-9]{1,9}\\Q")
-                .replace("{plugin}", "\\E[^/~][^/]*\\Q"));
+                .replace("{plugin}", "\\E[^/~][^/]*\\Q")
+                .replace("{user}", "\\E[^/~][^/]*\\Q")
+                .replace("{id}", "\\E[0-9a-f]{1,32}\\Q"));
     }
 
     /** The form at {@code rawPath} (below the context, not decoded), or null when there is none. */

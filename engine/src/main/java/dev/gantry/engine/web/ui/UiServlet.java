@@ -51,12 +51,14 @@ final class UiServlet extends HttpServlet {
     private final transient Pages pages;
     private final transient TemplateEngine templates;
     private final transient UiAccess access;
+    private final transient AdminUi admin;
 
     UiServlet(WebUi.Services services) {
         this.services = services;
         this.controller = services.controller();
         this.pages = new Pages(services);
         this.access = new UiAccess(services.security());
+        this.admin = new AdminUi(services);
         this.templates = TemplateEngine.createPrecompiled(null, ContentType.Html, UiServlet.class.getClassLoader(),
                 "dev.gantry.engine.web.ui.templates");
     }
@@ -209,6 +211,8 @@ final class UiServlet extends HttpServlet {
             page(req, resp, 200, "system", pages.system());
         } else if (path.startsWith("/job/")) {
             getJob(jobRoute(path), req, resp, me);
+        } else if (AdminUi.handles(path)) {
+            answer(req, resp, admin.get(path, req, me));
         } else {
             throw new NoSuchElementException("there is no page " + path);
         }
@@ -259,6 +263,14 @@ final class UiServlet extends HttpServlet {
                 String name = req.getParameter("name");
                 need(me, form.permission, name == null ? "" : name.strip(), false);
             }
+            case FOLDER_FIELD -> {
+                String folder = AdminUi.field(req, "folder");
+                folder = folder == null ? "" : folder.strip();
+                need(me, form.permission, folder.isEmpty() ? null : folder, true);
+            }
+            case SELF -> {
+                // Any signed-in user: the form acts on their own account only.
+            }
         }
         switch (form) {
             case NEW_JOB -> createJob(req, resp);
@@ -272,6 +284,7 @@ final class UiServlet extends HttpServlet {
                 pages.existingBuild(route.job(), number);
                 buildAction(route.job(), number, a.substring(a.indexOf('/') + 1), req, resp, me);
             }
+            default -> answer(req, resp, admin.post(form, path, req, me));
         }
     }
 
@@ -480,6 +493,14 @@ final class UiServlet extends HttpServlet {
         String why = JobNames.check(name);
         if (why != null) {
             throw new IllegalArgumentException(why);
+        }
+    }
+
+    private void answer(HttpServletRequest req, HttpServletResponse resp, AdminUi.Answer a) throws IOException {
+        if (a.redirect() != null) {
+            redirect(resp, a.redirect());
+        } else {
+            page(req, resp, a.status(), a.template(), a.model());
         }
     }
 

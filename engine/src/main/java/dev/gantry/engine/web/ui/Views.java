@@ -14,9 +14,11 @@ public final class Views {
     /**
      * Who is signed in, for the page header and the forms: {@code csrf} goes into every form as
      * the hidden {@code _csrf} field (empty when the request was not made with a session cookie,
-     * which needs none); the flags say which menu entries lead somewhere the user may go.
+     * which needs none); the flags say which menu entries lead somewhere the user may go
+     * ({@code system}: administer, which the users, script approvals and audit pages need too).
      */
-    public record Me(String name, String csrf, boolean session, boolean newJob, boolean agents, boolean plugins, boolean system) {
+    public record Me(String name, String csrf, boolean session, boolean newJob, boolean agents, boolean plugins, boolean system,
+                     boolean credentials) {
     }
 
     public record Crumb(String label, String url) {

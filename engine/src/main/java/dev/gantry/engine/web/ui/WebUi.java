@@ -23,7 +23,8 @@ public final class WebUi {
      * {@code /static/*} need a signed-in user, with the permissions of docs/ui.md.
      */
     public static final List<String> PATHS = List.of("", "/job/*", "/folder/*", "/new", "/agents", "/agents/*",
-            "/plugins", "/plugins/*", "/system", "/static/*");
+            "/plugins", "/plugins/*", "/system", "/account", "/account/*", "/users", "/users/*", "/credentials", "/credentials/*",
+            "/script-approvals", "/script-approvals/*", "/audit", "/static/*");
 
     /**
      * What the pages read and act on.

@@ -50,12 +50,46 @@ public final class UiScreenshots {
                 new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("secret")).isEmpty());
                 Files.write(out.resolve("agents.png"), b.getScreenshotAs(OutputType.BYTES));
                 shot(b, g, "/system", out.resolve("system.png"), null);
+                admin(b, g, out);
             } finally {
                 b.quit();
             }
             g.controller.stop("shop/release", 1);
         }
         System.out.println("screenshots written to " + out);
+    }
+
+    /** The account and administration pages, with a few users, credentials, approvals and audit entries. */
+    private static void admin(ChromeDriver b, ControllerFixture g, Path out) throws Exception {
+        g.security.createUser("ada", "ada-password-1");
+        g.security.grant("ada", dev.gantry.engine.security.Role.DEVELOPER, "shop");
+        g.security.createUser("grace", "grace-password-1");
+        g.security.grant("grace", dev.gantry.engine.security.Role.OPERATOR, "");
+        g.security.createUser("linus", "linus-password-1");
+        g.security.grant("linus", dev.gantry.engine.security.Role.VIEWER, "");
+        g.security.setDisabled("linus", true);
+        g.security.createToken("admin", "laptop");
+        var credentials = g.controller.secrets().orElseThrow().credentials();
+        credentials.create("", "github-token", "string", "Token of the CI bot on GitHub", Map.of("secret", "x"));
+        credentials.create("", "deploy-key", "sshUserPrivateKey", "Deploys to the web servers", Map.of("username", "deploy", "privateKey", "k"));
+        credentials.create("shop", "registry", "usernamePassword", "The shop's container registry", Map.of("username", "shop", "password", "p"));
+        credentials.lookup("shop/api", 3).find("registry");
+        var approvals = g.controller.secrets().orElseThrow().approvals();
+        approvals.policyFor("shop/api", 3).rejected("staticMethod java.util.Base64 getEncoder", true, "shop/api", 12);
+        approvals.policyFor("shop/web", 1).rejected("method java.lang.String execute", true, "shop/web", 4);
+        approvals.decide("method java.lang.String toUpperCase", dev.gantry.engine.secrets.ScriptApprovals.Decision.APPROVED);
+
+        b.get(g.url + "account");
+        b.findElement(By.id("token-name")).sendKeys("deploy script");
+        b.findElement(By.cssSelector("#token-form button[type=submit]")).click();
+        new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("secret")).isEmpty());
+        Files.write(out.resolve("account.png"), b.getScreenshotAs(OutputType.BYTES));
+        shot(b, g, "/users", out.resolve("users.png"), null);
+        shot(b, g, "/users/ada", out.resolve("user.png"), null);
+        shot(b, g, "/credentials", out.resolve("credentials.png"), null);
+        shot(b, g, "/credentials/edit?folder=shop&id=registry", out.resolve("credential.png"), null);
+        shot(b, g, "/script-approvals", out.resolve("script-approvals.png"), null);
+        shot(b, g, "/audit", out.resolve("audit.png"), null);
     }
 
     private static void shot(ChromeDriver b, ControllerFixture g, String path, Path file, String waitFor) throws Exception {
