@@ -126,6 +126,8 @@ public final class AgentProcess {
         main = Thread.currentThread();
         log.println("gantry agent " + config.name() + ": connecting to " + config.url() + " (work directory " + config.workdir() + ")");
         Thread heartbeat = Thread.ofVirtual().name("agent-heartbeat").start(this::heartbeats);
+        // Its first task is most likely a process: set the launcher up while the agent connects.
+        dev.gantry.engine.workspace.LocalProcess.prepare(true);
         WorkspaceJanitor j = janitor;
         Thread sweeper = j == null ? null : Thread.ofVirtual().name("agent-workspace-retention").start(() -> sweep(j));
         int failures = 0;

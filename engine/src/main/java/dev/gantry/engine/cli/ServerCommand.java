@@ -158,6 +158,8 @@ final class ServerCommand implements Callable<Integer> {
         System.out.println("Gantry controller ready at " + web.scheme() + "://" + (bind.contains(":") ? "[" + bind + "]" : bind) + ":" + web.port()
                 + "/ (home " + h + ")");
         System.out.flush();
+        // After ready, not before: warming the process launcher would only slow the start down.
+        dev.gantry.engine.workspace.LocalProcess.prepare(true);
         stopped.await();
         return 0;
     }

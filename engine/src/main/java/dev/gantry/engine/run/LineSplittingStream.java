@@ -13,7 +13,8 @@ final class LineSplittingStream extends OutputStream {
     private final LogSink sink;
     private final LogSink.LogSource source;
     private final Runnable onActivity;
-    private final byte[] buf = new byte[MAX_LINE];
+    /** Grows with the longest unfinished line (up to {@link #MAX_LINE}): most steps never need 64 KB. */
+    private byte[] buf = new byte[0];
     private int len;
     private boolean atLineStart = true;
     private boolean closed;
@@ -44,8 +45,7 @@ final class LineSplittingStream extends OutputStream {
             if (len + rest > MAX_LINE) {
                 emit(b, start, rest, false);
             } else {
-                System.arraycopy(b, start, buf, len, rest);
-                len += rest;
+                hold(b, start, rest);
             }
         }
         if (n > 0) {
@@ -56,8 +56,7 @@ final class LineSplittingStream extends OutputStream {
     private void emit(byte[] b, int off, int n, boolean endsLine) {
         if (len > 0) {
             if (len + n <= MAX_LINE) {
-                System.arraycopy(b, off, buf, len, n);
-                len += n;
+                hold(b, off, n);
                 sink.chunk(source, buf, 0, len, atLineStart, endsLine);
                 len = 0;
                 atLineStart = endsLine;
@@ -69,6 +68,14 @@ final class LineSplittingStream extends OutputStream {
         }
         sink.chunk(source, b, off, n, atLineStart, endsLine);
         atLineStart = endsLine;
+    }
+
+    private void hold(byte[] b, int off, int n) {
+        if (len + n > buf.length) {
+            buf = java.util.Arrays.copyOf(buf, Math.min(MAX_LINE, Math.max(Math.max(256, 2 * buf.length), len + n)));
+        }
+        System.arraycopy(b, off, buf, len, n);
+        len += n;
     }
 
     @Override

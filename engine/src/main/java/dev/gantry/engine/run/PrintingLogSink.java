@@ -1,12 +1,15 @@
 package dev.gantry.engine.run;
 
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Writes the console log to a stream as a person reads it: parallel branch lines prefixed with
@@ -16,26 +19,43 @@ import java.time.format.DateTimeFormatter;
  */
 public final class PrintingLogSink implements LogSink, AutoCloseable {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss.SSS");
+    private static final int FIRST_BUFFER = 512;
+    private static final int MAX_BUFFER = 1 << 16;
+    /**
+     * One thread for the delayed flushes of every sink: a controller running a thousand builds
+     * would otherwise keep a thousand threads waking up ten times a second to look for output.
+     */
+    private static final ScheduledExecutorService FLUSHER = Executors.newSingleThreadScheduledExecutor(
+            r -> Thread.ofPlatform().daemon().name("gantry-log-flusher").unstarted(r));
     private final OutputStream out;
-    private final Thread flusher;
+    /** Grows as output comes (up to {@link #MAX_BUFFER}): a quiet build's log holds a few hundred bytes, not 64 KB. */
+    private byte[] buf = new byte[FIRST_BUFFER];
+    private int count;
+    private boolean flushScheduled;
     private volatile boolean dirty;
     private volatile boolean closed;
     private long position;
 
     public PrintingLogSink(OutputStream out) {
-        this.out = new BufferedOutputStream(out, 1 << 16);
-        this.flusher = Thread.ofVirtual().name("log-flusher").start(this::flushPeriodically);
+        this.out = out;
     }
 
-    private void flushPeriodically() {
-        while (!closed) {
+    private void flushLater() {
+        if (!flushScheduled && !closed) {
+            flushScheduled = true;
+            FLUSHER.schedule(this::delayedFlush, 100, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void delayedFlush() {
+        synchronized (this) {
+            flushScheduled = false;
+        }
+        if (dirty && !closed) {
             try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (dirty) {
                 flush();
+            } catch (RuntimeException e) {
+                // The writer sees the failure at its next write or flush; this thread serves every build.
             }
         }
     }
@@ -51,21 +71,49 @@ public final class PrintingLogSink implements LogSink, AutoCloseable {
                     write(('[' + source.branch() + "] ").getBytes(StandardCharsets.UTF_8));
                 }
             }
-            out.write(bytes, offset, length);
+            put(bytes, offset, length);
             position += length;
             if (endsLine) {
-                out.write('\n');
+                put(NEWLINE, 0, 1);
                 position++;
             }
             dirty = true;
+            flushLater();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the console log: " + e.getMessage(), e);
         }
     }
 
+    private static final byte[] NEWLINE = {'\n'};
+
     private void write(byte[] b) throws IOException {
-        out.write(b);
+        put(b, 0, b.length);
         position += b.length;
+    }
+
+    private void put(byte[] b, int off, int len) throws IOException {
+        if (len >= MAX_BUFFER) {
+            drain();
+            out.write(b, off, len);
+            return;
+        }
+        if (count + len > buf.length) {
+            if (count + len > MAX_BUFFER) {
+                drain();
+            }
+            if (count + len > buf.length) {
+                buf = Arrays.copyOf(buf, Math.min(MAX_BUFFER, Math.max(2 * buf.length, count + len)));
+            }
+        }
+        System.arraycopy(b, off, buf, count, len);
+        count += len;
+    }
+
+    private void drain() throws IOException {
+        if (count > 0) {
+            out.write(buf, 0, count);
+            count = 0;
+        }
     }
 
     /**
@@ -79,6 +127,7 @@ public final class PrintingLogSink implements LogSink, AutoCloseable {
     @Override
     public synchronized void flush() {
         try {
+            drain();
             out.flush();
             dirty = false;
         } catch (IOException e) {
@@ -89,7 +138,6 @@ public final class PrintingLogSink implements LogSink, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        flusher.interrupt();
         flush();
     }
 }

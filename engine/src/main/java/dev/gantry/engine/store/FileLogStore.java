@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /** Logs as plain files at {@code builds/<job id>/<number>/log}, appended in place. */
 final class FileLogStore implements LogStore {
-    private static final int BUFFER = 64 * 1024;
+    /** Small: the build's log sink buffers (up to 64 KB) before it writes here. */
+    private static final int BUFFER = 8 * 1024;
     static final String INDEX = "log.index";
     private final Store store;
     private final Set<Path> writing = ConcurrentHashMap.newKeySet();

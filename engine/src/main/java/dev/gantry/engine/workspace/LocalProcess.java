@@ -106,8 +106,30 @@ public final class LocalProcess implements RunningProcess {
      * at once; does nothing after the first call.
      */
     public static void prepare() {
+        prepare(false);
+    }
+
+    /**
+     * As {@link #prepare()}; with {@code launchOnce}, the background thread also starts one
+     * {@code sh -c :} and waits for it, so that the launch path itself (the native calls' method
+     * handles, the output pump threads, the process handle) is set up before the first step
+     * launches: on a controller or agent that has just started, the first build's first
+     * {@code sh} otherwise pays for it, and on a busy machine that is a large part of a short
+     * build. Any failure is ignored (a real launch reports it).
+     */
+    public static void prepare(boolean launchOnce) {
         if (PREPARED.compareAndSet(false, true)) {
-            Thread.ofPlatform().daemon().name("gantry-launcher-init").start(PosixSpawn::available);
+            Thread.ofPlatform().daemon().name("gantry-launcher-init").start(() -> {
+                if (PosixSpawn.available() && launchOnce) {
+                    try {
+                        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+                        start(new ProcessSpec(List.of("sh", "-c", ":"), System.getenv(), OutputStream.nullOutputStream(), null), dir)
+                                .waitFor();
+                    } catch (IOException | RuntimeException | InterruptedException e) {
+                        // Only a warm-up: the first real launch does the work, and reports any failure.
+                    }
+                }
+            });
         }
     }
 
