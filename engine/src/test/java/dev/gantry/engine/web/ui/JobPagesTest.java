@@ -241,18 +241,19 @@ class JobPagesTest {
         assertFalse(firstEvent("/api/v1/jobs/shop/cart/builds/1/log/stream").contains("\"steps\""), "only on request");
     }
 
-    /** The data of the stream's first log event, read as it comes (the stream is not read to its end). */
+    /**
+     * The data of the stream's first log event. The build is complete, so the stream must end by
+     * itself after its end event; it is read whole, on a connection of its own.
+     */
     private static String firstEvent(String path) throws Exception {
-        HttpResponse<java.io.InputStream> r = gantry.client.send(gantry.request(path).timeout(java.time.Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.ofInputStream());
-        assertEquals(200, r.statusCode());
-        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                if (line.startsWith("data: {\"start\"")) {
-                    return line.substring("data: ".length());
-                }
-            }
+        try (java.net.http.HttpClient own = java.net.http.HttpClient.newHttpClient()) {
+            HttpResponse<String> r = own.sendAsync(gantry.request(path).build(), HttpResponse.BodyHandlers.ofString())
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(200, r.statusCode());
+            assertTrue(r.body().contains("event: end"), r.body());
+            Matcher data = Pattern.compile("^data: (\\{\"start\".*)$", Pattern.MULTILINE).matcher(r.body());
+            assertTrue(data.find(), path + " has no log event: " + r.body());
+            return data.group(1);
         }
-        throw new AssertionError(path + " ended without a log event");
     }
 }
