@@ -58,6 +58,7 @@ public final class UiLatencyBenchmark {
                 }
             }
             writeBigLog(store, job, builds, logMb);
+            writeTests(store, job, builds);
         }
         Path out = home.resolve("server.out");
         Process server = Gantry.command(out, List.of("server", "--home", home.toString(), "--port", "0"), Map.of()).start();
@@ -84,6 +85,9 @@ public final class UiLatencyBenchmark {
             measure(http, base.resolve("job/team-a/api/~" + builds), requests, "build with " + logMb + " MB log (tail)");
             measure(http, base.resolve("job/team-a/api/~" + builds + "/log?start=" + (logMb / 2) * 1024L * 1024), requests, "full log, a middle page");
             measure(http, base.resolve("job/team-a/api/~" + builds + "/live"), requests, "live fragment");
+            measure(http, base.resolve("job/team-a/api/~config"), requests, "configure /~config");
+            measure(http, base.resolve("job/team-a/api/~test?class=shop.CartTest&name=appliesDiscount"), requests, "test history (50 builds)");
+            measure(http, base.resolve("job/team-a/api/~" + (builds - 1)), requests, "build with 120 test results");
             measure(http, base.resolve("agents"), requests, "agents");
             measure(http, base.resolve("system"), requests, "system");
         } finally {
@@ -117,6 +121,25 @@ public final class UiLatencyBenchmark {
             index.end("s1", "SUCCESS", mb * 1000L);
             log.flush();
             index.commit();
+        }
+    }
+
+    /**
+     * The test files of the 60 newest builds before the last: 120 tests each (one failing in every
+     * tenth build), with a stack trace on each failure, as junit writes them.
+     */
+    private static void writeTests(Store store, String job, int builds) throws Exception {
+        for (int n = Math.max(1, builds - 60); n < builds; n++) {
+            List<dev.gantry.engine.testresults.InMemoryTestResults.Entry> cases = new java.util.ArrayList<>();
+            for (int t = 0; t < 120; t++) {
+                boolean failed = t == 7 && n % 10 == 0;
+                String name = t == 7 ? "appliesDiscount" : "test" + t;
+                cases.add(new dev.gantry.engine.testresults.InMemoryTestResults.Entry("Test", new dev.gantry.api.build.TestCaseResult("shop",
+                        "shop.CartTest", name, failed ? dev.gantry.api.build.TestCaseResult.Status.FAILED
+                        : dev.gantry.api.build.TestCaseResult.Status.PASSED, 0.01 * (t + 1), failed ? "expected 90 but was 100" : null,
+                        failed ? "java.lang.AssertionError: expected 90 but was 100\n\tat shop.CartTest.appliesDiscount(CartTest.java:31)".repeat(20) : null)));
+            }
+            dev.gantry.engine.testresults.TestCaseFile.write(store.artifactsDir(job, n).getParent(), cases);
         }
     }
 

@@ -1,9 +1,8 @@
 package dev.gantry.distribution;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
 import java.net.URLEncoder;
@@ -169,5 +168,51 @@ class WebUiIT {
         HttpResponse<String> audit = http.send(Gantry.request(again.resolve("audit?actor=devon")).GET().build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, audit.statusCode());
         assertTrue(audit.body().contains("token.create") && !audit.body().contains(IMG), audit.body());
+    }
+
+    private HttpResponse<String> send(URI base, String method, String path, String type, String body) throws Exception {
+        return http.send(Gantry.request(base.resolve(path)).header("Content-Type", type)
+                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aJobsTriggersAndScmAreConfiguredInTheUiTestsHaveAHistoryAndStepsFold() throws Exception {
+        Gantry.Server started = Gantry.startServer(dir.resolve("server.log"), List.of("--home", dir.resolve("home").toString(), "--port", "0"));
+        server = started.process();
+        URI base = started.base();
+        String script = """
+                pipeline { agent any
+                  stages { stage('T') { steps {
+                    echo 'out <img src=x onerror=alert(1)>'
+                    writeFile file: 'r/TEST-a.xml', text: '<testsuite name="a"><testcase classname="a.B" name="c" time="1"><failure message="no">t</failure></testcase></testsuite>'
+                    junit 'r/*.xml'
+                  } } }
+                }
+                """;
+        assertEquals(201, send(base, "PUT", "api/v1/jobs/ui/conf", "application/json",
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("script", script))).statusCode());
+        assertEquals(201, send(base, "POST", "api/v1/jobs/ui/conf/builds", "application/json", "{}").statusCode());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (!get(base, "api/v1/jobs/ui/conf/builds/1").body().contains("\"COMPLETED\"")) {
+            assertTrue(System.nanoTime() < deadline, "build #1 did not complete");
+            java.util.concurrent.locks.LockSupport.parkNanos(200_000_000L);
+        }
+        String build = get(base, "job/ui/conf/~1").body();
+        assertTrue(build.contains("<details class=\"step success\" open") && build.contains("data-title=\"T › echo\""), build);
+        assertTrue(build.contains("out &lt;img src=x onerror=alert(1)&gt;"), build);
+        assertTrue(build.contains("href=\"/job/ui/conf/~test?class=a.B&amp;name=c\""), build);
+        HttpResponse<String> history = get(base, "job/ui/conf/~test?class=a.B&name=c");
+        assertEquals(200, history.statusCode(), history.body());
+        assertTrue(history.body().contains("1 failed, 0 passed"), history.body());
+
+        String form = "version=1&source=scm&scm.url=https%3A%2F%2Fgit.example.com%2Fui.git&scm.branch=main&scm.path=Jenkinsfile"
+                + "&pollSCM=H%2F5+*+*+*+*&threshold=SUCCESS&cron=";
+        HttpResponse<String> bad = send(base, "POST", "job/ui/conf/~config", "application/x-www-form-urlencoded", form + "H+24+*+*+*");
+        assertEquals(400, bad.statusCode(), bad.body());
+        assertTrue(bad.body().contains("id=\"err-cron\"") && bad.body().contains("Invalid cron spec"), bad.body());
+        HttpResponse<String> good = send(base, "POST", "job/ui/conf/~config", "application/x-www-form-urlencoded", form + "H+3+*+*+*");
+        assertEquals(303, good.statusCode(), good.body());
+        String job = get(base, "api/v1/jobs/ui/conf").body();
+        assertTrue(job.contains("\"cron\":\"H 3 * * *\"") && job.contains("\"url\":\"https://git.example.com/ui.git\""), job);
     }
 }

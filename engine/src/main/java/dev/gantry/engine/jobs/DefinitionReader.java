@@ -31,12 +31,14 @@ import java.util.regex.Pattern;
  * separated by {@code ---}. See {@code docs/server.md} for the format.
  */
 public final class DefinitionReader {
-    static final Set<String> JOB_FIELDS = ordered("name", "description", "script", "scm", "parameters", "options");
+    static final Set<String> JOB_FIELDS = ordered("name", "description", "script", "scm", "parameters", "options", "triggers");
     static final Set<String> SCM_FIELDS = ordered("url", "branch", "path", "credentialsId");
     static final Set<String> PARAMETER_FIELDS = ordered("type", "name", "defaultValue", "description", "choices", "trim");
     static final Set<String> PARAMETER_TYPES = ordered("string", "text", "booleanParam", "choice");
     static final Set<String> OPTION_FIELDS = ordered("quietPeriod", "disableConcurrentBuilds", "buildDiscarder");
     static final Set<String> CONCURRENCY_FIELDS = ordered("abortPrevious");
+    static final Set<String> TRIGGER_FIELDS = ordered("cron", "pollSCM", "upstream");
+    static final Set<String> UPSTREAM_FIELDS = ordered("upstreamProjects", "threshold");
     static final Set<String> DISCARDER_FIELDS = ordered("numToKeep", "daysToKeep", "artifactNumToKeep", "artifactDaysToKeep");
     static final Pattern PARAMETER_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-]*");
     private static final int MAX_DEFINITIONS = 1000;
@@ -205,10 +207,11 @@ public final class DefinitionReader {
         }
         List<ParameterDefinition> parameters = m.fields().containsKey("parameters") ? parameters(m.fields().get("parameters"), problems) : List.of();
         JobOptions options = m.fields().containsKey("options") ? options(m.fields().get("options"), problems) : JobOptions.NONE;
+        JobTriggers triggers = m.fields().containsKey("triggers") ? triggers(m.fields().get("triggers"), problems) : JobTriggers.NONE;
         if (name == null || (script == null) == (scm == null) || (script != null && script.isBlank())) {
             return null;
         }
-        return new JobDefinition(name, script, new JobSpec(description, scm, parameters, options));
+        return new JobDefinition(name, script, new JobSpec(description, scm, parameters, options, triggers));
     }
 
     private static ScmSource scm(Node node, Problems problems) {
@@ -378,6 +381,67 @@ public final class DefinitionReader {
             rotator = discarder(d, problems);
         }
         return new JobOptions(quiet, serial, abort, rotator);
+    }
+
+    /** The definition's triggers, checked as the linter checks a {@code triggers { }} block (the same cron parser). */
+    private static JobTriggers triggers(Node node, Problems problems) {
+        if (!(node instanceof MapNode m)) {
+            problems.at(node, node.path(), "triggers must be a mapping (cron: 'H 4 * * *', pollSCM: ..., upstream: {...}), not " + Node.describe(node));
+            return JobTriggers.NONE;
+        }
+        unknown(m, TRIGGER_FIELDS, "triggers", problems);
+        String cron = cronSpec(m, "cron", problems);
+        String poll = cronSpec(m, "pollSCM", problems);
+        String projects = null;
+        String threshold = null;
+        Node u = m.fields().get("upstream");
+        if (u != null && !(u instanceof MapNode)) {
+            problems.at(u, u.path(), "upstream must be a mapping {upstreamProjects: 'a, b', threshold: SUCCESS}, not " + Node.describe(u));
+        } else if (u instanceof MapNode um) {
+            unknown(um, UPSTREAM_FIELDS, "upstream", problems);
+            projects = string(um, "upstreamProjects", problems);
+            if (!um.fields().containsKey("upstreamProjects")) {
+                problems.at(um, Node.child(um.path(), "upstreamProjects"), "upstream needs upstreamProjects: (the names of the jobs, separated by commas)");
+            } else if (projects != null) {
+                List<String> names = new ArrayList<>();
+                for (String p : projects.split(",")) {
+                    names.add(p.strip());
+                }
+                if (names.stream().anyMatch(String::isEmpty) || projects.chars().anyMatch(Character::isISOControl)) {
+                    problems.at(um.fields().get("upstreamProjects"), Node.child(um.path(), "upstreamProjects"),
+                            "upstreamProjects must be job names separated by commas (such as 'lib, team/api'), not '" + projects + "'");
+                    projects = null;
+                } else {
+                    projects = String.join(",", names);
+                }
+            }
+            threshold = um.fields().containsKey("threshold") ? string(um, "threshold", problems) : "SUCCESS";
+            if (threshold != null && !dev.gantry.engine.pipeline.DeclarativeGrammar.UPSTREAM_THRESHOLDS.contains(threshold)) {
+                problems.at(um.fields().get("threshold"), Node.child(um.path(), "threshold"), "threshold of upstream must be SUCCESS, UNSTABLE or FAILURE, not '"
+                        + threshold + "'" + Suggestions.closest(threshold, dev.gantry.engine.pipeline.DeclarativeGrammar.UPSTREAM_THRESHOLDS)
+                        .map(s -> "; did you mean '" + s + "'?").orElse(""));
+                threshold = null;
+            }
+            if (projects == null || threshold == null) {
+                projects = null;
+                threshold = null;
+            }
+        }
+        return new JobTriggers(cron, poll, projects, threshold);
+    }
+
+    private static String cronSpec(MapNode m, String field, Problems problems) {
+        String spec = string(m, field, problems);
+        if (spec == null) {
+            return null;
+        }
+        try {
+            dev.gantry.engine.pipeline.CronSpec.parse(spec);
+            return spec;
+        } catch (IllegalArgumentException e) {
+            problems.at(m.fields().get(field), Node.child(m.path(), field), "Invalid " + field + " spec: " + e.getMessage());
+            return null;
+        }
     }
 
     private static LogRotator discarder(Node node, Problems problems) {

@@ -11,13 +11,20 @@ import java.util.List;
  * @param scm null for an inline script
  * @param parameters declared in the definition (not in the pipeline)
  * @param options declared in the definition (not in the pipeline)
+ * @param triggers declared in the definition, each kind replacing the pipeline's of that kind
  */
-public record JobSpec(String description, ScmSource scm, List<ParameterDefinition> parameters, JobOptions options) {
+public record JobSpec(String description, ScmSource scm, List<ParameterDefinition> parameters, JobOptions options, JobTriggers triggers) {
     /** A job defined by its script alone ({@code PUT /jobs/{name}} with only a script). */
-    public static final JobSpec EMPTY = new JobSpec(null, null, List.of(), JobOptions.NONE);
+    public static final JobSpec EMPTY = new JobSpec(null, null, List.of(), JobOptions.NONE, JobTriggers.NONE);
 
     public JobSpec {
         parameters = parameters == null ? List.of() : List.copyOf(parameters);
         options = options == null ? JobOptions.NONE : options;
+        triggers = triggers == null ? JobTriggers.NONE : triggers;
+    }
+
+    /** A definition without triggers of its own. */
+    public JobSpec(String description, ScmSource scm, List<ParameterDefinition> parameters, JobOptions options) {
+        this(description, scm, parameters, options, JobTriggers.NONE);
     }
 }

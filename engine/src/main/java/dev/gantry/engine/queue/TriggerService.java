@@ -39,7 +39,7 @@ public final class TriggerService implements AutoCloseable {
         CronScheduler scheduler = new CronScheduler(store.triggers(),
                 job -> controller.trigger(job, Map.of(), List.of(BuildCause.timer())), clock);
         TriggerService service = new TriggerService(scheduler);
-        controller.onJobSaved(job -> store.triggers().replace(job.name(), rows(TriggerExtractor.extract(job.script()))));
+        controller.onJobSaved(job -> store.triggers().replace(job.name(), rows(job.spec(), job.script())));
         BuildWaits waits = new BuildWaits(store.builds());
         controller.listener(waits);
         controller.listener(new UpstreamTriggers(controller, store.triggers()));
@@ -57,6 +57,37 @@ public final class TriggerService implements AutoCloseable {
     /** The cron scheduler, for callers that move its clock and want it to look now. */
     public CronScheduler scheduler() {
         return scheduler;
+    }
+
+    /**
+     * The triggers to store for a job: those of its pipeline {@code script} (null or empty: none),
+     * with each kind the definition {@code spec} declares replacing the pipeline's of that kind.
+     */
+    public static List<TriggerRow> rows(dev.gantry.engine.jobs.JobSpec spec, String script) {
+        dev.gantry.engine.jobs.JobTriggers declared = spec.triggers();
+        List<TriggerRow> rows = new ArrayList<>();
+        if (declared.cron() != null) {
+            rows.add(new TriggerRow(null, "cron", declared.cron(), null, null));
+        }
+        if (declared.pollScm() != null) {
+            rows.add(new TriggerRow(null, "pollSCM", declared.pollScm(), null, null));
+        }
+        if (declared.upstreamProjects() != null) {
+            rows.add(new TriggerRow(null, "upstream", null, declared.upstreamProjects(), declared.threshold()));
+        }
+        List<TriggerExtractor.Trigger> fromScript = script == null || script.isBlank() ? List.of() : TriggerExtractor.extract(script);
+        for (TriggerRow r : rows(fromScript)) {
+            boolean replaced = switch (r.kind()) {
+                case "cron" -> declared.cron() != null;
+                case "pollSCM" -> declared.pollScm() != null;
+                case "upstream" -> declared.upstreamProjects() != null;
+                default -> false;
+            };
+            if (!replaced) {
+                rows.add(r);
+            }
+        }
+        return rows;
     }
 
     static List<TriggerRow> rows(List<TriggerExtractor.Trigger> triggers) {

@@ -7,7 +7,6 @@ import dev.gantry.api.scm.ScmProvider;
 import dev.gantry.api.scm.ScmRevision;
 import dev.gantry.api.scm.ScmSource;
 import dev.gantry.api.scm.WebhookRequest;
-import dev.gantry.engine.pipeline.TriggerExtractor;
 import dev.gantry.engine.plugin.PluginSystem;
 import dev.gantry.engine.run.BuildScm;
 import dev.gantry.engine.server.ControllerService;
@@ -144,10 +143,10 @@ public final class ControllerScm implements AutoCloseable {
         }
         // As Jenkins: the triggers of a pipeline from SCM are known once a build has read it.
         try {
-            List<TriggerRow> rows = new ArrayList<>();
-            for (TriggerExtractor.Trigger t : TriggerExtractor.extract(f.text())) {
-                rows.add(new TriggerRow(null, t.kind(), t.spec(), t.upstreamProjects(), t.threshold()));
-            }
+            // The definition's own triggers replace the fetched pipeline's of the same kind.
+            dev.gantry.engine.jobs.JobSpec spec = store.jobs().find(job).map(dev.gantry.engine.store.JobRecord::spec)
+                    .orElse(dev.gantry.engine.jobs.JobSpec.EMPTY);
+            List<TriggerRow> rows = dev.gantry.engine.queue.TriggerService.rows(spec, f.text());
             if (!rows.equals(store.triggers().of(job).stream().map(r -> new TriggerRow(null, r.kind(), r.spec(), r.upstreamProjects(), r.threshold())).toList())) {
                 store.triggers().replace(job, rows);
             }

@@ -610,6 +610,14 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         return dev.gantry.engine.testresults.TestCaseFile.read(artifactsDir.apply(job, number).getParent());
     }
 
+    /**
+     * One test case of a build (the first of class {@code className} named {@code name}), read from
+     * its test file without looking the build up; empty when the build recorded no such test.
+     */
+    public Optional<dev.gantry.engine.testresults.InMemoryTestResults.Entry> testCase(String job, int number, String className, String name) {
+        return dev.gantry.engine.testresults.TestCaseFile.find(artifactsDir.apply(job, number).getParent(), className, name);
+    }
+
     /** The pipeline text build {@code job #number} ran (what replay starts from), if recorded. */
     public Optional<String> buildScript(String job, int number) {
         return scripts.find(job, number).map(BuildScript::script);

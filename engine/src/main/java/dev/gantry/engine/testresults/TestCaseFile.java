@@ -70,14 +70,9 @@ public final class TestCaseFile {
         List<InMemoryTestResults.Entry> out = new ArrayList<>();
         try (BufferedReader r = Files.newBufferedReader(buildDir.resolve(NAME), StandardCharsets.UTF_8)) {
             for (String line = r.readLine(); line != null; line = r.readLine()) {
-                try {
-                    JsonNode n = JSON.readTree(line);
-                    TestCaseResult c = new TestCaseResult(text(n, "suite"), text(n, "className"), text(n, "name"),
-                            TestCaseResult.Status.valueOf(n.path("status").asText("PASSED")), n.path("durationSeconds").asDouble(),
-                            text(n, "message"), text(n, "details"));
-                    out.add(new InMemoryTestResults.Entry(text(n, "stage"), c));
-                } catch (IOException | IllegalArgumentException e) {
-                    // a damaged line: the others still show
+                InMemoryTestResults.Entry e = entry(line);
+                if (e != null) {
+                    out.add(e);
                 }
             }
         } catch (NoSuchFileException e) {
@@ -87,6 +82,49 @@ public final class TestCaseFile {
                     "cannot read the test cases in " + buildDir + ": " + e.getMessage());
         }
         return out;
+    }
+
+    /**
+     * The first case of class {@code className} named {@code name} written into {@code buildDir},
+     * if any. Only lines that hold the test's names as written are parsed, so that looking up one
+     * test in the files of many builds costs about a read of each file.
+     */
+    public static java.util.Optional<InMemoryTestResults.Entry> find(Path buildDir, String className, String name) {
+        String needle;
+        try {
+            needle = "\"className\":" + JSON.writeValueAsString(className) + ",\"name\":" + JSON.writeValueAsString(name) + ",";
+        } catch (IOException e) {
+            throw new IllegalStateException("a string always has a JSON form: " + e, e);
+        }
+        try (BufferedReader r = Files.newBufferedReader(buildDir.resolve(NAME), StandardCharsets.UTF_8)) {
+            for (String line = r.readLine(); line != null; line = r.readLine()) {
+                if (line.contains(needle)) {
+                    InMemoryTestResults.Entry e = entry(line);
+                    if (e != null && java.util.Objects.equals(e.testCase().className(), className) && name.equals(e.testCase().name())) {
+                        return java.util.Optional.of(e);
+                    }
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return java.util.Optional.empty();
+        } catch (IOException e) {
+            System.getLogger(TestCaseFile.class.getName()).log(System.Logger.Level.WARNING,
+                    "cannot read the test cases in " + buildDir + ": " + e.getMessage());
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** One line as a case; null for a damaged line (the others still count). */
+    private static InMemoryTestResults.Entry entry(String line) {
+        try {
+            JsonNode n = JSON.readTree(line);
+            TestCaseResult c = new TestCaseResult(text(n, "suite"), text(n, "className"), text(n, "name"),
+                    TestCaseResult.Status.valueOf(n.path("status").asText("PASSED")), n.path("durationSeconds").asDouble(),
+                    text(n, "message"), text(n, "details"));
+            return new InMemoryTestResults.Entry(text(n, "stage"), c);
+        } catch (IOException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String text(JsonNode n, String field) {

@@ -75,6 +75,21 @@ final class DefinitionJson {
         return m;
     }
 
+    /** The definition's triggers as its {@code triggers:} field: only the kinds it declares. */
+    static Map<String, Object> triggers(dev.gantry.engine.jobs.JobTriggers t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        if (t.cron() != null) {
+            m.put("cron", t.cron());
+        }
+        if (t.pollScm() != null) {
+            m.put("pollSCM", t.pollScm());
+        }
+        if (t.upstreamProjects() != null) {
+            m.put("upstream", Map.of("upstreamProjects", t.upstreamProjects(), "threshold", t.threshold()));
+        }
+        return m;
+    }
+
     private static void put(Map<String, Object> m, String key, int value) {
         if (value >= 0) {
             m.put(key, value);

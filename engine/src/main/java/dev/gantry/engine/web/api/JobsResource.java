@@ -70,9 +70,9 @@ public final class JobsResource {
      * fields of a definition file; {@code name}, when given, must equal the URL's).
      */
     record JobBody(String script, Long version, String name, String description, Map<String, Object> scm,
-                   List<Object> parameters, Map<String, Object> options) {
+                   List<Object> parameters, Map<String, Object> options, Map<String, Object> triggers) {
         boolean isDefinition() {
-            return name != null || description != null || scm != null || parameters != null || options != null;
+            return name != null || description != null || scm != null || parameters != null || options != null || triggers != null;
         }
     }
 
@@ -153,6 +153,9 @@ public final class JobsResource {
         }
         if (body.options() != null) {
             fields.put("options", body.options());
+        }
+        if (body.triggers() != null) {
+            fields.put("triggers", body.triggers());
         }
         try {
             return dev.gantry.engine.jobs.DefinitionReader.readBody(name, fields);
@@ -350,6 +353,7 @@ public final class JobsResource {
             }
             m.put("parameters", DefinitionJson.parameters(j.settings().parameters()));
             m.put("options", DefinitionJson.options(j.settings().options()));
+            m.put("triggers", DefinitionJson.triggers(j.spec().triggers()));
         }
         return m;
     }

@@ -34,6 +34,8 @@ import org.glassfish.jersey.server.ChunkedOutput;
  *       byte-exact; the id is where to resume ({@code Last-Event-ID}).</li>
  *   <li>{@code end}: {@code {"result", "size", "error"}} once the build completed and every byte was
  *       sent; then the stream closes.</li>
+ *   <li>with {@code ?steps=true}, each event also has {@code "steps": [{"start", "id", "title", "status"}]}:
+ *       which step wrote which of its lines (see {@link dev.gantry.engine.web.ui.LogSteps#segments}).</li>
  *   <li>comments ({@code : keep-alive}) every 15 s when nothing else was sent.</li>
  * </ul>
  */
@@ -56,9 +58,9 @@ final class LogEvents {
      * Starts streaming the log of {@code job #number} from byte {@code offset} into a new output;
      * the caller returns it as the response entity.
      */
-    static ChunkedOutput<byte[]> open(Controller controller, BuildLogs logs, String job, int number, long offset) {
+    static ChunkedOutput<byte[]> open(Controller controller, BuildLogs logs, String job, int number, long offset, boolean steps) {
         ChunkedOutput<byte[]> out = new ChunkedOutput<>(byte[].class);
-        Follower f = new Follower(controller, logs, job, number, offset, out);
+        Follower f = new Follower(controller, logs, job, number, offset, out, steps);
         ensureTicker();
         ACTIVE.add(f);
         f.unsubscribe = logs.follow(job, number, f::wake);
@@ -106,9 +108,11 @@ final class LogEvents {
         private volatile long lastRun = System.nanoTime();
         private volatile long lastWrite = System.nanoTime();
         private volatile Runnable unsubscribe = () -> { };
+        private final boolean steps;
         private long offset;
 
-        Follower(Controller controller, BuildLogs logs, String job, int number, long offset, ChunkedOutput<byte[]> out) {
+        Follower(Controller controller, BuildLogs logs, String job, int number, long offset, ChunkedOutput<byte[]> out, boolean steps) {
+            this.steps = steps;
             this.controller = controller;
             this.logs = logs;
             this.job = job;
@@ -202,6 +206,10 @@ final class LogEvents {
                 data.put("text", text);
             } else {
                 data.put("base64", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf, length)));
+            }
+            if (steps) {
+                // The index is committed before followers are woken, so it covers these bytes.
+                data.put("steps", dev.gantry.engine.web.ui.LogSteps.segments(logs.index(job, number), start, start + length));
             }
             write(("id: " + (start + length) + "\ndata: ").getBytes(StandardCharsets.US_ASCII), RestApi.toJson(data), "\n\n".getBytes(StandardCharsets.US_ASCII));
         }

@@ -58,11 +58,12 @@ public final class LogsResource {
     @Produces({EVENTS, MediaType.APPLICATION_JSON})
     @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Response stream(@PathParam("name") String name, @PathParam("number") int number,
-                           @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("start") String start) {
+                           @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("start") String start,
+                           @QueryParam("steps") String steps) {
         existingBuild(controller, name, number);
         BuildLogs logs = logs(controller);
         long from = lastEventId != null && !lastEventId.isBlank() ? offset("header 'Last-Event-ID'", lastEventId.trim()) : offset("query parameter 'start'", start);
-        return Response.ok(LogEvents.open(controller, logs, name, number, from), EVENTS)
+        return Response.ok(LogEvents.open(controller, logs, name, number, from, "true".equals(steps)), EVENTS)
                 .header("Cache-Control", "no-cache")
                 .header("X-Accel-Buffering", "no")
                 .header("X-Content-Type-Options", "nosniff")
@@ -75,8 +76,9 @@ public final class LogsResource {
     @Produces(EVENTS)
     @Requires(value = Permission.READ, on = Requires.Scope.JOB)
     public Response logEvents(@PathParam("name") String name, @PathParam("number") int number,
-                              @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("start") String start) {
-        return stream(name, number, lastEventId, start);
+                              @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("start") String start,
+                              @QueryParam("steps") String steps) {
+        return stream(name, number, lastEventId, start, steps);
     }
 
     /** {@code GET .../steps}: every stage and step of the build with status and duration, in start order. */

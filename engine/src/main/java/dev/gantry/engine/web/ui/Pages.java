@@ -47,6 +47,8 @@ final class Pages {
     private static final int CHART_BUILDS = 50;
     private static final int HEALTH_BUILDS = 5;
     private static final int TESTS_SHOWN = 500;
+    /** How many of the job's newest builds a test's history covers. */
+    static final int TEST_HISTORY_BUILDS = 50;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
 
@@ -254,12 +256,47 @@ final class Pages {
         return out;
     }
 
-    ConfigPage config(String name, String script, List<Problem> problems, String error, String saved, Identity me) {
+    /**
+     * The configuration page of job {@code name}: {@code form} null shows the stored definition;
+     * {@code problems} are the script's (lint), {@code formProblems} the definition's (null: none).
+     */
+    ConfigPage config(String name, JobConfigForm form, List<Problem> problems, JobConfigForm.Problems formProblems, String error, String saved,
+                      Identity me) {
         JobRecord j = existingJob(name);
-        String text = script != null ? script : j.script();
-        return new ConfigPage(name, crumbs(name, true), Urls.job(name), text, j.version(), lines(text, problems),
-                problems.stream().map(p -> p.line() + ":" + p.column() + ": " + p.message()).toList(), error, saved, j.spec().scm() != null,
-                me.permits(Permission.CONFIGURE, name, false));
+        JobConfigForm f = form != null ? form : JobConfigForm.of(j);
+        List<Choice> credentials = new ArrayList<>();
+        credentials.add(new Choice("", "none"));
+        boolean configure = me.permits(Permission.CONFIGURE, name, false);
+        var secrets = controller.secrets();
+        if (configure && secrets.isPresent()) {
+            // The scopes the job sees, innermost first, as a build resolves them; ids only, never secrets.
+            List<String> scopes = new ArrayList<>();
+            for (String s = name; s.contains("/"); ) {
+                s = s.substring(0, s.lastIndexOf('/'));
+                scopes.add(s);
+            }
+            scopes.add("");
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (String scope : scopes) {
+                for (var c : secrets.get().credentials().list(scope)) {
+                    if (seen.add(c.id())) {
+                        credentials.add(new Choice(c.id(), c.id() + " (" + c.type() + (scope.isEmpty() ? ", global" : ", folder " + scope)
+                                + (c.description() == null || c.description().isBlank() ? "" : ": " + c.description()) + ")"));
+                    }
+                }
+            }
+        }
+        if (!f.scmCredentials().isEmpty() && credentials.stream().noneMatch(c -> c.value().equals(f.scmCredentials()))) {
+            credentials.add(new Choice(f.scmCredentials(), f.scmCredentials() + " (not visible to this job)"));
+        }
+        List<String> general = new ArrayList<>(problems.stream().map(p -> p.line() + ":" + p.column() + ": " + p.message()).toList());
+        if (formProblems != null) {
+            general.addAll(formProblems.general());
+        }
+        List<String> parameters = j.spec().parameters().stream()
+                .map(p -> p.name() + " (" + p.type() + (p.description() == null || p.description().isBlank() ? "" : ": " + p.description()) + ")").toList();
+        return new ConfigPage(name, crumbs(name, true), Urls.job(name), f, j.version(), lines(f.script(), problems), general,
+                formProblems == null ? Map.of() : formProblems.byField(), error, saved, configure, credentials, parameters);
     }
 
     /** The script's lines, each with the problems reported on it (the linter's, shown inline). */
@@ -392,7 +429,7 @@ final class Pages {
                 control && !restart.isEmpty() ? base + "/restart" : null, control && b.status() == BuildStatus.COMPLETED ? base + "/replay" : null, error,
                 number > 1 && controller.build(job, number - 1).isPresent() ? Urls.build(job, number - 1) : null,
                 controller.build(job, number + 1).isPresent() ? Urls.build(job, number + 1) : null,
-                changes(job, number));
+                changes(job, number), blocks(job, number, log, live.running()));
     }
 
     /** The commits the build's checkouts brought, newest first per checkout (the git plugin records them). */
@@ -443,7 +480,8 @@ final class Pages {
             TestCaseResult c = e.testCase();
             TestRow row = new TestRow(c.name(), c.className(), e.stage(), c.status().name(),
                     c.status() == TestCaseResult.Status.FAILED ? "failure" : c.status() == TestCaseResult.Status.SKIPPED ? "skipped" : "success",
-                    String.format(java.util.Locale.ROOT, "%.3f s", c.durationSeconds()), c.message(), c.details());
+                    String.format(java.util.Locale.ROOT, "%.3f s", c.durationSeconds()), c.message(), c.details(),
+                    testHistoryUrl(job, c.className(), c.name()));
             if (c.status() == TestCaseResult.Status.FAILED) {
                 failed++;
                 if (failures.size() < TESTS_SHOWN) {
@@ -464,6 +502,91 @@ final class Pages {
         }
         others.sort(Comparator.comparing((TestRow r) -> !r.status().equals("SKIPPED")));
         return new Tests(cases.size(), failed, skipped, cases.size() - failed - skipped, failures, others, hidden);
+    }
+
+    /** A message's first line, at most 300 characters: the history lists many. */
+    private static String firstLine(String message) {
+        if (message == null) {
+            return null;
+        }
+        String s = message.strip();
+        int nl = s.indexOf('\n');
+        s = nl < 0 ? s : s.substring(0, nl) + " ...";
+        return s.length() > 300 ? s.substring(0, 300) + " ..." : s;
+    }
+
+    static String testHistoryUrl(String job, String className, String name) {
+        return Urls.job(job) + "/~test?" + (className == null ? "" : "class=" + Urls.q(className) + "&") + "name=" + Urls.q(name);
+    }
+
+    /**
+     * The results of one test (class {@code className}, may be null, and {@code name}) in the
+     * job's last {@link #TEST_HISTORY_BUILDS} builds: one page of builds from the database and, of
+     * each completed one, only the lines of its test file that name the test.
+     */
+    TestHistoryPage testHistory(String job, String className, String name) {
+        existingJob(job);
+        List<BuildRecord> builds = controller.builds(job, 0, TEST_HISTORY_BUILDS);
+        List<TestHistoryRow> rows = new ArrayList<>();
+        List<Bar> bars = new ArrayList<>();
+        int failed = 0;
+        int passed = 0;
+        int skipped = 0;
+        int absent = 0;
+        Integer lastFailed = null;
+        ControllerService cs = controller instanceof ControllerService c ? c : null;
+        List<double[]> points = new ArrayList<>();
+        for (BuildRecord b : builds) {
+            Optional<InMemoryTestResults.Entry> e = cs == null || b.status() != BuildStatus.COMPLETED ? Optional.empty()
+                    : cs.testCase(job, b.number(), className, name);
+            String url = Urls.build(job, b.number());
+            if (e.isEmpty()) {
+                absent++;
+                rows.add(new TestHistoryRow(b.number(), url, status(b), cls(b), b.status() == BuildStatus.COMPLETED ? "not run" : "", "none", "", null));
+                continue;
+            }
+            TestCaseResult t = e.get().testCase();
+            String cls = switch (t.status()) {
+                case FAILED -> "failure";
+                case SKIPPED -> "skipped";
+                default -> "success";
+            };
+            switch (t.status()) {
+                case FAILED -> {
+                    failed++;
+                    if (lastFailed == null) {
+                        lastFailed = b.number();
+                    }
+                }
+                case SKIPPED -> skipped++;
+                default -> passed++;
+            }
+            rows.add(new TestHistoryRow(b.number(), url + "#tests", status(b), cls(b), t.status().name(), cls,
+                    String.format(java.util.Locale.ROOT, "%.3f s", t.durationSeconds()), firstLine(t.message())));
+            points.add(new double[] {b.number(), t.durationSeconds(), t.status() == TestCaseResult.Status.FAILED ? 1 : t.status() == TestCaseResult.Status.SKIPPED ? 2 : 0});
+        }
+        // Bars oldest left, as on the job page.
+        java.util.Collections.reverse(points);
+        int width = 600;
+        int height = 120;
+        double max = points.stream().mapToDouble(p -> p[1]).max().orElse(0);
+        int slot = width / Math.max(10, points.size());
+        for (int i = 0; i < points.size(); i++) {
+            double[] p = points.get(i);
+            int h = (int) Math.max(2, Math.round((height - 10) * (max <= 0 ? 0 : p[1] / max)));
+            String cls = p[2] == 1 ? "failure" : p[2] == 2 ? "none" : "success";
+            String state = p[2] == 1 ? "FAILED" : p[2] == 2 ? "SKIPPED" : "PASSED";
+            bars.add(new Bar(i * slot + 1, height - h, slot - 2, h, cls,
+                    "#" + (int) p[0] + " " + state + " in " + String.format(java.util.Locale.ROOT, "%.3f s", p[1]),
+                    Urls.build(job, (int) p[0]) + "#tests"));
+        }
+        String summary = builds.isEmpty() ? "The job has no builds yet."
+                : "In the last " + builds.size() + " builds: " + failed + " failed, " + passed + " passed, " + skipped + " skipped, " + absent
+                + " without this test" + (lastFailed == null ? "." : "; last failure in #" + lastFailed + ".");
+        List<Crumb> crumbs = crumbs(job, true);
+        crumbs.add(new Crumb("Test " + name, testHistoryUrl(job, className, name)));
+        return new TestHistoryPage(job, crumbs, className, name, rows,
+                new Chart(width, height, bars, "", String.format(java.util.Locale.ROOT, "%.3f s", max), false), failed, passed, skipped, absent, summary);
     }
 
     /**
@@ -531,6 +654,59 @@ final class Pages {
         return index(job, number).owned();
     }
 
+    /**
+     * The lines grouped into blocks of consecutive lines of one step (foldable in the console);
+     * lines no step wrote stand alone. A step's status is RUNNING while it runs in a running build.
+     */
+    List<LogBlock> blocks(String job, int number, List<LogLine> lines, boolean running) {
+        LogIndex index = index(job, number);
+        List<LogIndex.Owned> owned = index.owned();
+        List<LogBlock> out = new ArrayList<>();
+        LogIndex.Node current = null;
+        List<LogLine> group = new ArrayList<>();
+        for (LogLine l : lines) {
+            LogIndex.Owned o = owner(owned, l.offset());
+            LogIndex.Node n = o == null ? null : o.node();
+            if (!group.isEmpty() && !java.util.Objects.equals(n == null ? null : n.id(), current == null ? null : current.id())) {
+                out.add(block(index, current, group, running));
+                group = new ArrayList<>();
+            }
+            current = n;
+            group.add(l);
+        }
+        if (!group.isEmpty()) {
+            out.add(block(index, current, group, running));
+        }
+        return out;
+    }
+
+    private static LogBlock block(LogIndex index, LogIndex.Node n, List<LogLine> lines, boolean running) {
+        if (n == null) {
+            return new LogBlock(null, null, null, "none", lines);
+        }
+        String status = n.status() != null ? n.status() : running ? "RUNNING" : "";
+        String duration = n.durationMillis() >= 0 ? duration(n.durationMillis()) : "";
+        return new LogBlock(n.id(), LogSteps.title(index, n), status + (duration.isEmpty() ? "" : " · " + duration), statusClass(status), lines);
+    }
+
+    /** The range (and its step) that holds the byte at {@code offset}, or null. */
+    private static LogIndex.Owned owner(List<LogIndex.Owned> owned, long offset) {
+        int lo = 0;
+        int hi = owned.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            LogIndex.Owned o = owned.get(mid);
+            if (offset < o.start()) {
+                hi = mid - 1;
+            } else if (offset >= o.end()) {
+                lo = mid + 1;
+            } else {
+                return o;
+            }
+        }
+        return null;
+    }
+
     /** The start time of the step that wrote the byte at {@code offset}, or "". */
     private static String time(List<LogIndex.Owned> owned, long offset) {
         int lo = 0;
@@ -565,7 +741,8 @@ final class Pages {
         return new LogPage(job, number, crumbsBuild(job, number), job + " #" + number + " console", lines, start, next, size,
                 start > 0 ? base + "?start=" + Math.max(0, start - PAGE_BYTES) : null,
                 next < size ? base + "?start=" + next : null, base + "?start=0",
-                base + "?start=" + Math.max(0, size - PAGE_BYTES), Urls.apiBuild(job, number) + "/log", Urls.build(job, number));
+                base + "?start=" + Math.max(0, size - PAGE_BYTES), Urls.apiBuild(job, number) + "/log", Urls.build(job, number),
+                blocks(job, number, lines, false));
     }
 
     /** One stage's or step's log page (at most its last {@link #PAGE_BYTES}). */
@@ -590,7 +767,7 @@ final class Pages {
         }
         String title = (node.kind() == LogIndex.Kind.STAGE ? "Stage " : "Step ") + node.name();
         return new LogPage(job, number, crumbsBuild(job, number), title, lines, 0, total, total, null, null, null, null,
-                Urls.apiBuild(job, number) + "/steps/" + Urls.seg(id) + "/log", Urls.build(job, number));
+                Urls.apiBuild(job, number) + "/steps/" + Urls.seg(id) + "/log", Urls.build(job, number), blocks(job, number, lines, false));
     }
 
     ReplayPage replay(String job, int number, String script, List<Problem> problems) {

@@ -1,6 +1,5 @@
 package dev.gantry.engine.web.ui;
 
-import dev.gantry.engine.jobs.JobDefinition;
 import dev.gantry.engine.jobs.ParameterDefinition;
 import dev.gantry.engine.plugin.PluginConflictException;
 import dev.gantry.engine.plugin.PluginSystem;
@@ -224,7 +223,9 @@ final class UiServlet extends HttpServlet {
         if (a == null) {
             page(req, resp, 200, "job", pages.job(r.job(), intParam(req.getParameter("page"), 0), me));
         } else if (a.equals("~config")) {
-            page(req, resp, 200, "config", pages.config(r.job(), null, List.of(), null, req.getParameter("saved") != null ? "Saved." : null, me));
+            page(req, resp, 200, "config", pages.config(r.job(), null, List.of(), null, null, req.getParameter("saved") != null ? "Saved." : null, me));
+        } else if (a.equals("~test")) {
+            page(req, resp, 200, "testhistory", pages.testHistory(r.job(), req.getParameter("class"), required(req, "name")));
         } else if (a.equals("~build")) {
             page(req, resp, 200, "job", pages.job(r.job(), 0, me));
         } else if (a.matches("~[0-9]{1,9}(/.*)?")) {
@@ -357,16 +358,23 @@ final class UiServlet extends HttpServlet {
 
     private void saveConfig(String job, HttpServletRequest req, HttpServletResponse resp, Identity me) throws IOException {
         JobRecord j = pages.existingJob(job);
-        String script = required(req, "script").replace("\r\n", "\n");
+        JobConfigForm form = JobConfigForm.read(req::getParameter);
         Long version = req.getParameter("version") == null ? null : longParam(req.getParameter("version"));
+        JobConfigForm.Outcome read = form.definition(job, j.spec());
+        if (read.definition() == null) {
+            page(req, resp, 400, "config", pages.config(job, form, List.of(), read.problems(),
+                    "The configuration has problems (shown at their fields); nothing was saved.", null, me));
+            return;
+        }
         try {
-            controller.putJob(new JobDefinition(job, script, j.spec()), version);
+            controller.putJob(read.definition(), version);
             redirect(resp, Urls.job(job) + "/~config?saved");
         } catch (Controller.InvalidJobException e) {
-            page(req, resp, 400, "config", pages.config(job, script, e.problems(), "The script has problems; nothing was saved.", null, me));
+            page(req, resp, 400, "config", pages.config(job, form, e.problems(), null, "The script has problems; nothing was saved.", null, me));
         } catch (StaleVersionException e) {
-            page(req, resp, 409, "config", pages.config(job, script, List.of(), "Someone else changed the job meanwhile (" + e.getMessage()
-                    + "). Your text is below; the job now has version " + pages.existingJob(job).version() + ": save again to replace it.", null, me));
+            page(req, resp, 409, "config", pages.config(job, form, List.of(), null, "Someone else saved this job while you edited it (you read version "
+                    + version + ", it now has version " + pages.existingJob(job).version() + "); nothing was saved. Your changes are below: "
+                    + "open the job in another tab to see theirs, then save again to replace it.", null, me));
         }
     }
 

@@ -69,8 +69,27 @@ public final class Views {
     public record ScriptLine(int number, String text, List<String> problems) {
     }
 
-    public record ConfigPage(String name, List<Crumb> crumbs, String url, String script, long version, List<ScriptLine> lines,
-                             List<String> problems, String error, String saved, boolean scm, boolean configure) {
+    /** A choice of a select: its value and what the user reads. */
+    public record Choice(String value, String label) {
+    }
+
+    /**
+     * The job configuration page: {@code form} as stored or as the user sent it, the script's
+     * lint problems ({@code lines}), the definition's problems by form field ({@code fieldErrors})
+     * and those of no field ({@code problems}); {@code credentials} are the ids the job sees.
+     */
+    public record ConfigPage(String name, List<Crumb> crumbs, String url, JobConfigForm form, long version, List<ScriptLine> lines,
+                             List<String> problems, java.util.Map<String, List<String>> fieldErrors, String error, String saved,
+                             boolean configure, List<Choice> credentials, List<String> parameters) {
+        /** The problems of one form field; empty when it has none. */
+        public List<String> errors(String field) {
+            return fieldErrors.getOrDefault(field, List.of());
+        }
+
+        /** The {@code aria-describedby} of a field: its error's id when it has one, else its hint's. */
+        public String describedBy(String field, String hint) {
+            return fieldErrors.containsKey(field) ? "err-" + field.replace('.', '-') : hint;
+        }
     }
 
     public record NewJobPage(List<Crumb> crumbs, String name, String script, List<String> problems, String error) {
@@ -92,8 +111,25 @@ public final class Views {
     public record LogLine(long offset, String anchor, String time, List<Ansi.Span> spans) {
     }
 
+    /**
+     * Consecutive lines of the console written by one step ({@code step} its id, {@code title}
+     * what the foldable block says), or by none ({@code step} null: shown unfolded).
+     */
+    public record LogBlock(String step, String title, String status, String cls, List<LogLine> lines) {
+    }
+
     public record TestRow(String name, String className, String stage, String status, String cls, String duration,
-                          String message, String details) {
+                          String message, String details, String historyUrl) {
+    }
+
+    /** One build's outcome of a test: {@code status} "not run" when the build did not record it. */
+    public record TestHistoryRow(int number, String url, String buildStatus, String buildCls, String status, String cls,
+                                 String duration, String message) {
+    }
+
+    /** A test's results over the job's recent builds, newest first, with a chart of its durations (oldest left). */
+    public record TestHistoryPage(String job, List<Crumb> crumbs, String className, String name, List<TestHistoryRow> rows,
+                                  Chart chart, int failed, int passed, int skipped, int absent, String summary) {
     }
 
     public record Tests(int total, int failed, int skipped, int passed, List<TestRow> failures, List<TestRow> others, int hidden) {
@@ -106,7 +142,8 @@ public final class Views {
                             List<KeyValue> parameters, String description, List<LogLine> log, long logStart, long logEnd,
                             long logSize, String fullLogUrl, String rawLogUrl, String streamUrl, Tests tests,
                             List<Artifact> artifacts, String zipUrl, List<String> restartStages, String restartUrl,
-                            String replayUrl, String error, String previousUrl, String nextUrl, List<Change> changes) {
+                            String replayUrl, String error, String previousUrl, String nextUrl, List<Change> changes,
+                            List<LogBlock> logBlocks) {
     }
 
     /** A commit a build's checkout brought (or the checkout itself when it brought none new): the build page's Changes. */
@@ -114,7 +151,8 @@ public final class Views {
     }
 
     public record LogPage(String job, int number, List<Crumb> crumbs, String title, List<LogLine> lines, long start, long end,
-                          long size, String prevUrl, String nextUrl, String firstUrl, String lastUrl, String rawUrl, String buildUrl) {
+                          long size, String prevUrl, String nextUrl, String firstUrl, String lastUrl, String rawUrl, String buildUrl,
+                          List<LogBlock> blocks) {
     }
 
     public record ReplayPage(String job, int number, List<Crumb> crumbs, String script, List<ScriptLine> lines,

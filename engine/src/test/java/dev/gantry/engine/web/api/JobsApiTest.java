@@ -60,7 +60,7 @@ class JobsApiTest {
         assertEquals(2, Api.json(replaced).get("version").asLong());
 
         JsonNode read = Api.json(api.get("/api/v1/jobs/team-a/api"));
-        assertEquals(Set.of("name", "version", "created", "updated", "script", "description", "parameters", "options"), fields(read));
+        assertEquals(Set.of("name", "version", "created", "updated", "script", "description", "parameters", "options", "triggers"), fields(read));
         assertEquals("pipeline { agent any }", read.get("script").asText());
     }
 

@@ -43,6 +43,28 @@ public final class UiScreenshots {
                 b.findElement(By.cssSelector("form.form button[type=submit]")).click();
                 new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> !d.findElements(By.cssSelector(".problem")).isEmpty());
                 Files.write(out.resolve("config.png"), b.getScreenshotAs(OutputType.BYTES));
+                // The configuration beyond the script: SCM and triggers, with a bad cron shown at its field.
+                b.get(g.url + "job/shop/api/~config");
+                b.findElement(By.id("src-scm")).click();
+                b.findElement(By.id("scm-url")).sendKeys("https://git.example.com/shop/api.git");
+                b.findElement(By.id("scm-branch")).sendKeys("main");
+                b.findElement(By.id("cron")).sendKeys("H 25 * * 1-5");
+                b.findElement(By.id("pollSCM")).sendKeys("H/5 * * * *");
+                b.findElement(By.id("upstream")).sendKeys("shop/web");
+                b.findElement(By.id("quietPeriod")).sendKeys("5");
+                b.findElement(By.cssSelector("#config-form button[type=submit]")).click();
+                new WebDriverWait(b, Duration.ofSeconds(30)).until(d -> !d.findElements(By.id("err-cron")).isEmpty());
+                b.executeScript("document.querySelector('legend').parentNode.nextElementSibling.scrollIntoView();");
+                Files.write(out.resolve("config-triggers.png"), b.getScreenshotAs(OutputType.BYTES));
+                shot(b, g, "/job/shop/api/~test?class=shop.CartTest&name=appliesDiscount", out.resolve("test-history.png"), "#test-history");
+                b.get(g.url + "job/shop/api/~3");
+                var steps = b.findElements(By.cssSelector("#log details.step > summary"));
+                if (steps.size() > 1) {
+                    b.executeScript("arguments[0].scrollIntoView(); arguments[0].click();", steps.get(0));
+                } else {
+                    b.executeScript("document.getElementById('log').scrollIntoView();");
+                }
+                Files.write(out.resolve("console-steps.png"), b.getScreenshotAs(OutputType.BYTES));
                 b.get(g.url + "agents");
                 b.findElement(By.id("agent-name")).sendKeys("linux-1");
                 b.findElement(By.id("agent-labels")).sendKeys("linux docker");

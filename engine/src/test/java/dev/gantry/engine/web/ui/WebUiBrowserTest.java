@@ -119,6 +119,8 @@ class WebUiBrowserTest {
         int early = browser.findElements(By.cssSelector("#log .line")).size();
         waiting(60).until(d -> log.getText().contains("tick 6"));
         assertTrue(browser.findElements(By.cssSelector("#log .line")).size() > early, "the log grew live");
+        // Lines that arrive live land in their step's block.
+        waiting(30).until(d -> d.findElement(By.cssSelector("#log details.step[data-title='Build › sh']")).getText().contains("tick 6"));
         waiting(60).until(d -> log.getText().contains("hello " + XSS));
 
         // The pending input appears without a reload; approving it lets the build finish.
@@ -200,6 +202,95 @@ class WebUiBrowserTest {
         Path file = downloads.resolve("app.txt");
         ControllerFixture.await(() -> Files.exists(file), Duration.ofSeconds(30), () -> "no download in " + downloads);
         ControllerFixture.await(() -> readQuietly(file).equals("the app"), Duration.ofSeconds(30), () -> "download incomplete");
+    }
+
+    @Test
+    void configureScmAndTriggersWithACronErrorShownAtItsField() {
+        gantry.putJob("web/conf", "pipeline { agent any\n stages { stage('a') { steps { echo 'x' } } } }\n");
+        go("/job/web/conf/~config");
+        browser.findElement(By.id("src-scm")).click();
+        waiting(10).until(d -> d.findElement(By.id("scm-url")).isDisplayed());
+        assertFalse(browser.findElement(By.id("script")).isDisplayed(), "the inline script is hidden while SCM is chosen");
+        browser.findElement(By.id("scm-url")).sendKeys("https://git.example.com/web/conf.git");
+        browser.findElement(By.id("scm-branch")).sendKeys("main");
+        browser.findElement(By.id("cron")).sendKeys("H 99 * * *");
+        browser.findElement(By.id("pollSCM")).sendKeys("H/10 * * * *");
+        browser.findElement(By.id("upstream")).sendKeys("web/tests");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("threshold"))).selectByValue("UNSTABLE");
+        browser.findElement(By.id("quietPeriod")).sendKeys("3");
+        browser.findElement(By.cssSelector("#config-form button[type=submit]")).click();
+
+        WebElement error = waiting(30).until(ExpectedConditions.visibilityOfElementLocated(By.id("err-cron")));
+        assertTrue(error.getText().contains("Invalid cron spec"), error.getText());
+        assertEquals("true", browser.findElement(By.id("cron")).getAttribute("aria-invalid"));
+        assertEquals("H 99 * * *", browser.findElement(By.id("cron")).getAttribute("value"), "the form keeps what was typed");
+        assertEquals("https://git.example.com/web/conf.git", browser.findElement(By.id("scm-url")).getAttribute("value"));
+        assertEquals(0, gantry.json("api/v1/jobs/web/conf").get("triggers").size(), "nothing was saved");
+
+        WebElement cron = browser.findElement(By.id("cron"));
+        cron.clear();
+        cron.sendKeys("H 4 * * 1-5");
+        browser.findElement(By.cssSelector("#config-form button[type=submit]")).click();
+        waiting(30).until(ExpectedConditions.urlContains("/~config?saved"));
+        assertTrue(browser.findElement(By.cssSelector("p.ok")).getText().contains("Saved"));
+
+        var job = gantry.json("api/v1/jobs/web/conf");
+        assertEquals("https://git.example.com/web/conf.git", job.at("/scm/url").asText(), job.toString());
+        assertEquals("main", job.at("/scm/branch").asText());
+        assertEquals("H 4 * * 1-5", job.at("/triggers/cron").asText());
+        assertEquals("H/10 * * * *", job.at("/triggers/pollSCM").asText());
+        assertEquals("web/tests", job.at("/triggers/upstream/upstreamProjects").asText());
+        assertEquals("UNSTABLE", job.at("/triggers/upstream/threshold").asText());
+        assertEquals(3, job.at("/options/quietPeriod").asInt());
+        assertNoAlert();
+    }
+
+    @Test
+    void aFailingTestsHistoryAndAStepFoldedInTheConsole() {
+        gantry.putJob("web/history", """
+                pipeline {
+                    agent any
+                    parameters { booleanParam(name: 'FAIL', defaultValue: true) }
+                    stages {
+                        stage('Test') {
+                            steps {
+                                echo 'step output <img src=x onerror=alert(1)>'
+                                script {
+                                    def failure = params.FAIL ? '<failure message="boom">trace</failure>' : ''
+                                    writeFile file: 'r/TEST-x.xml', text: '<testsuite name="x"><testcase classname="calc.X" name="&lt;img src=x onerror=alert(1)&gt;" time="0.5">' + failure + '</testcase></testsuite>'
+                                }
+                                junit 'r/*.xml'
+                            }
+                        }
+                    }
+                }
+                """);
+        gantry.completed("web/history", gantry.triggerWith("web/history", java.util.Map.of("FAIL", "false")));
+        int n = gantry.triggerWith("web/history", java.util.Map.of("FAIL", "true"));
+        gantry.completed("web/history", n);
+        go("/job/web/history/~" + n);
+
+        // The console: each step's output folds and unfolds with a click on its summary.
+        WebElement step = browser.findElements(By.cssSelector("#log details.step")).stream()
+                .filter(d -> "Test › echo".equals(d.getAttribute("data-title"))).findFirst().orElseThrow();
+        WebElement line = step.findElement(By.cssSelector(".line"));
+        assertTrue(line.isDisplayed() && line.getText().contains("step output " + XSS), line.getText());
+        step.findElement(By.tagName("summary")).click();
+        waiting(10).until(d -> !line.isDisplayed());
+        step.findElement(By.tagName("summary")).click();
+        waiting(10).until(d -> line.isDisplayed());
+
+        // The failing test links to its history across builds.
+        browser.findElement(By.cssSelector("#tests .test.failure a.history")).click();
+        waiting(30).until(ExpectedConditions.urlContains("/job/web/history/~test?"));
+        assertEquals("calc.X." + XSS, browser.findElement(By.cssSelector("h1 .test-name")).getText());
+        List<WebElement> rows = browser.findElements(By.cssSelector("#test-history tbody tr"));
+        assertEquals(2, rows.size());
+        assertTrue(rows.get(0).getText().contains("#" + n) && rows.get(0).getText().contains("FAILED") && rows.get(0).getText().contains("boom"),
+                rows.get(0).getText());
+        assertTrue(rows.get(1).getText().contains("PASSED"), rows.get(1).getText());
+        assertTrue(browser.findElements(By.cssSelector("img[src=x]")).isEmpty(), "no img element was made from a payload");
+        assertNoAlert();
     }
 
     @Test

@@ -76,11 +76,52 @@
     return new TextEncoder().encode(s).length;
   }
 
+  var CLASSES = { SUCCESS: 'success', FAILURE: 'failure', UNSTABLE: 'unstable', RUNNING: 'running', ABORTED: 'aborted' };
+
+  // The segment (of the event's "steps") that holds the byte at offset: the last one starting at or before it.
+  function segmentAt(segs, offset) {
+    var found = null;
+    for (var i = 0; segs && i < segs.length && segs[i].start <= offset; i++) { found = segs[i]; }
+    return found;
+  }
+
+  // Where a live line goes: the step's block when it is the last one on the page, else a new block.
+  function blockFor(log, seg) {
+    if (!seg || !seg.id) { return log; }
+    var last = log.lastElementChild;
+    var status = seg.status || 'RUNNING';
+    if (last && last.tagName === 'DETAILS' && last.getAttribute('data-step') === seg.id) {
+      if (seg.status) {
+        last.className = 'step ' + (CLASSES[status] || 'none');
+        last.querySelector('summary .dur').textContent = status;
+      }
+      return last;
+    }
+    var d = document.createElement('details');
+    d.className = 'step ' + (CLASSES[status] || 'none');
+    d.open = true;
+    d.setAttribute('data-step', seg.id);
+    d.setAttribute('data-title', seg.title || seg.id);
+    var sum = document.createElement('summary');
+    var title = document.createElement('span');
+    title.className = 'title';
+    title.textContent = seg.title || seg.id;
+    var dur = document.createElement('span');
+    dur.className = 'dur';
+    dur.textContent = status;
+    sum.appendChild(title);
+    sum.appendChild(dur);
+    d.appendChild(sum);
+    log.appendChild(d);
+    return d;
+  }
+
   function followLog(log, onEnd) {
     var url = log.getAttribute('data-stream');
     var offset = parseInt(log.getAttribute('data-offset'), 10) || 0;
     if (!url || !window.EventSource) { return; }
-    var es = new EventSource(url + '?start=' + offset);
+    var es = new EventSource(url + '?start=' + offset + '&steps=true');
+    var count = log.querySelectorAll('.line').length;
     es.onmessage = function (ev) {
       var data = JSON.parse(ev.data);
       if (typeof data.text !== 'string') { return; }
@@ -88,13 +129,19 @@
       var start = data.start;
       var lines = data.text.split('\n');
       if (lines[lines.length - 1] === '') { lines.pop(); }
-      var frag = document.createDocumentFragment();
       lines.forEach(function (line) {
-        frag.appendChild(lineElement(start, line));
+        blockFor(log, segmentAt(data.steps, start)).appendChild(lineElement(start, line));
         start += utf8Length(line) + 1;
+        count++;
       });
-      log.appendChild(frag);
-      while (log.childElementCount > MAX_LINES) { log.removeChild(log.firstElementChild); }
+      while (count > MAX_LINES) {
+        var first = log.querySelector('.line');
+        if (!first) { break; }
+        var parent = first.parentNode;
+        parent.removeChild(first);
+        count--;
+        if (parent !== log && !parent.querySelector('.line')) { parent.parentNode.removeChild(parent); }
+      }
       log.setAttribute('data-offset', ev.lastEventId);
       if (atBottom) { log.scrollTop = log.scrollHeight; }
     };
