@@ -61,7 +61,7 @@ class AgentProtocolTest {
             assertTrue(unknown.body().contains("agent-admin create nobody"), unknown.body());
             HttpResponse<String> version = call(c, "connect", "a1", a.secret(), null, hello("i1", 99));
             assertEquals(400, version.statusCode());
-            assertTrue(version.body().contains("protocol_mismatch") && version.body().contains("speaks agent protocol 1"), version.body());
+            assertTrue(version.body().contains("protocol_mismatch") && version.body().contains("speaks agent protocol " + AgentProtocol.VERSION), version.body());
 
             HttpResponse<String> first = call(c, "connect", "a1", a.secret(), null, hello("i1", AgentProtocol.VERSION));
             assertEquals(200, first.statusCode(), first.body());
@@ -81,8 +81,8 @@ class AgentProtocolTest {
         try (ControllerFixture c = ControllerFixture.in(dir.resolve("home")).agents(Duration.ofSeconds(10)).start()) {
             AgentService.Created a = c.agents.create("a1", List.of(), 1);
             AgentService.Created b = c.agents.create("b1", List.of(), 1);
-            String sa = JSON.readTree(call(c, "connect", "a1", a.secret(), null, hello("i1", 1)).body()).get("session").asText();
-            String sb = JSON.readTree(call(c, "connect", "b1", b.secret(), null, hello("i2", 1)).body()).get("session").asText();
+            String sa = JSON.readTree(call(c, "connect", "a1", a.secret(), null, hello("i1", AgentProtocol.VERSION)).body()).get("session").asText();
+            String sb = JSON.readTree(call(c, "connect", "b1", b.secret(), null, hello("i2", AgentProtocol.VERSION)).body()).get("session").asText();
             RemoteAgent agent = (RemoteAgent) c.agents.node("a1");
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             TaskCall task = new TaskCall(new Task("t-1", "process", Map.of("root", "w", "dir", "")), "job", 1, log, null, null, null);
