@@ -246,12 +246,13 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
         return false;
     }
 
-    /** The step call that launched a retained task is journaled: the agent may forget the task (told by the next poll). */
-    void release(TaskCall call) {
-        synchronized (this) {
-            calls.remove(call.id(), call);
-        }
-        wakePoller();
+    /**
+     * The step call that launched a retained task is journaled: the agent may forget the task.
+     * It is told by its next poll answer or heartbeat, not at once: a parked poll is not woken for
+     * it, which would cost a round trip per step.
+     */
+    synchronized void release(TaskCall call) {
+        calls.remove(call.id(), call);
     }
 
     /** Whether {@code id} is unknown now but may be claimed by a resumed build soon: answer "not yet" rather than "stop it". */

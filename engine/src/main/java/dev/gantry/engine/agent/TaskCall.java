@@ -38,6 +38,7 @@ final class TaskCall {
     private volatile AgentChannel channel;
     /** The step call that launched this task, when the agent keeps it for re-attaching (see {@link #retain}). */
     private volatile dev.gantry.engine.run.RunningStep step;
+    private volatile boolean retained;
     /** Handed to the agent by this controller (not one it had from before a restart). */
     private volatile boolean delivered;
     /** The agent sent events for it to this controller. */
@@ -76,13 +77,16 @@ final class TaskCall {
      * Marks the task as one the agent keeps (its state, output and result) until the controller
      * releases it, once {@code launchedBy}'s outcome is journaled: a controller that restarts
      * before that re-attaches to it by its deterministic id.
+     *
+     * @param launchedBy the step call, whose suspension leaves the task running; null for none
      */
     void retain(dev.gantry.engine.run.RunningStep launchedBy) {
         this.step = launchedBy;
+        this.retained = true;
     }
 
     boolean retained() {
-        return step != null;
+        return retained;
     }
 
     /** Whether the build is being suspended for a shutdown: the task is left to run, not cancelled. */
