@@ -83,7 +83,11 @@ public final class AgentService implements AutoCloseable {
     static Duration defaultGrace(Duration lease) {
         String p = System.getProperty("gantry.agent.reattachGrace");
         if (p != null && !p.isBlank()) {
-            return Duration.ofSeconds(Long.parseLong(p.trim()));
+            try {
+                return Duration.ofSeconds(Long.parseLong(p.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-Dgantry.agent.reattachGrace must be a whole number of seconds, got '" + p + "'", e);
+            }
         }
         return Duration.ofSeconds(Math.max(60, 2 * lease.toSeconds()));
     }
