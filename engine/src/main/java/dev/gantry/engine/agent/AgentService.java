@@ -509,7 +509,7 @@ public final class AgentService implements AutoCloseable {
         }
         String note = null;
         if (previous != null) {
-            Reallocated r = reallocate(job, number, expr, shown, previous);
+            Reallocated r = reallocate(job, number, expr, shown, custom, previous);
             if (r.slot != null) {
                 return lease(r.node, r.slot, job, number, console);
             }
@@ -582,7 +582,7 @@ public final class AgentService implements AutoCloseable {
     private record Reallocated(AgentNode node, AgentNode.Slot slot, String note) {
     }
 
-    private Reallocated reallocate(String job, int number, LabelExpression expr, String shown, NodeProvider.Placement previous)
+    private Reallocated reallocate(String job, int number, LabelExpression expr, String shown, boolean custom, NodeProvider.Placement previous)
             throws InterruptedException {
         String name = previous.node();
         long deadline = Math.max(startedNanos + reattachGrace.toNanos(), System.nanoTime() + lease.toNanos());
@@ -601,13 +601,13 @@ public final class AgentService implements AutoCloseable {
                 }
                 if (n.online()) {
                     AgentNode.Slot slot = n.takeExact(previous.workspace());
-                    if (slot != null) {
-                        lastNodeOfJob.put(job, n.name);
-                        return new Reallocated(n, slot, null);
+                    if (slot == null) {
+                        // Another build took its workspace meanwhile: another one on the same
+                        // node, where the step's process still runs and is re-attached.
+                        slot = n.take(previous.workspace().replaceFirst("@\\d+$", ""), custom);
                     }
-                    // Its workspace is another build's now: the usual choice, preferring this node.
                     lastNodeOfJob.put(job, n.name);
-                    return new Reallocated(null, null, null);
+                    return new Reallocated(n, slot, null);
                 }
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
