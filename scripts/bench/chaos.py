@@ -96,7 +96,9 @@ retry(count: 5, conditions: [agent()]) {
   attempt++
   node('work') { sh "echo fails-1-a$attempt >> %s; echo out-fails-1" }
 }
-node { sh 'echo out-fails-2; exit 3' }
+retry(count: 5, conditions: [agent()]) {
+  node { sh 'echo out-fails-2; exit 3' }
+}
 """ % MARK, "FAILURE", ["out-fails-1", "out-fails-2"]),
 }
 
