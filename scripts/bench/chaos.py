@@ -12,9 +12,10 @@ again at once. Then it reports, each of which must be 0:
   steps run twice        step side effects (a marker each step appends to a file, per build, per
                          attempt of its retry) that happened twice, split into builds that never
                          resumed (must be 0) and builds that resumed after a controller kill: there
-                         a step that was running on an agent when the controller died runs again on
-                         resume (re-attaching the running task by id is not implemented, see
-                         docs/reliability.md); a step that had completed must not.
+                         a step that was running on an agent when the controller died is re-attached
+                         to (it goes on there, and is not run again) unless its agent was killed too
+                         or did not come back in time (see docs/reliability.md); a step that had
+                         completed must not run again.
 
 The jobs: each step `sh` appends a marker and prints a line; steps run on the agents inside
 `retry(count: 5, conditions: [agent()])`, so that a killed agent costs a retry, not the build
@@ -39,6 +40,9 @@ import threading
 import time
 import urllib.error
 import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from server import ADMIN_PASSWORD, AUTH  # noqa: E402
 
 MARK = "$COUNTS/${env.JOB_NAME}-${env.BUILD_NUMBER}"
 
@@ -92,7 +96,9 @@ retry(count: 5, conditions: [agent()]) {
   attempt++
   node('work') { sh "echo fails-1-a$attempt >> %s; echo out-fails-1" }
 }
-node { sh 'echo out-fails-2; exit 3' }
+retry(count: 5, conditions: [agent()]) {
+  node { sh 'echo out-fails-2; exit 3' }
+}
 """ % MARK, "FAILURE", ["out-fails-1", "out-fails-2"]),
 }
 
@@ -139,7 +145,8 @@ class Cluster:
         data = None if body is None else json.dumps(body).encode()
         for _ in range(tries):
             try:
-                req = urllib.request.Request(self.base + path, data=data, method=method, headers={"Content-Type": "application/json"})
+                req = urllib.request.Request(self.base + path, data=data, method=method,
+                                             headers={"Content-Type": "application/json", "Authorization": AUTH})
                 with urllib.request.urlopen(req, timeout=30) as r:
                     raw = r.read()
                     return json.loads(raw) if r.headers.get("Content-Type", "").startswith("application/json") else raw.decode()
@@ -195,6 +202,7 @@ def main():
     counts = os.path.join(tmp, "counts")
     os.makedirs(counts)
     env = dict(os.environ, COUNTS=counts)
+    env["GANTRY_ADMIN_PASSWORD"] = ADMIN_PASSWORD
     c = Cluster(os.path.abspath(a.gantry), tmp, a.lease, env)
     c.start_server()
     names = [f"chaos-{i}" for i in range(1, a.agents + 1)]
@@ -288,7 +296,8 @@ def main():
     print(f"log lines lost          {lines_lost}")
     print(f"log lines duplicated    {lines_dup}")
     print(f"steps run twice         {twice}   (in builds that never resumed)")
-    print(f"  in resumed builds     {inflight_again}   (steps running on an agent when the controller died are run again; see docs/reliability.md)")
+    print(f"  in resumed builds     {inflight_again}   (a step running on an agent when the controller died is re-attached, not run again,"
+          " unless its agent died too; see docs/reliability.md)")
     print(f"builds resumed          {len(resumed)}")
     for d in differing[:20] + details[:40]:
         print("  " + d)

@@ -60,6 +60,20 @@ abstract class AgentNode {
         return new Slot(executor, chosen);
     }
 
+    /**
+     * Takes an executor (even past the node's count: a resumed build's task may still run there)
+     * and exactly the workspace root {@code root}; null when another lease holds that root now.
+     */
+    Slot takeExact(String root) {
+        if (rootsInUse.contains(root)) {
+            return null;
+        }
+        int executor = executorsBusy.nextClearBit(0);
+        executorsBusy.set(executor);
+        rootsInUse.add(root);
+        return new Slot(executor, root);
+    }
+
     void release(Slot slot) {
         executorsBusy.clear(slot.executor());
         rootsInUse.remove(slot.root());

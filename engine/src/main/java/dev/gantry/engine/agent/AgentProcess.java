@@ -59,14 +59,21 @@ public final class AgentProcess {
     private final AgentTransfers transfers;
     private final PrintStream log;
     private final String instance = UUID.randomUUID().toString();
+    /** Tasks whose process or work runs now. */
     private final Map<String, TaskRunner.Running> running = new ConcurrentHashMap<>();
+    /**
+     * Every task the agent has: running, or ended with its result not taken yet, or kept after
+     * the controller took its result (until the controller says to forget it, with a cancel):
+     * what polls name as known, so that a restarted controller can re-attach to them.
+     */
+    private final Map<String, TaskReporter> tasks = new ConcurrentHashMap<>();
     private final Object sessionLock = new Object();
     private volatile String session;
     private volatile long heartbeatMillis = 5_000;
     private volatile boolean stopping;
     private volatile Thread main;
     private volatile WorkspaceJanitor janitor;
-    private boolean outage;
+    private volatile boolean outage;
 
     /**
      * @param log where the agent says what it does (never a secret)
@@ -222,41 +229,67 @@ public final class AgentProcess {
 
     @SuppressWarnings("unchecked")
     private void pollOnce() throws IOException, InterruptedException {
-        Map<String, Object> body = Map.of("known", new ArrayList<>(running.keySet()));
+        Map<String, Object> body = Map.of("known", new ArrayList<>(tasks.keySet()));
         Map<String, Object> work = http.post("poll?wait=" + POLL_WAIT_MILLIS, session, body, Duration.ofMillis(POLL_WAIT_MILLIS + 15_000));
         outage = false;
         for (Object t : (List<Object>) work.getOrDefault("tasks", List.of())) {
             start(Task.fromJson((Map<String, Object>) t));
         }
         cancel((List<Object>) work.getOrDefault("cancel", List.of()));
+        reattach((List<Object>) work.getOrDefault("reattach", List.of()));
     }
 
+    /**
+     * Stops the running tasks named; forgets the ended ones whose result the controller took
+     * (a controller that released them, or one that restarted and no build claimed them).
+     */
     private void cancel(List<Object> ids) {
-        for (Object id : ids) {
-            TaskRunner.Running r = running.get(String.valueOf(id));
+        for (Object o : ids) {
+            String id = String.valueOf(o);
+            TaskRunner.Running r = running.get(id);
             if (r != null) {
                 r.cancel();
+                continue;
+            }
+            TaskReporter t = tasks.get(id);
+            if (t != null && t.resultTaken()) {
+                tasks.remove(id, t);
+                t.close();
+            }
+        }
+    }
+
+    /** A controller that restarted claimed these tasks: they report everything again. */
+    private void reattach(List<Object> ids) {
+        for (Object o : ids) {
+            TaskReporter t = tasks.get(String.valueOf(o));
+            if (t != null) {
+                log.println("gantry agent " + config.name() + ": the controller re-attached to task " + o + "; sending its output and result again");
+                t.rewind();
             }
         }
     }
 
     private void start(Task task) {
-        if (running.containsKey(task.id())) {
+        if (tasks.containsKey(task.id())) {
             return;
         }
         TaskRunner.Running r = new TaskRunner.Running(task);
+        TaskReporter reporter = new TaskReporter(this, task.id());
         running.put(task.id(), r);
+        tasks.put(task.id(), reporter);
         WorkspaceJanitor j = janitor;
         if (j != null) {
             j.used(task.string("root"));
         }
-        TaskReporter reporter = new TaskReporter(this, task.id());
         Thread.ofVirtual().name("task-" + task.id()).start(() -> {
             Map<String, Object> result = new LinkedHashMap<>();
             try {
                 result.put("value", runner.run(r, io(task, reporter)));
             } catch (Exception e) {
                 result.put("error", TaskErrors.toJson(e));
+            } finally {
+                running.remove(task.id(), r);
             }
             reporter.result(result);
         });
@@ -307,12 +340,15 @@ public final class AgentProcess {
             }
             try {
                 Map<String, Object> body = new LinkedHashMap<>();
-                body.put("running", new ArrayList<>(running.keySet()));
+                body.put("running", new ArrayList<>(tasks.keySet()));
                 body.put("freeDiskBytes", freeDisk());
                 Map<String, Object> answer = http.post("heartbeat", s, body, Duration.ofMillis(Math.max(1000, heartbeatMillis * 2)));
                 @SuppressWarnings("unchecked")
                 List<Object> cancel = (List<Object>) answer.getOrDefault("cancel", List.of());
                 cancel(cancel);
+                @SuppressWarnings("unchecked")
+                List<Object> again = (List<Object>) answer.getOrDefault("reattach", List.of());
+                reattach(again);
             } catch (AgentHttp.Status e) {
                 if (e.status == 410) {
                     sessionEnded(s);
@@ -361,10 +397,8 @@ public final class AgentProcess {
 
     /** Waits before the next attempt: exponential backoff with jitter; returns the failure count. */
     int pause(int failures, Exception e) throws InterruptedException {
-        if (failures == 0 && !outage && !(e instanceof AgentHttp.Status)) {
-            outage = true;
-            log.println("gantry agent " + config.name() + ": cannot reach the controller at " + config.url() + " ("
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); trying again with backoff");
+        if (failures == 0 && !(e instanceof AgentHttp.Status)) {
+            unreachable(e);
         }
         // Starts short (50-100 ms): an agent started with its controller finds it listening within
         // a second or two, and a refused connection on a network costs nothing; doubles from there.
@@ -373,12 +407,28 @@ public final class AgentProcess {
         return failures + 1;
     }
 
-    void reported(String taskId) {
-        running.remove(taskId);
+    /** Says once per outage that the controller cannot be reached. */
+    synchronized void unreachable(Exception e) {
+        if (!outage) {
+            outage = true;
+            log.println("gantry agent " + config.name() + ": cannot reach the controller at " + config.url() + " ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + "); trying again with backoff");
+        }
     }
 
+    long maxBackoffMillis() {
+        return config.maxBackoff().toMillis();
+    }
+
+    /** The controller took the task's result and does not ask to keep it: forgotten. */
+    void reported(String taskId) {
+        tasks.remove(taskId);
+    }
+
+    /** The controller does not have the task: stopped and forgotten. */
     void gone(String taskId) {
-        TaskRunner.Running r = running.remove(taskId);
+        tasks.remove(taskId);
+        TaskRunner.Running r = running.get(taskId);
         if (r != null) {
             r.cancel();
         }

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  */
 public final class AgentProtocol {
     /** The protocol version; the handshake refuses any other. Bumped on incompatible changes. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
     /** The base path of every protocol call. */
     public static final String BASE = "api/agent/v1";
     /** Who calls: the agent's name. */

@@ -124,7 +124,8 @@ public final class AgentProtocolResource {
             Map<String, Object> b = body == null ? Map.of() : body;
             a.freeDisk(b.get("freeDiskBytes"));
             Map<String, Object> work = a.work(ids(b, "running"));
-            return Response.ok(Map.of("cancel", work == null ? List.of() : work.get("cancel"))).build();
+            return Response.ok(Map.of("cancel", work == null ? List.of() : work.get("cancel"),
+                    "reattach", work == null ? List.of() : work.get("reattach"))).build();
         } catch (AgentService.Refused e) {
             return refused(e);
         }
@@ -139,19 +140,34 @@ public final class AgentProtocolResource {
                            Map<String, Object> body) {
         try {
             RemoteAgent a = agents.authenticate(name, secret(auth), session, from());
-            TaskCall call = current(a, id);
+            TaskCall call = a.call(id);
+            TaskCall kept = call == null ? a.kept(id) : null;
+            if (kept != null) {
+                // Its result was taken already (the answer got lost): the agent keeps it still.
+                return Response.ok(Map.of("ack", kept.log(List.of(), 0), "keep", true)).build();
+            }
+            if (call == null && a.claimable(id)) {
+                // From before the controller restarted: a resuming build may claim it in a moment.
+                throw new AgentService.Refused(409, "task_unclaimed", "no build has claimed task " + id
+                        + " since the controller started; keep it and send again shortly");
+            }
+            if (call == null) {
+                call = current(a, id);
+            }
             Map<String, Object> b = body == null ? Map.of() : body;
-            long ack = call.log(TaskCall.Chunk.fromJson(b.get("chunks")));
+            long first = b.get("first") instanceof Number f ? f.longValue() : 0;
+            long ack = call.log(TaskCall.Chunk.fromJson(b.get("chunks")), first);
+            boolean keep = false;
             if (b.get("result") instanceof Map<?, ?> result) {
                 long end = result.get("seqEnd") instanceof Number n ? n.longValue() : ack;
                 if (ack < end) {
-                    return refused(new AgentService.Refused(409, "log_gap", "the result of task " + id + " came before its log chunks "
-                            + ack + " to " + (end - 1) + "; send them first"));
+                    // Not taken yet: chunks are missing (a re-attaching controller wants them from its ack on).
+                    return Response.ok(Map.of("ack", ack)).build();
                 }
                 call.complete(result);
-                a.finished(call);
+                keep = a.finished(call);
             }
-            return Response.ok(Map.of("ack", ack)).build();
+            return Response.ok(keep ? Map.of("ack", ack, "keep", true) : Map.of("ack", ack)).build();
         } catch (AgentService.Refused e) {
             return refused(e);
         }

@@ -61,6 +61,9 @@ public final class AgentService implements AutoCloseable {
     private long version;
     private volatile boolean closed;
     private volatile PluginShipping shipping = new PluginShipping(List::of);
+    private final long startedNanos = System.nanoTime();
+    private final Duration reattachGrace;
+    private volatile boolean graceOver;
 
     /**
      * @param repository where registered agents are kept
@@ -69,7 +72,39 @@ public final class AgentService implements AutoCloseable {
      * @param lease how long a remote agent stays online without a call; at least 1 s
      */
     public AgentService(AgentRepository repository, Path home, int builtInExecutors, Duration lease) {
+        this(repository, home, builtInExecutors, lease, defaultGrace(lease));
+    }
+
+    /**
+     * The re-attach grace by default: {@code -Dgantry.agent.reattachGrace=SECONDS}, else the
+     * longer of 60 s and two leases (an agent reconnects within its backoff, and a resumed build
+     * replays to its running step within seconds).
+     */
+    static Duration defaultGrace(Duration lease) {
+        String p = System.getProperty("gantry.agent.reattachGrace");
+        if (p != null && !p.isBlank()) {
+            try {
+                return Duration.ofSeconds(Long.parseLong(p.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("-Dgantry.agent.reattachGrace must be a whole number of seconds, got '" + p + "'", e);
+            }
+        }
+        return Duration.ofSeconds(Math.max(60, 2 * lease.toSeconds()));
+    }
+
+    /**
+     * @param repository where registered agents are kept
+     * @param home the controller's home: the built-in agent's work directory ({@code workspace/<job>} below it)
+     * @param builtInExecutors executors of the built-in agent; at least 1
+     * @param lease how long a remote agent stays online without a call; at least 1 s
+     * @param reattachGrace how long after this start tasks that agents still run from before it
+     *     (steps of builds that resume) are left running for resumed builds to claim; unclaimed
+     *     ones are cancelled after it. A resumed {@code node} block waits this long (at least one
+     *     lease) for the agent it ran on to come back
+     */
+    public AgentService(AgentRepository repository, Path home, int builtInExecutors, Duration lease, Duration reattachGrace) {
         this.repository = Objects.requireNonNull(repository, "repository");
+        this.reattachGrace = Objects.requireNonNull(reattachGrace, "reattachGrace");
         if (lease.toMillis() < 1000) {
             throw new IllegalArgumentException("the agent lease must be at least 1 s, got " + lease.toMillis() + " ms");
         }
@@ -77,7 +112,7 @@ public final class AgentService implements AutoCloseable {
         this.builtIn = new BuiltInNode(home.toAbsolutePath().normalize(), Math.max(1, builtInExecutors),
                 TaskRunner.loadHandlers(AgentService.class.getClassLoader()));
         for (AgentRecord r : repository.list()) {
-            agents.put(r.name(), new RemoteAgent(r.name(), r.labels(), r.executors(), r.secretHash()));
+            agents.put(r.name(), new RemoteAgent(r.name(), r.labels(), r.executors(), r.secretHash(), this::inGrace));
         }
         this.reaper = Thread.ofVirtual().name("agent-leases").start(this::reap);
     }
@@ -154,7 +189,7 @@ public final class AgentService implements AutoCloseable {
             if (agents.containsKey(name) || !repository.create(record)) {
                 throw new IllegalStateException("an agent named " + name + " exists already; delete it first to issue a new secret");
             }
-            agents.put(name, new RemoteAgent(name, record.labels(), executors, record.secretHash()));
+            agents.put(name, new RemoteAgent(name, record.labels(), executors, record.secretHash(), this::inGrace));
             changedLocked();
         } finally {
             lock.unlock();
@@ -372,6 +407,11 @@ public final class AgentService implements AutoCloseable {
         return a;
     }
 
+    /** Whether the re-attach grace after this start runs still. */
+    boolean inGrace() {
+        return !graceOver && System.nanoTime() - startedNanos < reattachGrace.toNanos();
+    }
+
     private void reap() {
         long period = Math.max(100, Math.min(1000, lease.toMillis() / 4));
         while (!closed) {
@@ -381,6 +421,11 @@ public final class AgentService implements AutoCloseable {
                 return;
             }
             List<RemoteAgent> all = snapshot();
+            if (!graceOver && !inGrace()) {
+                // Tasks from before this start that no resumed build claimed are stopped now.
+                graceOver = true;
+                all.forEach(RemoteAgent::wake);
+            }
             long now = System.nanoTime();
             for (RemoteAgent a : all) {
                 if (a.expired(now, lease.toNanos())) {
@@ -412,7 +457,18 @@ public final class AgentService implements AutoCloseable {
 
     /** The node provider of one build: workspaces are {@code workspace/<job>} on each node. */
     public NodeProvider forBuild(String job, int number) {
-        return (label, customWorkspace, console) -> allocate(job, number, label, customWorkspace, console);
+        return new NodeProvider() {
+            @Override
+            public NodeLease allocate(String label, String customWorkspace, Consumer<String> console) throws InterruptedException, IOException {
+                return AgentService.this.allocate(job, number, label, customWorkspace, console, null);
+            }
+
+            @Override
+            public NodeLease allocate(String label, String customWorkspace, Consumer<String> console, Placement previous)
+                    throws InterruptedException, IOException {
+                return AgentService.this.allocate(job, number, label, customWorkspace, console, previous);
+            }
+        };
     }
 
     /** The service steps use to run plugin task handlers on their node. */
@@ -429,6 +485,16 @@ public final class AgentService implements AutoCloseable {
 
     NodeLease allocate(String job, int number, String label, String customWorkspace, Consumer<String> console)
             throws InterruptedException, IOException {
+        return allocate(job, number, label, customWorkspace, console, null);
+    }
+
+    /**
+     * Allocates a node; with {@code previous} (a resumed block's journaled placement) that node
+     * and workspace first, waiting for the agent to come back up to the re-attach grace (at least
+     * one lease), else as usual, saying so in the log after the "Running on" line.
+     */
+    NodeLease allocate(String job, int number, String label, String customWorkspace, Consumer<String> console,
+                       NodeProvider.Placement previous) throws InterruptedException, IOException {
         LabelExpression expr;
         try {
             expr = LabelExpression.parse(label);
@@ -440,6 +506,14 @@ public final class AgentService implements AutoCloseable {
         String root = custom ? customWorkspace.trim() : "workspace/" + job;
         if (!custom) {
             RemoteWorkspace.join("", job);
+        }
+        String note = null;
+        if (previous != null) {
+            Reallocated r = reallocate(job, number, expr, shown, custom, previous);
+            if (r.slot != null) {
+                return lease(r.node, r.slot, job, number, console);
+            }
+            note = r.note;
         }
         Waiting w = new Waiting(job, number, shown);
         String lastReason = null;
@@ -495,7 +569,67 @@ public final class AgentService implements AutoCloseable {
         } finally {
             waiting.remove(w);
         }
-        return lease(picked, slot, job, number, console);
+        NodeLease l = lease(picked, slot, job, number, console);
+        if (note != null) {
+            // After "Running on": a resumed log drops the lines it had already, counted per writer.
+            console.accept(note + "; running on " + picked.name + " in " + l.workspace().path() + " instead, where a step that was running on "
+                    + previous.node() + " runs again");
+        }
+        return l;
+    }
+
+    /** The node and slot a resumed block got again, or why not (a line for its log). */
+    private record Reallocated(AgentNode node, AgentNode.Slot slot, String note) {
+    }
+
+    private Reallocated reallocate(String job, int number, LabelExpression expr, String shown, boolean custom, NodeProvider.Placement previous)
+            throws InterruptedException {
+        String name = previous.node();
+        long deadline = Math.max(startedNanos + reattachGrace.toNanos(), System.nanoTime() + lease.toNanos());
+        Waiting w = null;
+        lock.lock();
+        try {
+            while (true) {
+                AgentNode n = node(name);
+                if (n == null) {
+                    return new Reallocated(null, null, "Resuming: node " + name + ", where this block ran before the controller restarted,"
+                            + " no longer exists");
+                }
+                if (!expr.matches(n.labels())) {
+                    return new Reallocated(null, null, "Resuming: node " + name + ", where this block ran before the controller restarted,"
+                            + " no longer matches the label '" + shown + "'");
+                }
+                if (n.online()) {
+                    AgentNode.Slot slot = n.takeExact(previous.workspace());
+                    if (slot == null) {
+                        // Another build took its workspace meanwhile: another one on the same
+                        // node, where the step's process still runs and is re-attached.
+                        slot = n.take(previous.workspace().replaceFirst("@\\d+$", ""), custom);
+                    }
+                    lastNodeOfJob.put(job, n.name);
+                    return new Reallocated(n, slot, null);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    LOG.log(System.Logger.Level.WARNING, job + " #" + number + ": agent " + name + " did not come back after the restart;"
+                            + " its steps run again elsewhere");
+                    return new Reallocated(null, null, "Resuming: agent " + name + ", where this block ran before the controller restarted,"
+                            + " did not come back within " + Math.max(1, Duration.ofNanos(deadline - startedNanos).toSeconds())
+                            + " s of the restart");
+                }
+                if (w == null) {
+                    w = new Waiting(job, number, shown);
+                    w.reason = "Waiting for agent " + name + ", where this build ran before the controller restarted";
+                    waiting.add(w);
+                }
+                changed.awaitNanos(Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+            }
+        } finally {
+            lock.unlock();
+            if (w != null) {
+                waiting.remove(w);
+            }
+        }
     }
 
     /** Online, with a free executor; the node the job ran on last is preferred (its workspace is warm). */
@@ -536,8 +670,14 @@ public final class AgentService implements AutoCloseable {
         RemoteWorkspace ws = new RemoteWorkspace(node, ids, job, number, slot.root(), "");
         Map<String, String> env = AgentNode.base(node, slot.executor(), ws.path());
         console.accept("Running on " + node.name + " in " + ws.path());
-        return new NodeLease() {
+        NodeProvider.Placement placement = new NodeProvider.Placement(node.name, slot.root());
+        return new Placed() {
             private boolean released;
+
+            @Override
+            public NodeProvider.Placement placement() {
+                return placement;
+            }
 
             @Override
             public String nodeName() {
@@ -601,6 +741,10 @@ public final class AgentService implements AutoCloseable {
         reaper.interrupt();
         List<RemoteAgent> all = snapshot();
         all.forEach(RemoteAgent::disconnect);
+    }
+
+    /** A lease that tells its placement, for the build's journal. */
+    private interface Placed extends NodeLease, NodeProvider.Placed {
     }
 
     /** The controller's own agent: tasks run in this process. */

@@ -36,13 +36,24 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
 
     private final Map<String, TaskCall> calls = new LinkedHashMap<>();
     private final List<Poller> pollers = new ArrayList<>();
+    /** True while the controller's re-attach grace runs: tasks of step calls it does not know yet are not cancelled. */
+    private final java.util.function.BooleanSupplier grace;
 
     /** A parked long poll: the tasks its agent has, and where the answer goes. */
     private record Poller(Set<String> known, Consumer<Map<String, Object>> answer) {
     }
 
     RemoteAgent(String name, Collection<String> labels, int executors, String secretHash) {
+        this(name, labels, executors, secretHash, () -> false);
+    }
+
+    /**
+     * @param grace true while tasks of step calls the controller does not know (from before its
+     *     restart) must be left running, for resumed builds to claim
+     */
+    RemoteAgent(String name, Collection<String> labels, int executors, String secretHash, java.util.function.BooleanSupplier grace) {
         super(name);
+        this.grace = grace;
         this.configuredLabels = Set.copyOf(labels);
         this.configuredExecutors = executors;
         this.secretHash = secretHash;
@@ -215,9 +226,43 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
         return c == null || c.done() ? null : c;
     }
 
-    /** Forgets a finished task. */
-    synchronized void finished(TaskCall call) {
+    /** The retained task {@code id} whose result arrived already, or null. */
+    synchronized TaskCall kept(String id) {
+        TaskCall c = calls.get(id);
+        return c != null && c.done() && c.retained() ? c : null;
+    }
+
+    /**
+     * A task's result arrived: forgets it, unless it is retained (the agent keeps it until
+     * {@link #release}).
+     *
+     * @return whether the agent must keep the task
+     */
+    synchronized boolean finished(TaskCall call) {
+        if (call.retained()) {
+            return true;
+        }
         calls.remove(call.id(), call);
+        return false;
+    }
+
+    /**
+     * The step call that launched a retained task is journaled: the agent may forget the task.
+     * It is told by its next poll answer or heartbeat, not at once: a parked poll is not woken for
+     * it, which would cost a round trip per step.
+     */
+    synchronized void release(TaskCall call) {
+        calls.remove(call.id(), call);
+    }
+
+    /** Whether {@code id} is unknown now but may be claimed by a resumed build soon: answer "not yet" rather than "stop it". */
+    boolean claimable(String id) {
+        return grace.getAsBoolean() && TaskIds.isStepTask(id);
+    }
+
+    /** Answers a parked poll if there is work for it now (the re-attach grace ended, say). */
+    void wake() {
+        wakePoller();
     }
 
     /**
@@ -245,13 +290,17 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
     }
 
     /**
-     * What an agent that has the tasks {@code known} must do: the tasks it lacks, and the tasks
-     * it must stop (cancelled ones, and ones the controller no longer has, as after a restart).
+     * What an agent that has the tasks {@code known} must do: the tasks it lacks, the tasks it
+     * must stop or forget (cancelled ones, and ones the controller no longer has, as after a
+     * restart once the re-attach grace is over), and the tasks it must report again from their
+     * first chunk (ones it had before this controller started, which a resumed build claimed).
      * Null when there is nothing.
      */
     synchronized Map<String, Object> work(Set<String> known) {
         List<Object> tasks = new ArrayList<>();
         List<String> cancel = new ArrayList<>();
+        List<String> reattach = new ArrayList<>();
+        long now = System.nanoTime();
         for (TaskCall c : calls.values()) {
             if (c.done()) {
                 continue;
@@ -260,22 +309,26 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
                 if (c.cancelRequested()) {
                     continue;
                 }
+                c.delivered();
                 tasks.add(c.task.toJson());
             } else if (c.cancelRequested()) {
                 cancel.add(c.id());
+            } else if (c.reattachDue(now)) {
+                reattach.add(c.id());
             }
         }
         for (String k : known) {
-            if (!calls.containsKey(k)) {
+            if (!calls.containsKey(k) && !claimable(k)) {
                 cancel.add(k);
             }
         }
-        if (tasks.isEmpty() && cancel.isEmpty()) {
+        if (tasks.isEmpty() && cancel.isEmpty() && reattach.isEmpty()) {
             return null;
         }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tasks", tasks);
         m.put("cancel", cancel);
+        m.put("reattach", reattach);
         return m;
     }
 

@@ -33,7 +33,9 @@ final class RemoteProcess implements RunningProcess {
             Object r = call.await();
             return ((Number) ((Map<?, ?>) r).get("exitCode")).intValue();
         } catch (InterruptedException e) {
-            call.awaitQuietly(KILL_WAIT_MILLIS);
+            if (!call.detached()) {
+                call.awaitQuietly(KILL_WAIT_MILLIS);
+            }
             throw e;
         } catch (IOException e) {
             throw new StepFailedException(e.getMessage() + " (on node " + node + ")", e);
@@ -42,6 +44,9 @@ final class RemoteProcess implements RunningProcess {
 
     @Override
     public void kill() {
+        if (call.detached()) {
+            return; // the build is suspended: the process goes on, and the next start re-attaches to it
+        }
         call.cancel();
         call.awaitQuietly(KILL_WAIT_MILLIS);
     }

@@ -149,6 +149,18 @@ final class RemoteWorkspace implements Workspace, ScriptHost, dev.gantry.engine.
         args.put("command", spec.command());
         args.put("env", spec.environment());
         args.put("separateErr", spec.stderr() != null);
+        dev.gantry.engine.run.RunningStep step = dev.gantry.engine.run.RunningStep.current();
+        if (node instanceof RemoteAgent agent && step != null && step.job().equals(job) && step.number() == number) {
+            // A step's process on a remote agent outlives a controller restart: its id is the
+            // step call's, so that the resumed build re-attaches to it; the agent keeps it until
+            // the step's outcome is journaled.
+            TaskCall call = call(TaskIds.forStep(job, number, step.id(), step.nextLaunch()), "process", args,
+                    spec.stdout(), spec.stderr(), null, null);
+            call.retain(step);
+            step.whenDone(() -> agent.release(call));
+            node.channel().submit(call);
+            return new RemoteProcess(call, node.name);
+        }
         return new RemoteProcess(submit("process", args, spec.stdout(), spec.stderr(), null, null), node.name);
     }
 
@@ -195,12 +207,16 @@ final class RemoteWorkspace implements Workspace, ScriptHost, dev.gantry.engine.
     }
 
     private TaskCall submit(String type, Map<String, Object> args, OutputStream out, OutputStream err, InputStream in, OutputStream output) {
+        TaskCall call = call(ids.next(), type, args, out, err, in, output);
+        node.channel().submit(call);
+        return call;
+    }
+
+    private TaskCall call(String id, String type, Map<String, Object> args, OutputStream out, OutputStream err, InputStream in, OutputStream output) {
         Map<String, Object> all = new LinkedHashMap<>(args);
         all.put("root", root);
         all.put("dir", dir);
-        TaskCall call = new TaskCall(new Task(ids.next(), type, all), job, number, out, err, in, output);
-        node.channel().submit(call);
-        return call;
+        return new TaskCall(new Task(id, type, all), job, number, out, err, in, output);
     }
 
     private Object await(TaskCall call) throws IOException {

@@ -36,6 +36,14 @@ final class TaskCall {
     private long received;
     private volatile boolean cancelRequested;
     private volatile AgentChannel channel;
+    /** The step call that launched this task, when the agent keeps it for re-attaching (see {@link #retain}). */
+    private volatile dev.gantry.engine.run.RunningStep step;
+    private volatile boolean retained;
+    /** Handed to the agent by this controller (not one it had from before a restart). */
+    private volatile boolean delivered;
+    /** The agent sent events for it to this controller. */
+    private volatile boolean heard;
+    private long reattachAskedNanos;
 
     /**
      * @param out the log stream {@code out}, or null to drop it
@@ -63,6 +71,52 @@ final class TaskCall {
 
     boolean cancelRequested() {
         return cancelRequested;
+    }
+
+    /**
+     * Marks the task as one the agent keeps (its state, output and result) until the controller
+     * releases it, once {@code launchedBy}'s outcome is journaled: a controller that restarts
+     * before that re-attaches to it by its deterministic id.
+     *
+     * @param launchedBy the step call, whose suspension leaves the task running; null for none
+     */
+    void retain(dev.gantry.engine.run.RunningStep launchedBy) {
+        this.step = launchedBy;
+        this.retained = true;
+    }
+
+    boolean retained() {
+        return retained;
+    }
+
+    /** Whether the build is being suspended for a shutdown: the task is left to run, not cancelled. */
+    boolean detached() {
+        dev.gantry.engine.run.RunningStep s = step;
+        return s != null && s.suspended();
+    }
+
+    void delivered() {
+        delivered = true;
+    }
+
+    boolean wasDelivered() {
+        return delivered;
+    }
+
+    /**
+     * Whether to ask the agent to report this task again from its start: an agent that has the
+     * task from before a restart (it names it as known, yet this controller never handed it out)
+     * and has not sent anything for it yet; asked again every few seconds until it does.
+     */
+    synchronized boolean reattachDue(long nowNanos) {
+        if (delivered || heard || done()) {
+            return false;
+        }
+        if (reattachAskedNanos != 0 && nowNanos - reattachAskedNanos < 3_000_000_000L) {
+            return false;
+        }
+        reattachAskedNanos = nowNanos;
+        return true;
     }
 
     boolean done() {
@@ -95,9 +149,20 @@ final class TaskCall {
     /**
      * Writes the chunks not seen yet, in order.
      *
+     * @param first the oldest chunk the agent still has: when it is beyond the next one expected
+     *     (the agent dropped output it kept for re-attaching, past its limit), the log says so and
+     *     goes on from there
      * @return the next sequence number expected; a chunk beyond it (a gap) is not written
      */
-    synchronized long log(List<Chunk> chunks) {
+    synchronized long log(List<Chunk> chunks, long first) {
+        heard = true;
+        if (first > nextSeq) {
+            byte[] note = ("[the agent no longer had the first " + first + " chunks of this output (it keeps "
+                    + (TaskReporter.MAX_KEPT >> 20) + " MiB for re-attaching after a controller restart); some lines are missing here]\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            write(AgentProtocol.OUT, note, 0, note.length);
+            nextSeq = first;
+        }
         for (Chunk c : chunks) {
             if (c.seq() != nextSeq) {
                 if (c.seq() > nextSeq) {
@@ -261,13 +326,16 @@ final class TaskCall {
      *
      * @throws IOException the task's failure
      * @throws NodeLostException when the node went offline meanwhile
-     * @throws InterruptedException when interrupted; the task is cancelled before this throws
+     * @throws InterruptedException when interrupted; the task is cancelled before this throws, unless
+     *     the build is being suspended ({@link #detached()})
      */
     Object await() throws IOException, InterruptedException {
         try {
             return result.get();
         } catch (InterruptedException e) {
-            cancel();
+            if (!detached()) {
+                cancel();
+            }
             throw e;
         } catch (ExecutionException e) {
             return rethrow(e.getCause());

@@ -10,16 +10,25 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The agent's outbox for one task: log chunks numbered in order and, last, the result. A sender
- * thread posts whatever is pending in one call and drops what the controller acknowledged; when
- * the network or the controller is away it keeps everything and tries again, with the same
- * sequence numbers, so the controller gets each chunk once and in order. The log buffered meanwhile
- * is bounded: past {@link #MAX_BUFFERED} bytes, the task's output blocks (and with it the process).
+ * thread posts what the controller has not acknowledged in one call; when the network or the
+ * controller is away it keeps everything and tries again, with the same sequence numbers, so the
+ * controller gets each chunk once and in order. The log not acknowledged yet is bounded: past
+ * {@link #MAX_BUFFERED} bytes, the task's output blocks (and with it the process).
+ *
+ * <p>Acknowledged chunks are kept too (up to {@link #MAX_KEPT} bytes, the oldest dropped first),
+ * and so is the result after the controller took it when it answers {@code keep}: a controller
+ * that restarted and resumes the build re-attaches to the task and asks for everything again
+ * ({@link #rewind()}, or an acknowledgement below what was sent), from which its log keeps the
+ * lines it lacks.
  */
 final class TaskReporter {
     static final long MAX_BUFFERED = 64L * 1024 * 1024;
+    /** Output kept for a controller that re-attaches, acknowledged or not. */
+    static final long MAX_KEPT = 64L * 1024 * 1024;
     private static final int MAX_BATCH_BYTES = 1024 * 1024;
     private static final long LINGER_NANOS = 10_000_000L;
 
@@ -28,11 +37,18 @@ final class TaskReporter {
 
     private final AgentProcess agent;
     private final String taskId;
-    private final Deque<Chunk> pending = new ArrayDeque<>();
+    /** Chunks from {@link #oldest} to {@link #nextSeq} - 1. */
+    private final Deque<Chunk> kept = new ArrayDeque<>();
+    private long oldest;
     private long nextSeq;
-    private long buffered;
+    /** The first chunk the controller has not acknowledged. */
+    private long acked;
+    private long keptBytes;
+    private long unackedBytes;
     private Map<String, Object> result;
-    private boolean finished;
+    private boolean resultTaken;
+    private boolean stopped;
+    private boolean rewound;
 
     TaskReporter(AgentProcess agent, String taskId) {
         this.agent = agent;
@@ -58,7 +74,7 @@ final class TaskReporter {
     }
 
     private synchronized void chunk(String stream, byte[] data) throws IOException {
-        while (buffered > MAX_BUFFERED && !finished) {
+        while (unackedBytes > MAX_BUFFERED && !stopped) {
             try {
                 wait();
             } catch (InterruptedException e) {
@@ -66,12 +82,22 @@ final class TaskReporter {
                 throw new java.io.InterruptedIOException("interrupted while the log waits for the controller");
             }
         }
-        if (finished) {
+        if (stopped) {
             return;
         }
-        pending.add(new Chunk(nextSeq++, stream, data));
-        buffered += data.length;
+        kept.add(new Chunk(nextSeq++, stream, data));
+        keptBytes += data.length;
+        unackedBytes += data.length;
+        trim();
         notifyAll();
+    }
+
+    /** Drops the oldest acknowledged chunks beyond {@link #MAX_KEPT}. */
+    private void trim() {
+        while (keptBytes > MAX_KEPT && !kept.isEmpty() && kept.peekFirst().seq() < acked) {
+            keptBytes -= kept.removeFirst().data().length;
+            oldest++;
+        }
     }
 
     /** The task's result: sent after every chunk written before. */
@@ -82,26 +108,58 @@ final class TaskReporter {
         notifyAll();
     }
 
+    /** Whether the controller took the result and asked to keep the task (it forgets it with a {@code cancel}). */
+    synchronized boolean resultTaken() {
+        return resultTaken;
+    }
+
+    /** A controller re-attached to the task: everything kept, and the result, are sent again. */
+    synchronized void rewind() {
+        if (stopped) {
+            return;
+        }
+        acked = oldest;
+        unackedBytes = keptBytes;
+        resultTaken = false;
+        rewound = true;
+        notifyAll();
+    }
+
+    /** Stops sending and drops the output (the task is forgotten). */
+    synchronized void close() {
+        stopped = true;
+        kept.clear();
+        keptBytes = 0;
+        unackedBytes = 0;
+        notifyAll();
+    }
+
+    private boolean idle() {
+        return acked >= nextSeq && (result == null || resultTaken);
+    }
+
     private void send() {
         int failures = 0;
         while (true) {
             List<Map<String, Object>> chunks = new ArrayList<>();
             Map<String, Object> withResult;
+            long from;
+            long first;
             synchronized (this) {
-                while (pending.isEmpty() && result == null && !finished) {
+                while (idle() && !stopped) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
                         return;
                     }
                 }
-                if (finished) {
+                if (stopped) {
                     return;
                 }
                 // Output of a short process and its result then travel in one call: a few
                 // milliseconds of delay on live output save a round trip per step.
                 long lingerEnd = System.nanoTime() + LINGER_NANOS;
-                while (result == null && buffered < MAX_BATCH_BYTES && !finished) {
+                while (result == null && unackedBytes < MAX_BATCH_BYTES && !stopped) {
                     long left = lingerEnd - System.nanoTime();
                     if (left <= 0) {
                         break;
@@ -112,9 +170,16 @@ final class TaskReporter {
                         return;
                     }
                 }
+                from = Math.max(acked, oldest);
+                first = oldest;
                 int bytes = 0;
-                for (Chunk c : pending) {
+                boolean all = true;
+                for (Chunk c : kept) {
+                    if (c.seq() < from) {
+                        continue;
+                    }
                     if (bytes > 0 && bytes + c.data().length > MAX_BATCH_BYTES) {
+                        all = false;
                         break;
                     }
                     Map<String, Object> m = new LinkedHashMap<>();
@@ -124,39 +189,57 @@ final class TaskReporter {
                     chunks.add(m);
                     bytes += c.data().length;
                 }
-                withResult = chunks.size() == pending.size() ? result : null;
+                withResult = all ? result : null;
+                rewound = false;
             }
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("chunks", chunks);
             body.put("result", withResult);
+            body.put("first", first);
             try {
                 Map<String, Object> answer = agent.post("tasks/" + taskId + "/events", body, Duration.ofSeconds(60));
                 long ack = ((Number) answer.get("ack")).longValue();
+                boolean keep = Boolean.TRUE.equals(answer.get("keep"));
                 failures = 0;
+                boolean forget = false;
                 synchronized (this) {
-                    while (!pending.isEmpty() && pending.peekFirst().seq() < ack) {
-                        buffered -= pending.removeFirst().data().length;
+                    if (!rewound) {
+                        // Below what was sent: a controller that re-attached wants the chunks again from there.
+                        acked = Math.min(Math.max(ack, oldest), nextSeq);
+                        unackedBytes = 0;
+                        for (Chunk c : kept) {
+                            if (c.seq() >= acked) {
+                                unackedBytes += c.data().length;
+                            }
+                        }
+                        if (withResult != null && ack >= ((Number) withResult.get("seqEnd")).longValue()) {
+                            resultTaken = true;
+                            forget = !keep;
+                        }
+                        trim();
                     }
                     notifyAll();
-                    if (withResult != null) {
-                        finished = true;
-                    }
                 }
-                if (withResult != null) {
+                if (forget) {
+                    close();
                     agent.reported(taskId);
                     return;
                 }
             } catch (AgentHttp.Status s) {
                 if (s.status == 404 || s.status == 401) {
                     // The controller does not have the task (any more): stop it, drop its output.
-                    stop();
+                    close();
+                    agent.gone(taskId);
                     return;
                 }
-                if (!backOff(failures++, s)) {
+                if (!backOff(failures++)) {
                     return;
                 }
             } catch (IOException e) {
-                if (!backOff(failures++, e)) {
+                if (failures == 0) {
+                    agent.unreachable(e);
+                }
+                if (!backOff(failures++)) {
                     return;
                 }
             } catch (InterruptedException e) {
@@ -165,22 +248,21 @@ final class TaskReporter {
         }
     }
 
-    private boolean backOff(int failures, Exception e) {
+    /** Waits before trying again (exponential, with jitter); a {@link #rewind()} ends the wait early. */
+    private synchronized boolean backOff(int failures) {
+        long cap = Math.min(agent.maxBackoffMillis(), 250L << Math.min(failures, 16));
+        long end = System.nanoTime() + (cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1)) * 1_000_000;
         try {
-            agent.pause(failures, e);
-            return true;
-        } catch (InterruptedException ie) {
+            while (!stopped && !rewound) {
+                long left = end - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+            return !stopped;
+        } catch (InterruptedException e) {
             return false;
         }
-    }
-
-    private void stop() {
-        synchronized (this) {
-            finished = true;
-            pending.clear();
-            buffered = 0;
-            notifyAll();
-        }
-        agent.gone(taskId);
     }
 }

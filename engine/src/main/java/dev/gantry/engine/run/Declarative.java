@@ -463,7 +463,7 @@ final class Declarative {
             return body.apply(ctx);
         }
         ctx.engineLine("[Pipeline] node");
-        try (NodeLease lease = run.nodes().allocate(agent.label(), agent.customWorkspace(), ctx::engineLine)) {
+        try (NodeLease lease = StepCall.allocate(ctx, "agent:" + ctx.idScope, agent.label(), agent.customWorkspace(), ctx::engineLine)) {
             FlowContext nctx = ctx.withWorkspace(lease.workspace()).withEnv(lease.environment());
             return nctx.enter(() -> {
                 defaultCheckout(nctx, options);

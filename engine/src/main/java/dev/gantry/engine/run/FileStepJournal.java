@@ -35,6 +35,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {"k":"noresume"}                              options { disableResume() }
  * {"k":"result","id":"5","r":"UNSTABLE","stage":false}   the step call made the build's (stage's) result worse
  * {"k":"mark","log":120,"idx":40}                where the log stood when the script started
+ * {"k":"node","id":"0","node":"linux-1","ws":"workspace/app@2"}   where a node block ran (re-attaching after a restart)
  * </pre>
  *
  * Thread-safe.
@@ -48,6 +49,7 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
     private final Map<String, StepOutcome> outcomes = new ConcurrentHashMap<>();
     private final Map<String, Long> starts = new ConcurrentHashMap<>();
     private final Map<String, java.util.List<ResultChange>> results = new ConcurrentHashMap<>();
+    private final Map<String, NodeProvider.Placement> placements = new ConcurrentHashMap<>();
     private final FileOutputStream out;
     private volatile boolean resumeDisabled;
     private volatile LogMark lastMark;
@@ -150,6 +152,7 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
             }
             case "start" -> starts.putIfAbsent(n.get("id").asText(), n.get("t").asLong());
             case "noresume" -> resumeDisabled = true;
+            case "node" -> placements.put(n.get("id").asText(), new NodeProvider.Placement(n.path("node").asText(), n.path("ws").asText()));
             case "result" -> results.computeIfAbsent(n.get("id").asText(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                     .add(new ResultChange(n.get("r").asText(), n.path("stage").asBoolean()));
             default -> { } // a later format's record: skipped
@@ -197,6 +200,7 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
     }
 
     /** Whether {@link #seal()} was called. */
+    @Override
     public boolean sealed() {
         return sealed;
     }
@@ -346,6 +350,30 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
             starts.put(id, now);
             return now;
         }
+    }
+
+    @Override
+    public Optional<NodeProvider.Placement> placement(String key) {
+        return Optional.ofNullable(placements.get(key));
+    }
+
+    /**
+     * Written at once (with the deferred records, behind a mark of the log): the block's steps
+     * send work to the node only after this, so a resumed build knows where to look for it.
+     */
+    @Override
+    public synchronized void recordPlacement(String key, NodeProvider.Placement placement) {
+        if (sealed || placement.equals(placements.get(key))) {
+            return;
+        }
+        sync();
+        ObjectNode n = JournalValues.MAPPER.createObjectNode();
+        n.put("k", "node");
+        n.put("id", key);
+        n.put("node", placement.node());
+        n.put("ws", placement.workspace());
+        write(n);
+        placements.put(key, placement);
     }
 
     @Override

@@ -17,4 +17,27 @@ public interface NodeProvider {
      */
     NodeLease allocate(String label, String customWorkspace, java.util.function.Consumer<String> console)
             throws InterruptedException, java.io.IOException;
+
+    /**
+     * Allocates like {@link #allocate(String, String, java.util.function.Consumer)}, for a block that
+     * had {@code previous} before the controller restarted: a provider whose nodes outlive the
+     * controller (remote agents) asks for that node and workspace first, so that a step still
+     * running there can be re-attached. The default ignores {@code previous}.
+     *
+     * @param previous the journaled placement of this block, or null when it has none
+     */
+    default NodeLease allocate(String label, String customWorkspace, java.util.function.Consumer<String> console, Placement previous)
+            throws InterruptedException, java.io.IOException {
+        return allocate(label, customWorkspace, console);
+    }
+
+    /** Where a {@code node} block ran: the node's name and the workspace root there. */
+    record Placement(String node, String workspace) {
+    }
+
+    /** A lease that can tell its {@link Placement}, which the build's journal then keeps. */
+    interface Placed {
+        /** The node and workspace root of this lease; never null. */
+        Placement placement();
+    }
 }

@@ -58,10 +58,31 @@ final class StepCall implements StepContext, Console, RunControl {
     @Override
     public NodeLease allocateNode(String labelExpression, String customWorkspace) throws InterruptedException {
         try {
-            return ctx.run.nodes().allocate(labelExpression, customWorkspace, this::println);
+            return allocate(ctx, id, labelExpression, customWorkspace, this::println);
         } catch (IOException e) {
             throw new StepFailedException("Could not allocate a workspace: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Allocates a node for the block {@code key}, asking for the node and workspace the journal
+     * says it had before a restart (so that a step still running there is re-attached), and
+     * journals where it got one.
+     */
+    static NodeLease allocate(FlowContext ctx, String key, String label, String customWorkspace, java.util.function.Consumer<String> console)
+            throws InterruptedException, IOException {
+        StepJournal journal = ctx.run.journal();
+        NodeProvider.Placement before = journal.placement(key).orElse(null);
+        NodeLease lease = ctx.run.nodes().allocate(label, customWorkspace, console, before);
+        if (lease instanceof NodeProvider.Placed p) {
+            try {
+                journal.recordPlacement(key, p.placement());
+            } catch (RuntimeException e) {
+                lease.close();
+                throw e;
+            }
+        }
+        return lease;
     }
 
     @Override

@@ -88,6 +88,7 @@ final class StepInvoker {
         LogSink.LogSource source = ctx.logSource(id);
         ctx.run.log().stepStarted(source, name);
         String status = Result.FAILURE.name();
+        RunningStep running = RunningStep.enter(id, ctx.run.jobName(), ctx.run.number(), ctx.run.journal());
         try {
             Object value = step.run(call, bound);
             if (journaled) {
@@ -115,6 +116,7 @@ final class StepInvoker {
             record(ctx, journaled, id, name, e, null);
             throw new StepFailedException(name + ": " + e, e);
         } finally {
+            running.exit();
             ctx.run.log().stepFinished(source, status);
         }
     }

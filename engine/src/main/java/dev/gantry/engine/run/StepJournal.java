@@ -59,6 +59,23 @@ public interface StepJournal {
         return java.util.List.of();
     }
 
+    /**
+     * Whether the journal takes no more records (the build is being suspended for a shutdown and
+     * resumes at the next start). The default: never.
+     */
+    default boolean sealed() {
+        return false;
+    }
+
+    /** Where the block {@code key} (a {@code node} call, a declarative agent) ran before a restart, if journaled. */
+    default Optional<NodeProvider.Placement> placement(String key) {
+        return Optional.empty();
+    }
+
+    /** Records where the block {@code key} runs, before its steps send work there. The default ignores it. */
+    default void recordPlacement(String key, NodeProvider.Placement placement) {
+    }
+
     /** A result a step call set: for the build, or with {@code stage} for its stage. */
     record ResultChange(String result, boolean stage) {
     }

@@ -151,7 +151,8 @@ final class BuildExecutor {
         }
         sessions.put(job + "#" + number, session);
         try (session; BuildLog sink = buildLogs.open(job, number)) {
-            if (!resume) {
+            if (!resume || sink.flushed()[0] == 0) {
+                // A resumed build whose log is empty had not begun (killed as it started): it starts now.
                 sink.line(queued.cause());
             }
             LogSink scriptLog = session.wrap(sink, resume);

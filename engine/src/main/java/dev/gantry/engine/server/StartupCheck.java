@@ -49,6 +49,12 @@ final class StartupCheck {
                 abort(builds, logs, b, null, "journaling is off on this controller (-Dgantry.journal=off)", report);
                 continue;
             }
+            if (!BuildJournals.exists(dir) && neverBegan(logs, b)) {
+                // Killed between being marked RUNNING and creating its journal: nothing ran yet.
+                report.accept("store check: " + name + " was marked running but had not begun (no journal, no log); it starts now");
+                resume.add(b);
+                continue;
+            }
             if (!BuildJournals.exists(dir)) {
                 abort(builds, logs, b, null, "it has no journal to resume from (" + BuildJournals.file(dir) + " is missing)", report);
                 continue;
@@ -93,6 +99,14 @@ final class StartupCheck {
             queued.add(b);
         }
         return new Outcome(resume, queued);
+    }
+
+    private static boolean neverBegan(BuildLogs logs, BuildRecord b) {
+        try {
+            return logs.size(b.job(), b.number()) == 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Ends a build that cannot resume: the reason in its log (cut back to the journal's mark) and ABORTED. */

@@ -61,7 +61,7 @@ class AgentProtocolTest {
             assertTrue(unknown.body().contains("agent-admin create nobody"), unknown.body());
             HttpResponse<String> version = call(c, "connect", "a1", a.secret(), null, hello("i1", 99));
             assertEquals(400, version.statusCode());
-            assertTrue(version.body().contains("protocol_mismatch") && version.body().contains("speaks agent protocol 1"), version.body());
+            assertTrue(version.body().contains("protocol_mismatch") && version.body().contains("speaks agent protocol " + AgentProtocol.VERSION), version.body());
 
             HttpResponse<String> first = call(c, "connect", "a1", a.secret(), null, hello("i1", AgentProtocol.VERSION));
             assertEquals(200, first.statusCode(), first.body());
@@ -81,8 +81,8 @@ class AgentProtocolTest {
         try (ControllerFixture c = ControllerFixture.in(dir.resolve("home")).agents(Duration.ofSeconds(10)).start()) {
             AgentService.Created a = c.agents.create("a1", List.of(), 1);
             AgentService.Created b = c.agents.create("b1", List.of(), 1);
-            String sa = JSON.readTree(call(c, "connect", "a1", a.secret(), null, hello("i1", 1)).body()).get("session").asText();
-            String sb = JSON.readTree(call(c, "connect", "b1", b.secret(), null, hello("i2", 1)).body()).get("session").asText();
+            String sa = JSON.readTree(call(c, "connect", "a1", a.secret(), null, hello("i1", AgentProtocol.VERSION)).body()).get("session").asText();
+            String sb = JSON.readTree(call(c, "connect", "b1", b.secret(), null, hello("i2", AgentProtocol.VERSION)).body()).get("session").asText();
             RemoteAgent agent = (RemoteAgent) c.agents.node("a1");
             ByteArrayOutputStream log = new ByteArrayOutputStream();
             TaskCall task = new TaskCall(new Task("t-1", "process", Map.of("root", "w", "dir", "")), "job", 1, log, null, null, null);
@@ -108,6 +108,65 @@ class AgentProtocolTest {
             assertEquals(Map.of("exitCode", 0), task.await());
             assertEquals(404, call(c, "tasks/t-1/events", "a1", a.secret(), sa, retried).statusCode(), "a finished task is gone");
         }
+    }
+
+    @Test
+    void stepTasksFromBeforeARestartWaitForTheGraceAreReattachedWhenClaimedAndKeptUntilReleased() throws Exception {
+        try (ControllerFixture c = ControllerFixture.in(dir.resolve("home")).agents(Duration.ofSeconds(10))
+                .reattachGrace(Duration.ofSeconds(3)).start()) {
+            AgentService.Created a = c.agents.create("a1", List.of(), 1);
+            String sa = JSON.readTree(call(c, "connect", "a1", a.secret(), null, hello("i1", AgentProtocol.VERSION)).body()).get("session").asText();
+            String claimed = TaskIds.forStep("job", 7, "0/2", 0);
+            String unclaimed = TaskIds.forStep("job", 7, "0/3", 0);
+            assertEquals(claimed, TaskIds.forStep("job", 7, "0/2", 0), "the same step call gets the same id");
+            List<String> known = List.of(claimed, unclaimed, "0123abcd-9");
+
+            JsonNode first = JSON.readTree(call(c, "poll?wait=0", "a1", a.secret(), sa, Map.of("known", known)).body());
+            assertEquals(List.of("0123abcd-9"), ids(first.get("cancel")), "only a task no build can claim is cancelled during the grace");
+            HttpResponse<String> early = call(c, "tasks/" + claimed + "/events", "a1", a.secret(), sa, Map.of("chunks", List.of()));
+            assertEquals(409, early.statusCode(), early.body());
+            assertTrue(early.body().contains("task_unclaimed"), early.body());
+
+            ByteArrayOutputStream log = new ByteArrayOutputStream();
+            RemoteAgent agent = (RemoteAgent) c.agents.node("a1");
+            TaskCall task = new TaskCall(new Task(claimed, "process", Map.of("root", "w", "dir", "")), "job", 7, log, null, null, null);
+            task.retain(null);
+            agent.submit(task);
+            JsonNode claim = JSON.readTree(call(c, "poll?wait=5000", "a1", a.secret(), sa, Map.of("known", known)).body());
+            assertEquals(0, claim.get("tasks").size(), "the agent has the task: it is not sent again");
+            assertEquals(List.of(claimed), ids(claim.get("reattach")));
+
+            Map<String, Object> chunk0 = Map.of("seq", 0, "stream", "out", "data", b64("one\n"));
+            Map<String, Object> chunk1 = Map.of("seq", 1, "stream", "out", "data", b64("two\n"));
+            Map<String, Object> tail = new LinkedHashMap<>();
+            tail.put("chunks", List.of(chunk1));
+            tail.put("result", Map.of("value", Map.of("exitCode", 0), "seqEnd", 2));
+            JsonNode rewind = JSON.readTree(call(c, "tasks/" + claimed + "/events", "a1", a.secret(), sa, tail).body());
+            assertEquals(0, rewind.get("ack").asInt(), "a re-attached task is read from its first chunk");
+            assertTrue(!task.done(), "no result before every chunk arrived");
+            Map<String, Object> all = new LinkedHashMap<>(tail);
+            all.put("chunks", List.of(chunk0, chunk1));
+            JsonNode taken = JSON.readTree(call(c, "tasks/" + claimed + "/events", "a1", a.secret(), sa, all).body());
+            assertEquals(2, taken.get("ack").asInt());
+            assertTrue(taken.get("keep").asBoolean(), "the agent keeps the task until its step is journaled");
+            assertEquals(Map.of("exitCode", 0), task.await());
+            assertEquals("one\ntwo\n", log.toString(StandardCharsets.UTF_8));
+            assertTrue(JSON.readTree(call(c, "tasks/" + claimed + "/events", "a1", a.secret(), sa, all).body()).get("keep").asBoolean(),
+                    "a retried result is acknowledged again");
+
+            agent.release(task);
+            ControllerFixture.await(() -> !c.agents.inGrace(), Duration.ofSeconds(20), () -> "the grace did not end");
+            JsonNode after = JSON.readTree(call(c, "poll?wait=0", "a1", a.secret(), sa, Map.of("known", known)).body());
+            assertEquals(java.util.Set.copyOf(known), java.util.Set.copyOf(ids(after.get("cancel"))),
+                    "after the grace, unclaimed and released tasks are stopped or forgotten");
+            assertEquals(404, call(c, "tasks/" + unclaimed + "/events", "a1", a.secret(), sa, Map.of("chunks", List.of())).statusCode());
+        }
+    }
+
+    private static List<String> ids(JsonNode array) {
+        List<String> out = new java.util.ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
     }
 
     private static String b64(String s) {

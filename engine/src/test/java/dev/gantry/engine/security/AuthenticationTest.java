@@ -113,15 +113,15 @@ class AuthenticationTest {
                 assertEquals(401, c.sendWith(auth, "POST", "api/v1/agents", Map.of("name", "agent-c")).statusCode(), auth);
                 assertEquals(401, c.sendWith(auth, "GET", "metrics", null).statusCode(), auth);
             }
-            Map<String, Object> hello = Map.of("protocol", 1, "instance", "i1", "os", "Linux", "workdir", home.resolve("w").toString());
+            Map<String, Object> hello = Map.of("protocol", dev.gantry.engine.agent.AgentProtocol.VERSION, "instance", "i1", "os", "Linux", "workdir", home.resolve("w").toString());
             HttpResponse<String> asB = agentCall(c, "agent-b", a, hello);
             assertEquals(401, asB.statusCode(), asB.body());
             assertTrue(asB.body().contains("wrong secret for agent agent-b"), asB.body());
             assertFalse(asB.body().contains(a));
             assertEquals(200, agentCall(c, "agent-a", a, hello).statusCode());
-            assertEquals(200, agentCall(c, "agent-b", b, Map.of("protocol", 1, "instance", "i2", "os", "Linux", "workdir", "/tmp/b")).statusCode());
+            assertEquals(200, agentCall(c, "agent-b", b, Map.of("protocol", dev.gantry.engine.agent.AgentProtocol.VERSION, "instance", "i2", "os", "Linux", "workdir", "/tmp/b")).statusCode());
             HttpResponse<byte[]> admin = c.send(c.request("api/agent/v1/connect").header("X-Gantry-Agent", "agent-a")
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"protocol\":1}")).build());
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"protocol\":" + dev.gantry.engine.agent.AgentProtocol.VERSION + "}")).build());
             assertEquals(401, admin.statusCode(), "the admin's own credentials are not an agent's secret");
         }
     }

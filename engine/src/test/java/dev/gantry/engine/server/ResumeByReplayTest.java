@@ -260,6 +260,31 @@ class ResumeByReplayTest {
     }
 
     @Test
+    void aBuildMarkedRunningThatHadNotBegunStartsAfterARestart() throws Exception {
+        start();
+        c.putJob("early", "node { sh 'echo ran >> " + count() + "'; input id: 'go', message: 'Go?' }");
+        int n = c.trigger("early");
+        c.waitingInputs("early", n);
+        c.close();
+        c = null;
+        // As if killed between being marked RUNNING and creating its journal: no journal, no log.
+        try (var store = dev.gantry.engine.store.Store.open(home)) {
+            Path dir = store.artifactsDir("early", n).getParent();
+            for (String f : List.of("journal", "log", "log.index")) {
+                Files.deleteIfExists(dir.resolve(f));
+            }
+        }
+        Files.delete(work.resolve("count"));
+        start();
+        proceed("early", n, "go");
+        assertEquals("SUCCESS", c.completed("early", n).get("result").asText(), c.log("early", n));
+        assertEquals(List.of("ran"), counted());
+        String log = c.log("early", n);
+        assertEquals(1, log.lines().filter(l -> l.startsWith("Started by")).count(), log);
+        assertEquals(1, occurrences(log, "Finished: SUCCESS"), log);
+    }
+
+    @Test
     void aScriptTakingAnotherPathOnReplayFailsNamingTheStepAndLine() throws Exception {
         start();
         long switchAt = System.currentTimeMillis() + 1500;

@@ -63,7 +63,8 @@ public final class ControllerFixture implements AutoCloseable {
             }
         }, home.resolve("workspace"), o.executors, store.scripts(), store::backup);
         if (o.lease != null) {
-            this.agents = new AgentService(store.agents(), home, o.executors, o.lease);
+            this.agents = o.reattachGrace == null ? new AgentService(store.agents(), home, o.executors, o.lease)
+                    : new AgentService(store.agents(), home, o.executors, o.lease, o.reattachGrace);
             controller.nodes(agents::forBuild, agents.nodeTasks());
             controller.nodeWaits(agents::waiting);
         } else {
@@ -73,7 +74,7 @@ public final class ControllerFixture implements AutoCloseable {
         dev.gantry.engine.secrets.SecretsService.install(controller, store);
         this.security = new Security(store.security(), java.util.List::of, o.security);
         security.initialize(home, ADMIN_PASSWORD);
-        this.web = WebServer.start(controller, "127.0.0.1", 0, null, WebServer.DEFAULT_MAX_BODY_BYTES, agents, null, home, security);
+        this.web = WebServer.start(controller, "127.0.0.1", o.port, null, WebServer.DEFAULT_MAX_BODY_BYTES, agents, null, home, security);
         this.url = web.baseUri().toString();
         if (triggers != null) {
             controller.rootUrl(url);
@@ -97,6 +98,8 @@ public final class ControllerFixture implements AutoCloseable {
         private final Path home;
         private int executors = 2;
         private Duration lease;
+        private Duration reattachGrace;
+        private int port;
         private Clock clock;
         private Security.Options security = Security.Options.defaults().withBcryptCost(4);
 
@@ -125,6 +128,18 @@ public final class ControllerFixture implements AutoCloseable {
         /** Security with these options (a fake clock for sessions and throttling); bcrypt cost 4 by default. */
         public Options security(Security.Options options) {
             this.security = options;
+            return this;
+        }
+
+        /** How long after the start tasks agents still run from before it wait for resumed builds to claim them. */
+        public Options reattachGrace(Duration grace) {
+            this.reattachGrace = grace;
+            return this;
+        }
+
+        /** Serves on this loopback port (0, the default: any free one); a restart in the same home takes the same port for its agents. */
+        public Options port(int port) {
+            this.port = port;
             return this;
         }
 
