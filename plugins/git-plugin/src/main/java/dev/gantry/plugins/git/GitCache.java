@@ -37,8 +37,23 @@ final class GitCache {
      * @throws IOException when it cannot be created or opened
      */
     static Git open(String url) throws IOException {
+        return open(url, "");
+    }
+
+    /**
+     * The full-history mirror of {@code url} that checkouts on this node fetch into and borrow
+     * objects from (a workspace's {@code objects/info/alternates} names it): never shallow, unlike
+     * the cache {@link #open(String)} gives, whose fetches are of depth 1.
+     *
+     * @throws IOException when it cannot be created or opened
+     */
+    static Git openMirror(String url) throws IOException {
+        return open(url, ".mirror");
+    }
+
+    private static Git open(String url, String kind) throws IOException {
         Path base = root != null ? root : Path.of(System.getProperty("java.io.tmpdir"), "gantry-git-cache-" + System.getProperty("user.name"));
-        String key = sha256(url);
+        String key = sha256(url) + kind;
         Path dir = base.resolve(key + ".git");
         ReentrantLock lock = LOCKS.computeIfAbsent(key, k -> new ReentrantLock());
         lock.lock();
