@@ -93,7 +93,8 @@ public class GitScmProvider implements ScmProvider {
      * shares one copy of the history and a second job fetches nothing twice; a shallow one
      * ({@code depth}) fetches straight into the workspace.
      *
-     * @param scratch where SSH key material goes for the operation (deleted afterwards), or null for the temporary directory
+     * @param scratch where SSH key material goes for the operation (deleted afterwards), or null for
+     *     the plugin's {@code ssh/} directory (see {@link GitAuth#scratchRoot})
      * @param c the credential to authenticate with, or null
      * @param previous the commit the build before checked out, for the change log; or null
      * @param previousSuccessful the commit of the last successful build, or null
@@ -111,20 +112,18 @@ public class GitScmProvider implements ScmProvider {
             }
             console.println("git: " + (existing ? "fetching " : "cloning ") + s.safeUrl()
                     + " (" + target.describe() + (s.depth() > 0 ? ", depth " + s.depth() : "") + ") into " + dir);
+            ObjectId commit;
             if (s.depth() == 0) {
-                // Alternates are read when a repository is opened: set them before.
+                // Alternates are read when a repository is opened: the workspace's are set with it closed.
                 open(dir, s.url()).close();
-            }
-            try (Git git = s.depth() == 0 ? null : open(dir, s.url())) {
-                if (git != null) {
+                commit = fetchThroughMirror(dir, s, auth, target);
+            } else {
+                try (Git git = open(dir, s.url())) {
                     fetch(git, s, auth, target);
+                    commit = target.commit != null ? target.commit : git.getRepository().resolve(target.localRef());
                 }
             }
-            ObjectId fetched = s.depth() == 0 ? fetchThroughMirror(dir, s, auth, target) : null;
             try (Git git = open(dir, s.url())) {
-                ObjectId commit = s.depth() > 0
-                        ? (target.commit != null ? target.commit : git.getRepository().resolve(target.localRef()))
-                        : fetched;
                 if (commit == null) {
                     throw new IOException("git: " + target.describe() + " was not found in " + s.safeUrl() + " after fetching it");
                 }
