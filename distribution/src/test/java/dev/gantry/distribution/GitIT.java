@@ -28,11 +28,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The bundled git plugin on the built distribution, end to end, with repositories on the local
- * file system (file:// URLs, no authentication: the controller has no credential store yet):
- * {@code gantry run} with a {@code git} checkout, a job whose pipeline comes from a repository
- * built by a signed GitHub push webhook with its changes in the API, and a multibranch project
- * that discovers branches, builds them and drops the job of a deleted branch.
+ * The bundled git plugin on the built distribution, end to end: {@code gantry run} with a
+ * {@code git} checkout, a job whose pipeline comes from a repository built by a signed GitHub
+ * push webhook with its changes in the API (a replayed delivery ignored, also after a restart),
+ * multibranch projects made through the API and from a definition file, and an SSH checkout with
+ * an SSH key credential on a remote {@code gantry agent} process (the plugin loaded there by PF4J).
  */
 class GitIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -122,6 +122,14 @@ class GitIT {
             HttpResponse<String> again = send("POST", "api/v1/webhooks/git", payload, headers);
             assertTrue(JSON.readTree(again.body()).path("duplicate").asBoolean(), again.body());
             assertEquals(2, JSON.readTree(get("api/v1/jobs/app/builds").body()).path("builds").size(), "the repeated delivery started nothing");
+
+            // The delivery ids are kept in the controller's database: a replay after a restart is still a replay.
+            stopServer();
+            start(home);
+            HttpResponse<String> replayed = send("POST", "api/v1/webhooks/git", payload, headers);
+            assertEquals(200, replayed.statusCode(), replayed.body());
+            assertTrue(JSON.readTree(replayed.body()).path("duplicate").asBoolean(), "replayed after a restart: " + replayed.body());
+            assertEquals(2, JSON.readTree(get("api/v1/jobs/app/builds").body()).path("builds").size(), "the replay started nothing");
         }
     }
 
@@ -196,6 +204,161 @@ class GitIT {
             assertEquals("[\"shop/feature_login\"]", JSON.readTree(rescan.body()).path("deleted").toString(), rescan.body());
             assertEquals(404, get("api/v1/jobs/shop/feature_login").statusCode());
             assertEquals(200, get("api/v1/jobs/shop/main").statusCode());
+        }
+    }
+
+    @Test
+    void aMultibranchProjectFromADefinitionFileIsScannedAndBuilt() throws Exception {
+        try (Git git = repo(dir.resolve("shop"))) {
+            commit(git, "first", Map.of("ci/Jenkinsfile", "pipeline { agent any\n stages { stage('b') { steps { echo \"building ${env.BRANCH_NAME}\" } } } }"));
+            git.checkout().setCreateBranch(true).setName("feature/x").call();
+            git.checkout().setName("main").call();
+            start(Files.createDirectories(dir.resolve("home")));
+            Path jobs = Files.writeString(dir.resolve("jobs.yaml"), """
+                    - name: tools/hello
+                      script: node { echo 'hello' }
+                    - name: shop
+                      kind: multibranch
+                      scm:
+                        url: %s
+                        path: ci/Jenkinsfile
+                    """.formatted(url(git)));
+            Gantry.run(dir, 120, "job", "apply", jobs.toString(), "--url", base.toString())
+                    .assertExit(0).assertOutput("created\ttools/hello\tversion 1", "created\tshop\tmultibranch project");
+            assertEquals("SUCCESS", awaitBuild("shop/main", 1).path("result").asText(), log("shop/main", 1));
+            assertEquals("SUCCESS", awaitBuild("shop/feature_x", 1).path("result").asText(), log("shop/feature_x", 1));
+            assertTrue(log("shop/feature_x", 1).contains("building feature/x"), log("shop/feature_x", 1));
+            assertTrue(log("shop/main", 1).contains("building main"), log("shop/main", 1));
+            assertEquals(200, get("api/v1/multibranch/shop").statusCode());
+            Gantry.run(dir, 120, "job", "apply", jobs.toString(), "--url", base.toString())
+                    .assertExit(0).assertOutput("unchanged\tshop\tmultibranch project");
+
+            Path bad = Files.writeString(dir.resolve("bad.yaml"), """
+                    name: shop2
+                    kind: multibranch
+                    scm:
+                      url: %s
+                      branch: main
+                    """.formatted(url(git)));
+            Gantry.run(dir, 120, "job", "apply", bad.toString(), "--url", base.toString())
+                    .assertExit(2).assertOutput(bad + ":5:11: a multibranch project builds every branch and tag holding its pipeline file");
+        }
+    }
+
+    @Test
+    void anSshCheckoutRunsOnARemoteAgentWithAnSshKeyCredentialThatDoesNotStayThere() throws Exception {
+        Path repos = Files.createDirectories(dir.resolve("repos"));
+        try (Git git = repo(repos.resolve("app")); SshGitServer ssh = new SshGitServer(repos, dir.resolve("hostkey.ser"));
+             Cluster c = new Cluster(dir, 30)) {
+            RevCommit first = commit(git, "first", Map.of("README", "over ssh"));
+            c.startServer();
+            Map<String, Object> credential = Map.of("id", "deploy-key", "type", "sshUserPrivateKey",
+                    "fields", Map.of("username", "git", "privateKey", ssh.clientPrivateKey(), "knownHosts", ssh.knownHostsLine()));
+            HttpResponse<String> created = c.send("POST", "api/v1/credentials", credential);
+            assertEquals(201, created.statusCode(), created.body());
+            c.startAgent("remote-1", c.createAgent("remote-1", "remote"));
+            c.awaitOnline("remote-1");
+            String script = "node('remote') {\n"
+                    + "  def v = git url: '" + ssh.url("app") + "', branch: 'main', credentialsId: 'deploy-key'\n"
+                    + "  echo \"commit ${v.GIT_COMMIT} env ${env.GIT_COMMIT} previous ${env.GIT_PREVIOUS_COMMIT}\"\n"
+                    + "  sh 'echo \"readme $(cat README) on $NODE_NAME\"'\n"
+                    + "  withCredentials([sshUserPrivateKey(credentialsId: 'deploy-key', keyFileVariable: 'K')]) {\n"
+                    + "    sh 'echo \"key mode $(stat -c %a \"$K\") at $K\"'\n"
+                    + "  }\n"
+                    + "}\n";
+            int n = c.trigger("ssh-app", script);
+            JsonNode build = c.awaitBuild("ssh-app", n, java.time.Duration.ofSeconds(180));
+            String log = c.log("ssh-app", n);
+            assertEquals("SUCCESS", build.path("result").asText(), log + "\nagent:\n" + Gantry.read(c.agentLog("remote-1")));
+            Path agentDir = dir.resolve("agent-remote-1");
+            Path ws = agentDir.resolve("workspace/ssh-app");
+            assertTrue(log.contains("git: cloning " + ssh.url("app") + " (branch main) into " + ws), log);
+            assertTrue(log.contains("commit " + first.getName() + " env " + first.getName()), log);
+            assertTrue(log.contains("readme over ssh on remote-1"), log);
+            assertTrue(log.contains("key mode 600 at " + agentDir.resolve("workspace/ssh-app@tmp")), log);
+            String alternates = Files.readString(ws.resolve(".git/objects/info/alternates")).strip();
+            assertTrue(alternates.startsWith(agentDir.resolve("plugins/data/git/cache").toString()) && alternates.endsWith(".mirror.git/objects"),
+                    "the clone borrows from the agent's mirror: " + alternates);
+            assertTrue(Gantry.read(c.agentLog("remote-1")).contains("plugin git 0.1.0 loaded"), Gantry.read(c.agentLog("remote-1")));
+
+            RevCommit second = commit(git, "frontend: a button", Map.of("web/app.js", "button()"));
+            int n2 = c.trigger("ssh-app", script);
+            JsonNode build2 = c.awaitBuild("ssh-app", n2, java.time.Duration.ofSeconds(180));
+            String log2 = c.log("ssh-app", n2);
+            assertEquals("SUCCESS", build2.path("result").asText(), log2);
+            assertTrue(log2.contains("git: fetching " + ssh.url("app")), log2);
+            assertTrue(log2.contains("commit " + second.getName() + " env " + second.getName() + " previous " + first.getName()), log2);
+            JsonNode changeSet = build2.path("changeSets").path(0);
+            assertEquals(second.getName(), changeSet.path("revision").asText(), build2.toString());
+            assertEquals("frontend: a button", changeSet.path("items").path(0).path("msg").asText(), build2.toString());
+            assertEquals("web/app.js", changeSet.path("items").path(0).path("affectedPaths").path(0).asText(), build2.toString());
+
+            // The key reached the agent for the checkout and the withCredentials block only.
+            String keyLine = ssh.clientPrivateKey().lines().skip(1).findFirst().orElseThrow();
+            for (String l : List.of(log, log2)) {
+                assertFalse(l.contains(keyLine), "the key is not in the build log");
+            }
+            try (var files = Files.walk(agentDir)) {
+                for (Path f : files.filter(Files::isRegularFile).toList()) {
+                    if (Files.size(f) < 1_000_000) {
+                        assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(keyLine), "the key stayed on the agent in " + f);
+                    }
+                }
+            }
+            assertTrue(Files.notExists(agentDir.resolve("plugins/data/git/ssh")) || isEmpty(agentDir.resolve("plugins/data/git/ssh")),
+                    "nothing is left in the plugin's SSH scratch directory");
+        }
+    }
+
+    private static boolean isEmpty(Path d) throws Exception {
+        try (var s = Files.list(d)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
+    /** An SSH git server (Apache MINA sshd with JGit's packs) that lets in one RSA key, the client's. */
+    private static final class SshGitServer implements AutoCloseable {
+        private final org.apache.sshd.server.SshServer server;
+        private final java.security.KeyPair clientKey;
+
+        SshGitServer(Path root, Path hostKey) throws Exception {
+            java.security.KeyPairGenerator g = java.security.KeyPairGenerator.getInstance("RSA");
+            g.initialize(2048);
+            clientKey = g.generateKeyPair();
+            server = org.apache.sshd.server.SshServer.setUpDefaultServer();
+            server.setHost("127.0.0.1");
+            server.setPort(0);
+            server.setKeyPairProvider(new org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider(hostKey));
+            server.setPublickeyAuthenticator((user, key, session) -> org.apache.sshd.common.config.keys.KeyUtils.compareKeys(key, clientKey.getPublic()));
+            server.setPasswordAuthenticator(null);
+            server.setKeyboardInteractiveAuthenticator(null);
+            server.setCommandFactory(new org.apache.sshd.git.pack.GitPackCommandFactory()
+                    .withGitLocationResolver(org.apache.sshd.git.GitLocationResolver.constantPath(root)));
+            server.start();
+        }
+
+        int port() {
+            return ((java.net.InetSocketAddress) server.getBoundAddresses().iterator().next()).getPort();
+        }
+
+        String url(String repository) {
+            return "ssh://git@127.0.0.1:" + port() + "/" + repository;
+        }
+
+        String knownHostsLine() throws Exception {
+            java.security.PublicKey key = server.getKeyPairProvider().loadKeys(null).iterator().next().getPublic();
+            return "[127.0.0.1]:" + port() + " " + org.apache.sshd.common.config.keys.PublicKeyEntry.toString(key);
+        }
+
+        String clientPrivateKey() throws Exception {
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            new org.apache.sshd.common.config.keys.writer.openssh.OpenSSHKeyPairResourceWriter().writePrivateKey(clientKey, "gantry-it", null, out);
+            return out.toString(StandardCharsets.US_ASCII);
+        }
+
+        @Override
+        public void close() throws Exception {
+            server.stop(true);
         }
     }
 

@@ -26,7 +26,13 @@ final class DefinitionFiles {
         JsonNode r = client.call("POST", "api/v1/apply", body);
         for (JsonNode j : r.path("jobs")) {
             String action = j.path("action").asText();
-            out.println((dryRun ? "would be " : "") + action + "\t" + j.path("name").asText() + "\tversion " + j.path("version").asText());
+            boolean project = "multibranch".equals(j.path("kind").asText());
+            out.println((dryRun ? "would be " : "") + action + "\t" + j.path("name").asText()
+                    + (project ? "\tmultibranch project" : "\tversion " + j.path("version").asText()));
+            if (j.hasNonNull("scanError")) {
+                out.println("\tthe scan of " + j.path("name").asText() + " failed (the project is saved; POST /api/v1/multibranch/"
+                        + j.path("name").asText() + "/scan to scan again): " + j.path("scanError").asText());
+            }
         }
         return 0;
     }

@@ -31,7 +31,10 @@ import java.util.regex.Pattern;
  * separated by {@code ---}. See {@code docs/server.md} for the format.
  */
 public final class DefinitionReader {
-    static final Set<String> JOB_FIELDS = ordered("name", "description", "script", "scm", "parameters", "options", "triggers");
+    static final Set<String> JOB_FIELDS = ordered("name", "kind", "description", "script", "scm", "parameters", "options", "triggers");
+    static final Set<String> KINDS = ordered("pipeline", "multibranch");
+    static final Set<String> MULTIBRANCH_FIELDS = ordered("name", "kind", "description", "scm");
+    static final Set<String> MULTIBRANCH_SCM_FIELDS = ordered("url", "path", "credentialsId");
     static final Set<String> SCM_FIELDS = ordered("url", "branch", "path", "credentialsId");
     static final Set<String> PARAMETER_FIELDS = ordered("type", "name", "defaultValue", "description", "choices", "trim");
     static final Set<String> PARAMETER_TYPES = ordered("string", "text", "booleanParam", "choice");
@@ -49,9 +52,20 @@ public final class DefinitionReader {
     /**
      * One definition of a file and where it is.
      *
+     * @param definition the job, or null for a multibranch project
      * @param script where its inline script's text is, to place the script's own problems in the file
+     * @param multibranch the multibranch project ({@code kind: multibranch}), or null for a job
      */
-    public record Entry(JobDefinition definition, int line, int column, ScriptOrigin script) {
+    public record Entry(JobDefinition definition, int line, int column, ScriptOrigin script, MultibranchDefinition multibranch) {
+        /** A job's entry. */
+        public Entry(JobDefinition definition, int line, int column, ScriptOrigin script) {
+            this(definition, line, column, script, null);
+        }
+
+        /** The job's or the project's name. */
+        public String name() {
+            return definition != null ? definition.name() : multibranch.name();
+        }
     }
 
     private DefinitionReader() {
@@ -101,6 +115,19 @@ public final class DefinitionReader {
                     problems.at(item, null, "a file holds at most " + MAX_DEFINITIONS + " job definitions; split it");
                     throw problems.failure();
                 }
+                if (isMultibranch(item)) {
+                    MultibranchDefinition mb = multibranch((MapNode) item, problems);
+                    if (mb == null) {
+                        continue;
+                    }
+                    Integer first = seen.putIfAbsent(mb.name(), item.line());
+                    if (first != null) {
+                        problems.at(item, null, "'" + mb.name() + "' is defined twice in this file; the first is at line " + first);
+                        continue;
+                    }
+                    entries.add(new Entry(null, item.line(), item.column(), null, mb));
+                    continue;
+                }
                 JobDefinition d = job(item, problems);
                 if (d == null) {
                     continue;
@@ -113,6 +140,18 @@ public final class DefinitionReader {
                 }
                 Node script = ((MapNode) item).fields().get("script");
                 entries.add(new Entry(d, item.line(), item.column(), script == null ? null : ScriptOrigin.of(script, lines)));
+            }
+        }
+        for (Entry e : entries) {
+            if (e.multibranch() == null) {
+                continue;
+            }
+            for (Entry j : entries) {
+                if (j.definition() != null && j.name().startsWith(e.name() + "/")) {
+                    problems.job = j.name();
+                    problems.at(j.line(), j.column(), null, "job '" + j.name() + "' is inside the multibranch project '" + e.name()
+                            + "' (line " + e.line() + "), whose jobs its branch scans make; define it elsewhere");
+                }
             }
         }
         if (entries.isEmpty() && problems.list.isEmpty()) {
@@ -193,6 +232,15 @@ public final class DefinitionReader {
             problems.at(m, null, "a job definition needs name: (the job's full name, folders separated by /)");
         }
         unknown(m, JOB_FIELDS, "job definition", problems);
+        String kind = string(m, "kind", problems);
+        if (kind != null && !KINDS.contains(kind)) {
+            problems.at(m.fields().get("kind"), "kind", "unknown kind '" + kind + "'; use pipeline (the default) or multibranch"
+                    + Suggestions.closest(kind, KINDS).map(k -> "; did you mean '" + k + "'?").orElse(""));
+        } else if ("multibranch".equals(kind)) {
+            problems.at(m.fields().get("kind"), "kind", "a multibranch project cannot be saved as a job: define it in a file for"
+                    + " 'gantry job apply' (POST /api/v1/apply), or PUT /api/v1/multibranch/{name}");
+            return null;
+        }
         String description = string(m, "description", problems);
         String script = string(m, "script", problems);
         ScmSource scm = m.fields().containsKey("scm") ? scm(m.fields().get("scm"), problems) : null;
@@ -212,6 +260,66 @@ public final class DefinitionReader {
             return null;
         }
         return new JobDefinition(name, script, new JobSpec(description, scm, parameters, options, triggers));
+    }
+
+    private static boolean isMultibranch(Node item) {
+        return item instanceof MapNode m && m.fields().get("kind") instanceof Scalar k && "multibranch".equals(k.value());
+    }
+
+    /** A {@code kind: multibranch} definition: name, description and scm {url, credentialsId, path}; nothing else. */
+    private static MultibranchDefinition multibranch(MapNode m, Problems problems) {
+        problems.job = null;
+        String name = string(m, "name", problems);
+        if (name != null) {
+            problems.job = name;
+            String why = JobNames.check(name);
+            if (why != null) {
+                problems.at(m.fields().get("name"), "name", why);
+                name = null;
+            }
+        } else if (!m.fields().containsKey("name")) {
+            problems.at(m, null, "a multibranch project needs name: (its folder's full name, folders separated by /)");
+        }
+        for (String field : List.of("script", "parameters", "options")) {
+            if (m.fields().containsKey(field)) {
+                problems.at(m.fields().get(field), field, "a multibranch project takes no " + field + ": each branch's "
+                        + (field.equals("script") ? "pipeline comes from its pipeline file (scm: path:)" : "pipeline file declares its own " + field));
+            }
+        }
+        for (Map.Entry<String, Node> f : m.fields().entrySet()) {
+            if (!MULTIBRANCH_FIELDS.contains(f.getKey()) && !List.of("script", "parameters", "options").contains(f.getKey())) {
+                problems.at(f.getValue(), f.getKey(), "unknown field '" + f.getKey() + "' in a multibranch project; use "
+                        + String.join(", ", MULTIBRANCH_FIELDS) + Suggestions.closest(f.getKey(), MULTIBRANCH_FIELDS).map(k -> "; did you mean '" + k + "'?").orElse(""));
+            }
+        }
+        String description = string(m, "description", problems);
+        Node scmNode = m.fields().get("scm");
+        if (scmNode == null) {
+            problems.at(m, null, "multibranch project '" + (name == null ? "?" : name) + "' needs scm: {url: ..., credentialsId: ...}: the repository whose branches it builds");
+            return null;
+        }
+        if (!(scmNode instanceof MapNode s)) {
+            problems.at(scmNode, scmNode.path(), "scm must be a mapping {url: ..., credentialsId: ..., path: ...}, not " + Node.describe(scmNode));
+            return null;
+        }
+        if (s.fields().containsKey("branch")) {
+            problems.at(s.fields().get("branch"), Node.child(s.path(), "branch"), "a multibranch project builds every branch and tag holding"
+                    + " its pipeline file; leave branch: out (or make it a job without kind: multibranch)");
+        }
+        for (Map.Entry<String, Node> f : s.fields().entrySet()) {
+            if (!MULTIBRANCH_SCM_FIELDS.contains(f.getKey()) && !f.getKey().equals("branch")) {
+                problems.at(f.getValue(), Node.child(s.path(), f.getKey()), "unknown field '" + f.getKey() + "' in scm of a multibranch project; use "
+                        + String.join(", ", MULTIBRANCH_SCM_FIELDS) + Suggestions.closest(f.getKey(), MULTIBRANCH_SCM_FIELDS).map(k -> "; did you mean '" + k + "'?").orElse(""));
+            }
+        }
+        Map<String, Node> plain = new java.util.LinkedHashMap<>(s.fields());
+        plain.remove("branch");
+        plain.keySet().retainAll(MULTIBRANCH_SCM_FIELDS);
+        ScmSource source = scm(new MapNode(s.path(), s.line(), s.column(), plain, s.keys()), problems);
+        if (name == null || source == null) {
+            return null;
+        }
+        return new MultibranchDefinition(name, source.url(), source.credentialsId(), source.path(), description);
     }
 
     private static ScmSource scm(Node node, Problems problems) {

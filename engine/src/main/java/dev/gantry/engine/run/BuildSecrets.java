@@ -22,6 +22,14 @@ public final class BuildSecrets implements AutoCloseable {
     private volatile SecretMasker masker = SecretMasker.EMPTY;
     private final Map<String, String> variableOf = new ConcurrentHashMap<>();
     private final List<Path> files = new CopyOnWriteArrayList<>();
+    private final List<Cleanup> cleanups = new CopyOnWriteArrayList<>();
+
+    /** Deletes something written for a credential elsewhere than on this machine (a file on an agent). */
+    @FunctionalInterface
+    public interface Cleanup {
+        /** Deletes it; missing is not an error. */
+        void run() throws IOException;
+    }
 
     /**
      * Masks {@code value} (and each of its lines) in the log from now on.
@@ -68,6 +76,27 @@ public final class BuildSecrets implements AutoCloseable {
         files.add(path);
     }
 
+    /**
+     * Runs {@code cleanup} when the build ends, unless {@link #done(Cleanup)} said it ran before.
+     *
+     * @param what the thing it deletes, for the warning when it fails
+     */
+    public void deleteAtEnd(String what, Cleanup cleanup) {
+        cleanups.add(new Named(what, cleanup));
+    }
+
+    /** Forgets {@code cleanup}: it ran already. */
+    public void done(Cleanup cleanup) {
+        cleanups.removeIf(c -> c instanceof Named n && n.inner == cleanup);
+    }
+
+    private record Named(String what, Cleanup inner) implements Cleanup {
+        @Override
+        public void run() throws IOException {
+            inner.run();
+        }
+    }
+
     SecretMasker masker() {
         return masker;
     }
@@ -91,7 +120,7 @@ public final class BuildSecrets implements AutoCloseable {
         }
     }
 
-    /** Deletes every file registered with {@link #deleteAtEnd}; failures are reported on stderr, never thrown. */
+    /** Deletes every file registered with a {@code deleteAtEnd}; failures are logged, never thrown. */
     @Override
     public void close() {
         for (Path p : files) {
@@ -103,5 +132,14 @@ public final class BuildSecrets implements AutoCloseable {
             }
         }
         files.clear();
+        for (Cleanup c : cleanups) {
+            try {
+                c.run();
+            } catch (IOException | RuntimeException e) {
+                System.getLogger(BuildSecrets.class.getName()).log(System.Logger.Level.WARNING,
+                        "cannot delete the credential file " + ((Named) c).what() + ": " + e.getMessage());
+            }
+        }
+        cleanups.clear();
     }
 }

@@ -26,8 +26,9 @@ import java.util.Set;
  * sshUserPrivateKey(...), file(...), certificate(...)])} and for
  * {@code environment { X = credentials('id') }}. Secret values are registered with the build's
  * {@link BuildSecrets} (masked from then on); files (keys, secret files, keystores) are written
- * into a fresh directory outside the workspace (mode 700, files mode 600) that
- * {@link #unbind} deletes.
+ * outside the workspace, into a fresh directory (mode 700, files mode 600) in the workspace's
+ * {@code <workspace>@tmp} on its node (an agent's too), or a private temporary directory on this
+ * machine, which {@link #unbind} deletes (and the build's end, when the block could not).
  */
 public final class CredentialBindings {
     /** The binding symbols {@code withCredentials} understands. */
@@ -41,21 +42,28 @@ public final class CredentialBindings {
      * What a binding set: the variables, and the directory of files written for it (or null).
      *
      * @param variables by name; immutable
+     * @param directory the directory of files written on this machine, or null
+     * @param nodeFile deletes the file written on the workspace's node (an agent), or null
+     * @param secrets the build's secrets that also delete {@code nodeFile} at the end, or null
      */
-    public record Bound(Map<String, String> variables, Path directory) {
+    public record Bound(Map<String, String> variables, Path directory, BuildSecrets.Cleanup nodeFile, BuildSecrets secrets) {
+        /** Variables, and a directory of this machine (or null). */
+        public Bound(Map<String, String> variables, Path directory) {
+            this(variables, directory, null, null);
+        }
     }
 
     /**
      * Binds {@code c} as {@code symbol(arguments)} asks.
      *
-     * @param workspace the current workspace; files are written only on a workspace of this
-     *     machine (or with no workspace), never inside it
+     * @param workspace the current workspace, or null; files are written on its node, never inside it
      * @throws StepFailedException naming the binding, the argument or the mismatch of types
      */
     public static Bound bind(String symbol, Credential c, Map<String, Object> arguments, Workspace workspace, BuildSecrets secrets)
             throws IOException {
         Map<String, String> vars = new LinkedHashMap<>();
         Path dir = null;
+        BuildSecrets.Cleanup nodeFile = null;
         switch (symbol) {
             case "string" -> {
                 expect(symbol, c, "string");
@@ -82,10 +90,11 @@ public final class CredentialBindings {
             case "sshUserPrivateKey" -> {
                 expect(symbol, c, "sshUserPrivateKey");
                 String keyVar = required(symbol, arguments, "keyFileVariable");
-                dir = directory(symbol, c, workspace, secrets);
-                Path key = write(dir, "id_" + c.id().replaceAll("[^A-Za-z0-9._-]", "_"), normaliseKey(c.field("privateKey"))
-                        .getBytes(StandardCharsets.UTF_8));
-                vars.put(keyVar, key.toString());
+                Placed key = place(symbol, c, workspace, secrets, "id_" + c.id().replaceAll("[^A-Za-z0-9._-]", "_"),
+                        normaliseKey(c.field("privateKey")).getBytes(StandardCharsets.UTF_8));
+                dir = key.dir;
+                nodeFile = key.nodeFile;
+                vars.put(keyVar, key.path);
                 secrets.add(keyVar, c.field("privateKey"));
                 String passVar = optional(arguments, "passphraseVariable");
                 String passphrase = c.fields().getOrDefault("passphrase", "");
@@ -101,10 +110,11 @@ public final class CredentialBindings {
             case "file" -> {
                 expect(symbol, c, "file");
                 String v = required(symbol, arguments, "variable");
-                dir = directory(symbol, c, workspace, secrets);
                 byte[] content = Base64.getDecoder().decode(c.field("contentBase64"));
-                Path f = write(dir, safeName(c.field("fileName")), content);
-                vars.put(v, f.toString());
+                Placed f = place(symbol, c, workspace, secrets, safeName(c.field("fileName")), content);
+                dir = f.dir;
+                nodeFile = f.nodeFile;
+                vars.put(v, f.path);
                 String text = utf8(content);
                 if (text != null) {
                     secrets.add(v, text.strip());
@@ -113,10 +123,11 @@ public final class CredentialBindings {
             case "certificate" -> {
                 expect(symbol, c, "certificate");
                 String v = required(symbol, arguments, "keystoreVariable");
-                dir = directory(symbol, c, workspace, secrets);
                 byte[] keystore = Base64.getDecoder().decode(c.field("keystoreBase64"));
-                Path f = write(dir, "keystore.p12", keystore);
-                vars.put(v, f.toString());
+                Placed f = place(symbol, c, workspace, secrets, "keystore.p12", keystore);
+                dir = f.dir;
+                nodeFile = f.nodeFile;
+                vars.put(v, f.path);
                 String password = c.fields().getOrDefault("password", "");
                 String passVar = optional(arguments, "passwordVariable");
                 if (passVar != null) {
@@ -131,7 +142,7 @@ public final class CredentialBindings {
             default -> throw new StepFailedException("withCredentials: unknown binding '" + symbol + "'; use one of "
                     + String.join(", ", new java.util.TreeSet<>(SYMBOLS)));
         }
-        return new Bound(Collections.unmodifiableMap(vars), dir);
+        return new Bound(Collections.unmodifiableMap(vars), dir, nodeFile, nodeFile == null ? null : secrets);
     }
 
     /**
@@ -166,6 +177,12 @@ public final class CredentialBindings {
         if (bound != null && bound.directory() != null) {
             BuildSecrets.deleteTree(bound.directory());
         }
+        if (bound != null && bound.nodeFile() != null) {
+            bound.nodeFile().run();
+            if (bound.secrets() != null) {
+                bound.secrets().done(bound.nodeFile());
+            }
+        }
     }
 
     private static void expect(String symbol, Credential c, String type) {
@@ -195,21 +212,34 @@ public final class CredentialBindings {
         return s;
     }
 
+    /** Where a binding's file went: its path on the workspace's node, and what deletes it. */
+    private record Placed(String path, Path dir, BuildSecrets.Cleanup nodeFile) {
+    }
+
     /**
-     * A new private directory for one binding's files, outside any workspace: files of a workspace
-     * would be archived, stashed or left behind by a failed cleanup.
+     * Writes one binding's file, never inside a workspace (its files would be archived, stashed or
+     * left behind by a failed cleanup): on the workspace's node in {@code <workspace>@tmp}, in a
+     * directory of its own (mode 700, the file 600); without a workspace, or on a workspace of this
+     * machine, in a private temporary directory. Either is deleted when the build ends at the latest.
      */
-    private static Path directory(String symbol, Credential c, Workspace workspace, BuildSecrets secrets) throws IOException {
+    private static Placed place(String symbol, Credential c, Workspace workspace, BuildSecrets secrets, String name, byte[] content)
+            throws IOException {
         if (workspace != null && !(workspace instanceof dev.gantry.engine.workspace.LocalWorkspace)) {
-            throw new StepFailedException(symbol + "(credentialsId: '" + c.id() + "'): credentials bound as files are supported on the"
-                    + " controller's built-in node only, and this block runs on node '" + workspace.nodeName()
-                    + "'; use string or usernamePassword bindings there");
+            if (!(workspace instanceof dev.gantry.engine.workspace.ScriptHost host)) {
+                throw new StepFailedException(symbol + "(credentialsId: '" + c.id() + "'): the workspace on node '" + workspace.nodeName()
+                        + "' cannot hold temporary files outside itself, so credentials cannot be bound as files there;"
+                        + " use string or usernamePassword bindings");
+            }
+            String path = host.writeTempScript(name, content, false);
+            BuildSecrets.Cleanup delete = () -> host.deleteTempScript(path);
+            secrets.deleteAtEnd(path + " on node " + workspace.nodeName(), delete);
+            return new Placed(path, null, delete);
         }
         Path dir = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
                 ? Files.createTempDirectory("gantry-secrets-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
                 : Files.createTempDirectory("gantry-secrets-");
         secrets.deleteAtEnd(dir);
-        return dir;
+        return new Placed(write(dir, name, content).toString(), dir, null);
     }
 
     private static Path write(Path dir, String name, byte[] content) throws IOException {

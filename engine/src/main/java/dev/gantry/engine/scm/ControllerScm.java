@@ -22,7 +22,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -42,20 +41,15 @@ public final class ControllerScm implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ControllerScm.class.getName());
     /** Jenkins' cause of a build started by polling or a push notification. */
     static final String SCM_CAUSE = "hudson.triggers.SCMTrigger$SCMTriggerCause";
-    private static final int SEEN_DELIVERIES = 10_000;
+    /** How long a delivery id is remembered: forges retry within hours, and replays from their pages come within days. */
+    static final java.time.Duration DELIVERY_RETENTION = java.time.Duration.ofDays(7);
     private final ControllerService controller;
     private final Store store;
     private final PluginSystem plugins;
     private final Clock clock;
     private final Multibranch multibranch;
-    private final Set<String> deliveries = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > SEEN_DELIVERIES;
-        }
-    }));
+    /** When old delivery ids were last pruned (epoch millis): at most once an hour, on a delivery. */
+    private final java.util.concurrent.atomic.AtomicLong pruned = new java.util.concurrent.atomic.AtomicLong();
     private volatile CredentialLookup credentials;
     private dev.gantry.engine.queue.CronScheduler poller;
 
@@ -307,7 +301,7 @@ public final class ControllerScm implements AutoCloseable {
                 break;
             }
         }
-        if (delivery != null && !deliveries.add(delivery)) {
+        if (delivery != null && !firstDelivery(delivery)) {
             return new WebhookOutcome(delivery, true, push.orElse(null), List.of(), List.of());
         }
         if (push.isEmpty()) {
@@ -354,6 +348,16 @@ public final class ControllerScm implements AutoCloseable {
             }
         }
         return new WebhookOutcome(delivery, false, e, triggered, scanned);
+    }
+
+    /** Whether {@code delivery} is new, recording it in the store (kept {@link #DELIVERY_RETENTION}, so replays after a restart are seen). */
+    private boolean firstDelivery(String delivery) {
+        java.time.Instant now = clock.instant();
+        long last = pruned.get();
+        if (now.toEpochMilli() - last >= 3_600_000L && pruned.compareAndSet(last, now.toEpochMilli())) {
+            store.webhookDeliveries().prune(now.minus(DELIVERY_RETENTION));
+        }
+        return store.webhookDeliveries().firstSeen(delivery, now);
     }
 
     private static String forge(WebhookRequest r) {

@@ -35,7 +35,7 @@ import java.util.TreeMap;
  * deletes the jobs of heads that are gone. The projects are kept in
  * {@code <home>/multibranch.json}. Thread-safe: scans of one project run one at a time.
  */
-public final class Multibranch {
+public final class Multibranch implements dev.gantry.engine.server.MultibranchProjects {
     private static final System.Logger LOG = System.getLogger(Multibranch.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Jenkins' cause of builds a branch scan starts. */
@@ -159,6 +159,67 @@ public final class Multibranch {
             controller.deleteFolder(name, true);
         }
         return true;
+    }
+
+    // ------------------------------------------------------------------ from definition files (kind: multibranch)
+
+    @Override
+    public String problem(dev.gantry.engine.jobs.MultibranchDefinition d) {
+        String name = d.name();
+        if (controller.job(name).isPresent()) {
+            return "'" + name + "' is a job; a multibranch project is a folder: delete the job or give the project another name";
+        }
+        String owner = ownerOf(name);
+        if (owner != null && !owner.equals(name)) {
+            return "'" + name + "' is inside the multibranch project '" + owner + "', whose jobs its branch scans make; give it another name";
+        }
+        synchronized (this) {
+            if (projects.containsKey(name)) {
+                return null;
+            }
+        }
+        if (controller.folder(name).isPresent()) {
+            List<String> jobs = controller.children(name).jobs().stream().map(JobRecord::name).toList();
+            if (!jobs.isEmpty()) {
+                return "the folder '" + name + "' holds jobs (" + String.join(", ", jobs.subList(0, Math.min(5, jobs.size())))
+                        + (jobs.size() > 5 ? ", ..." : "") + "), which a multibranch project's scan would delete as branches it does not have;"
+                        + " move or delete them first, or give the project another name";
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public String jobProblem(String job) {
+        String owner = ownerOf(job);
+        return owner == null || owner.equals(job) ? null : "job '" + job + "' is inside the multibranch project '" + owner
+                + "', whose jobs its branch scans make; define it elsewhere";
+    }
+
+    /** The project {@code name} is, or is inside; null when none. */
+    private synchronized String ownerOf(String name) {
+        for (String p : projects.keySet()) {
+            if (name.equals(p) || name.startsWith(p + "/")) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Controller.Applied apply(dev.gantry.engine.jobs.MultibranchDefinition d, boolean dryRun) {
+        Project p = new Project(d.url(), d.credentialsId(), d.path(), d.description());
+        Project old = get(d.name()).orElse(null);
+        String action = old == null ? "created" : old.equals(p) ? "unchanged" : "updated";
+        if (dryRun || old != null && old.equals(p)) {
+            return new Controller.Applied(d.name(), 0, action, "multibranch", null);
+        }
+        try {
+            put(d.name(), p);
+            return new Controller.Applied(d.name(), 0, action, "multibranch", null);
+        } catch (IOException e) {
+            return new Controller.Applied(d.name(), 0, action, "multibranch", e.getMessage());
+        }
     }
 
     /** Whether {@code job} was made by a project (its folder is one). */

@@ -25,7 +25,9 @@ public final class CredentialTypes {
         add("sshUserPrivateKey", "SSH username with private key", List.of(
                 new CredentialType.Field("username", false, true, "The user name."),
                 new CredentialType.Field("privateKey", true, true, "The private key, PEM or OpenSSH format, with its BEGIN and END lines."),
-                new CredentialType.Field("passphrase", true, false, "The key's passphrase, if it has one.")));
+                new CredentialType.Field("passphrase", true, false, "The key's passphrase, if it has one."),
+                new CredentialType.Field("knownHosts", false, false,
+                        "known_hosts lines of the servers this key is for ([git.example.org]:2222 ssh-ed25519 AAAA...); the git plugin trusts them")));
         add("file", "Secret file", List.of(
                 new CredentialType.Field("fileName", false, true, "The file's name, as steps see it."),
                 new CredentialType.Field("contentBase64", true, true, "The file's bytes, base64-encoded (the API also takes 'content' as text).")));

@@ -54,8 +54,17 @@ public interface Controller {
     record ApplyResult(List<Applied> jobs, boolean dryRun) {
     }
 
-    /** @param action {@code created}, {@code updated} or {@code unchanged} */
-    record Applied(String name, long version, String action) {
+    /**
+     * @param version the job's version; 0 for a multibranch project (it has none)
+     * @param action {@code created}, {@code updated} or {@code unchanged}
+     * @param kind {@code pipeline} (a job) or {@code multibranch} (a project, {@code kind: multibranch})
+     * @param scanError why the scan of a multibranch project applied failed (the project is saved), or null
+     */
+    record Applied(String name, long version, String action, String kind, String scanError) {
+        /** A job's outcome. */
+        public Applied(String name, long version, String action) {
+            this(name, version, action, "pipeline", null);
+        }
     }
 
     Optional<JobRecord> job(String name);

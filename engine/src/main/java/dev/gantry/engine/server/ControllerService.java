@@ -325,7 +325,8 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
 
     @Override
     public ApplyResult apply(String fileName, String text, boolean dryRun) throws InvalidDefinitionException, StaleVersionException {
-        return jobsAsCode.apply(fileName, text, dryRun);
+        dev.gantry.engine.scm.ControllerScm s = scm;
+        return jobsAsCode.apply(fileName, text, dryRun, s == null ? null : s.multibranch());
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.gantry.engine.jobs.DefinitionReader;
 import dev.gantry.engine.jobs.InvalidDefinitionException;
 import dev.gantry.engine.jobs.JobCompiler;
 import dev.gantry.engine.jobs.JobDefinition;
+import dev.gantry.engine.jobs.MultibranchDefinition;
 import dev.gantry.engine.pipeline.Problem;
 import dev.gantry.engine.store.JobRecord;
 import dev.gantry.engine.store.JobRepository;
@@ -43,10 +44,36 @@ final class JobsAsCode {
     }
 
     Controller.ApplyResult apply(String fileName, String text, boolean dryRun) throws InvalidDefinitionException, StaleVersionException {
+        return apply(fileName, text, dryRun, null);
+    }
+
+    /**
+     * Applies a file of jobs and multibranch projects: every problem (of the file, the pipelines,
+     * the projects' names) is found before anything is written; then the jobs are written at once,
+     * then each project is saved and scanned.
+     *
+     * @param projects where multibranch projects go; null when no SCM plugin runs (a project is then a problem)
+     */
+    Controller.ApplyResult apply(String fileName, String text, boolean dryRun, MultibranchProjects projects)
+            throws InvalidDefinitionException, StaleVersionException {
         List<DefinitionReader.Entry> entries = DefinitionReader.readFile(fileName, text);
         List<DefinitionProblem> problems = new ArrayList<>();
         List<JobCompiler.Compiled> compiled = new ArrayList<>();
+        List<MultibranchDefinition> multibranch = new ArrayList<>();
         for (DefinitionReader.Entry e : entries) {
+            if (e.multibranch() != null) {
+                String why = projects == null ? "multibranch projects need the git plugin, which is not started on this controller"
+                        + " (gantry plugin list)" : projects.problem(e.multibranch());
+                if (why != null) {
+                    problems.add(new DefinitionProblem(fileName, e.line(), e.column(), e.name(), null, why));
+                }
+                multibranch.add(e.multibranch());
+                continue;
+            }
+            String inside = projects == null ? null : projects.jobProblem(e.name());
+            if (inside != null) {
+                problems.add(new DefinitionProblem(fileName, e.line(), e.column(), e.name(), null, inside));
+            }
             JobCompiler.Compiled c = compiler.compile(e.definition());
             for (Problem p : c.problems()) {
                 problems.add(e.script().place(fileName, e.definition().name(), p));
@@ -75,6 +102,9 @@ final class JobsAsCode {
             // Each write expects the version read above: a job changed meanwhile by someone else
             // fails the whole file with 409 instead of overwriting their change.
             jobs.saveAll(writes).forEach(saved);
+        }
+        for (MultibranchDefinition d : multibranch) {
+            applied.add(projects.apply(d, dryRun));
         }
         return new Controller.ApplyResult(applied, dryRun);
     }

@@ -57,6 +57,7 @@ public final class Store implements AutoCloseable {
     private final H2CredentialRepository credentials;
     private final H2ApprovalRepository approvals;
     private final H2SecurityRepository security;
+    private final H2WebhookDeliveryRepository webhookDeliveries;
 
     private Store(Path home, JdbcConnectionPool pool) {
         this.home = home;
@@ -72,6 +73,7 @@ public final class Store implements AutoCloseable {
         this.credentials = new H2CredentialRepository(tx);
         this.approvals = new H2ApprovalRepository(tx);
         this.security = new H2SecurityRepository(tx);
+        this.webhookDeliveries = new H2WebhookDeliveryRepository(tx);
     }
 
     /**
@@ -268,6 +270,11 @@ public final class Store implements AutoCloseable {
     /** Users, tokens, role grants and the audit log; never null. */
     public SecurityRepository security() {
         return security;
+    }
+
+    /** The webhook deliveries acted on (their ids); never null. */
+    public WebhookDeliveryRepository webhookDeliveries() {
+        return webhookDeliveries;
     }
 
     /** Build logs; never null. */

@@ -265,7 +265,7 @@ public final class LocalWorkspace implements Workspace, ScriptHost, WorkspaceRoo
 
     @Override
     public String writeTempScript(String fileName, byte[] content, boolean executable) throws IOException {
-        if (fileName.isEmpty() || fileName.contains("/") || fileName.contains("\\") || fileName.startsWith(".")) {
+        if (fileName.isEmpty() || fileName.contains("/") || fileName.contains("\\") || fileName.equals(".") || fileName.equals("..")) {
             throw new IllegalArgumentException("not a plain file name: " + fileName);
         }
         Path tmp = tempRoot();
@@ -276,11 +276,13 @@ public final class LocalWorkspace implements Workspace, ScriptHost, WorkspaceRoo
         try {
             Path d = Files.createTempDirectory(tmp, "durable-");
             file = d.resolve(fileName);
-            Files.write(file, content);
-            if (executable && UNIX) {
-                Files.setPosixFilePermissions(file, EnumSet.of(PosixFilePermission.OWNER_READ,
-                        PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            if (UNIX) {
+                // Owner only from the start: these files also hold credentials bound as files (keys, secret files).
+                Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(executable
+                        ? EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE)
+                        : EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
             }
+            Files.write(file, content);
         } catch (IOException e) {
             throw failure("write a temporary script in", tmp, e);
         }

@@ -11,9 +11,10 @@ public interface ScriptHost {
 
     /**
      * Writes {@code content} to {@code <root>@tmp/durable-<random>/<fileName>}, a directory of its
-     * own, creating {@code <root>@tmp} when missing.
+     * own (mode 700), creating {@code <root>@tmp} when missing. The file is its owner's alone
+     * (mode 600, 700 when executable): credentials bound as files are written this way too.
      *
-     * @param fileName a plain file name (no {@code /})
+     * @param fileName a plain file name (no {@code /}, not {@code .} or {@code ..})
      * @param executable whether to make the file executable by its owner
      * @return the file's absolute path on the node
      * @throws IOException when it cannot be written; the message names the path and the cause

@@ -107,4 +107,54 @@ class JobsAsCodeTest {
         assertEquals(List.of(new Controller.Applied("a/b", 1, "created")), r.jobs());
         assertTrue(store.jobs().find("a/b").isEmpty() && store.jobs().folder("a").isEmpty());
     }
+
+    @Test
+    void multibranchProjectsAreCheckedWithTheJobsAndSavedAfterThem() throws Exception {
+        JobsAsCode apply = new JobsAsCode(new JobCompiler(new PipelineLinter(StepLibrary.builtins())), store.jobs(), j -> { });
+        String file = """
+                - name: tools/lint
+                  script: node { }
+                - name: shop
+                  kind: multibranch
+                  scm: {url: 'https://git.example.com/shop.git'}
+                """;
+        dev.gantry.engine.jobs.InvalidDefinitionException none = assertThrows(dev.gantry.engine.jobs.InvalidDefinitionException.class,
+                () -> apply.apply("jobs.yaml", file, false, null));
+        assertEquals("jobs.yaml:3:3: multibranch projects need the git plugin, which is not started on this controller (gantry plugin list)",
+                none.problems().get(0).format());
+        assertTrue(store.jobs().find("tools/lint").isEmpty(), "nothing of the file is applied");
+
+        java.util.List<String> calls = new java.util.ArrayList<>();
+        MultibranchProjects refusing = projects(calls, "'shop' is a job; a multibranch project is a folder");
+        dev.gantry.engine.jobs.InvalidDefinitionException taken = assertThrows(dev.gantry.engine.jobs.InvalidDefinitionException.class,
+                () -> apply.apply("jobs.yaml", file, false, refusing));
+        assertEquals("jobs.yaml:3:3: 'shop' is a job; a multibranch project is a folder", taken.problems().get(0).format());
+        assertTrue(store.jobs().find("tools/lint").isEmpty());
+        assertEquals(List.of(), calls);
+
+        Controller.ApplyResult r = apply.apply("jobs.yaml", file, false, projects(calls, null));
+        assertEquals(List.of(new Controller.Applied("tools/lint", 1, "created"), new Controller.Applied("shop", 0, "created", "multibranch", null)),
+                r.jobs());
+        assertEquals(List.of("apply shop https://git.example.com/shop.git after tools/lint was saved: true"), calls);
+    }
+
+    private MultibranchProjects projects(java.util.List<String> calls, String problem) {
+        return new MultibranchProjects() {
+            @Override
+            public String problem(dev.gantry.engine.jobs.MultibranchDefinition d) {
+                return problem;
+            }
+
+            @Override
+            public String jobProblem(String name) {
+                return null;
+            }
+
+            @Override
+            public Controller.Applied apply(dev.gantry.engine.jobs.MultibranchDefinition d, boolean dryRun) {
+                calls.add("apply " + d.name() + " " + d.url() + " after tools/lint was saved: " + store.jobs().find("tools/lint").isPresent());
+                return new Controller.Applied(d.name(), 0, "created", "multibranch", null);
+            }
+        };
+    }
 }

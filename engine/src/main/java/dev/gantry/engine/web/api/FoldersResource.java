@@ -139,6 +139,10 @@ public final class FoldersResource {
             m.put("name", a.name());
             m.put("version", a.version());
             m.put("action", a.action());
+            m.put("kind", a.kind());
+            if (a.scanError() != null) {
+                m.put("scanError", a.scanError());
+            }
             jobs.add(m);
         }
         Map<String, Object> out = new LinkedHashMap<>();

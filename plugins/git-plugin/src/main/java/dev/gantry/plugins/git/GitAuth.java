@@ -30,6 +30,9 @@ import org.eclipse.jgit.util.FileUtils;
  * SSH client stopped.
  */
 final class GitAuth implements Closeable {
+    /** The private {@code ~/.ssh} directories of SSH operations start so (owner-only, deleted on close). */
+    static final String SSH_DIR_PREFIX = "gantry-git-ssh-";
+    private static volatile Path scratchRoot;
     private final CredentialsProvider credentials;
     private final SshdSessionFactory ssh;
     private final Path sshDir;
@@ -46,19 +49,61 @@ final class GitAuth implements Closeable {
      * @param lookup resolves {@code credentialsId}; null when the run has no credential store
      * @throws IllegalArgumentException naming the credential when it cannot be used for git
      */
-    static GitAuth of(GitSettings settings, CredentialLookup lookup) throws IOException {
-        Credential c = null;
-        if (settings.credentialsId() != null) {
-            if (lookup == null) {
-                throw new IllegalArgumentException("credentialsId '" + settings.credentialsId()
-                        + "' cannot be resolved: this run has no credential store. Remove credentialsId for a public repository");
-            }
-            try {
-                c = lookup.find(settings.credentialsId());
-            } catch (NoSuchElementException e) {
-                throw new IllegalArgumentException("credentialsId '" + settings.credentialsId() + "': " + e.getMessage(), e);
-            }
+    /**
+     * Where SSH operations make their private {@code ~/.ssh} from now on: a directory of this
+     * process alone (the plugin's data directory on a controller or an agent). What an operation
+     * of a killed process left there is deleted here, so no key outlives a restart.
+     *
+     * @throws IOException when the leftovers cannot be deleted
+     */
+    static void scratchRoot(Path dir) throws IOException {
+        if (Files.isDirectory(dir)) {
+            FileUtils.delete(dir.toFile(), FileUtils.RECURSIVE);
         }
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: each operation's directory is private to this user anyway.
+        }
+        scratchRoot = dir;
+    }
+
+    static GitAuth of(GitSettings settings, CredentialLookup lookup) throws IOException {
+        return of(settings, resolve(settings, lookup), null);
+    }
+
+    /**
+     * The credential {@code settings} name, or null when they name none.
+     *
+     * @param lookup resolves {@code credentialsId}; null when the run has no credential store
+     * @throws IllegalArgumentException naming the id when it cannot be resolved
+     */
+    static Credential resolve(GitSettings settings, CredentialLookup lookup) {
+        if (settings.credentialsId() == null) {
+            return null;
+        }
+        if (lookup == null) {
+            throw new IllegalArgumentException("credentialsId '" + settings.credentialsId()
+                    + "' cannot be resolved: this run has no credential store. Remove credentialsId for a public repository");
+        }
+        try {
+            return lookup.find(settings.credentialsId());
+        } catch (NoSuchElementException e) {
+            throw new IllegalArgumentException("credentialsId '" + settings.credentialsId() + "': " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The authentication {@code settings} ask for, with the credential already resolved.
+     *
+     * @param c the credential, or null for none
+     * @param scratch where the private {@code ~/.ssh} of an SSH operation is made (a directory of
+     *     this machine, created when missing), or null for the one set by {@link #scratchRoot(Path)},
+     *     else the system's temporary directory
+     * @throws IllegalArgumentException naming the credential when it cannot be used for git
+     */
+    static GitAuth of(GitSettings settings, Credential c, Path scratch) throws IOException {
         boolean sshUrl = isSsh(settings.url());
         String key = c == null ? null : first(c, "privateKey", "key");
         if (c != null && key == null && sshUrl) {
@@ -78,7 +123,16 @@ final class GitAuth implements Closeable {
         if (!sshUrl) {
             return new GitAuth(provider, null, null);
         }
-        Path dir = Files.createTempDirectory("gantry-git-ssh-");
+        Path dir;
+        if (scratch == null) {
+            scratch = scratchRoot;
+        }
+        if (scratch == null) {
+            dir = Files.createTempDirectory(SSH_DIR_PREFIX);
+        } else {
+            Files.createDirectories(scratch);
+            dir = Files.createTempDirectory(scratch, SSH_DIR_PREFIX);
+        }
         try {
             String check = settings.hostKeyCheck();
             StringBuilder config = new StringBuilder("Host *\n  StrictHostKeyChecking ").append(check).append('\n');

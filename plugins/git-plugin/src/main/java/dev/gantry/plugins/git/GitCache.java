@@ -14,10 +14,12 @@ import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Repository;
 
 /**
- * Bare repositories the controller fetches into when it needs a repository's content without a
- * workspace (a pipeline file, the heads of a multibranch project): one per URL, named by the
- * URL's SHA-256, under the plugin's data directory (or the temporary directory outside a
- * controller). One user of a cache at a time: {@link #open} waits for the previous one to close.
+ * Bare repositories per URL, named by the URL's SHA-256, under the plugin's data directory (or the
+ * temporary directory when the plugin was not started): the shallow cache the controller fetches
+ * into when it needs a repository's content without a workspace (a pipeline file, the heads of a
+ * multibranch project), and on every node the full-history mirror that checkouts borrow objects
+ * from ({@link #openMirror}). One user of a repository at a time: opening waits for the previous
+ * user to close it.
  */
 final class GitCache {
     private static volatile Path root;
@@ -37,8 +39,23 @@ final class GitCache {
      * @throws IOException when it cannot be created or opened
      */
     static Git open(String url) throws IOException {
+        return open(url, "");
+    }
+
+    /**
+     * The full-history mirror of {@code url} that checkouts on this node fetch into and borrow
+     * objects from (a workspace's {@code objects/info/alternates} names it): never shallow, unlike
+     * the cache {@link #open(String)} gives, whose fetches are of depth 1.
+     *
+     * @throws IOException when it cannot be created or opened
+     */
+    static Git openMirror(String url) throws IOException {
+        return open(url, ".mirror");
+    }
+
+    private static Git open(String url, String kind) throws IOException {
         Path base = root != null ? root : Path.of(System.getProperty("java.io.tmpdir"), "gantry-git-cache-" + System.getProperty("user.name"));
-        String key = sha256(url);
+        String key = sha256(url) + kind;
         Path dir = base.resolve(key + ".git");
         ReentrantLock lock = LOCKS.computeIfAbsent(key, k -> new ReentrantLock());
         lock.lock();

@@ -1,5 +1,6 @@
 package dev.gantry.plugins.git;
 
+import dev.gantry.api.credentials.Credential;
 import dev.gantry.api.credentials.CredentialLookup;
 import dev.gantry.api.scm.ChangeSetEntry;
 import dev.gantry.api.scm.PushEvent;
@@ -7,6 +8,7 @@ import dev.gantry.api.scm.ScmProvider;
 import dev.gantry.api.scm.ScmRevision;
 import dev.gantry.api.scm.ScmSource;
 import dev.gantry.api.scm.WebhookRequest;
+import dev.gantry.api.step.Console;
 import dev.gantry.api.step.StepContext;
 import dev.gantry.api.workspace.Workspace;
 import java.io.File;
@@ -32,6 +34,7 @@ import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
+import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.lib.StoredConfig;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -41,6 +44,7 @@ import org.eclipse.jgit.transport.TagOpt;
 import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
 import org.eclipse.jgit.treewalk.CanonicalTreeParser;
+import org.eclipse.jgit.util.FileUtils;
 import org.pf4j.Extension;
 
 /**
@@ -67,14 +71,59 @@ public class GitScmProvider implements ScmProvider {
 
     private ScmRevision doCheckout(StepContext context, ScmSource source, ScmRevision previous) throws IOException {
         GitSettings s = settings(source);
+        Credential c;
+        try {
+            c = GitAuth.resolve(s, context.service(CredentialLookup.class).orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new IOException("git: " + e.getMessage(), e);
+        }
         Path dir = localDirectory(context.workspace());
-        try (GitAuth auth = GitAuth.of(s, context.service(CredentialLookup.class).orElse(null))) {
+        return checkoutHere(dir, null, s, c, null, previous == null ? null : previous.id(), false, context.console()).revision();
+    }
+
+    /** What a checkout on a node brought: the revision, and the commits since the previous one (newest first). */
+    record Outcome(ScmRevision revision, List<ChangeSetEntry> changes) {
+    }
+
+    /**
+     * Checks {@code s} out into {@code dir}, a directory of this machine: clones or fetches, and
+     * leaves a detached {@code HEAD} at the commit. A full-history checkout fetches into this
+     * node's mirror of the repository ({@link GitCache#openMirror}) and borrows its objects
+     * (the workspace's {@code objects/info/alternates}), so that every workspace of a node
+     * shares one copy of the history and a second job fetches nothing twice; a shallow one
+     * ({@code depth}) fetches straight into the workspace.
+     *
+     * @param scratch where SSH key material goes for the operation (deleted afterwards), or null for
+     *     the plugin's {@code ssh/} directory (see {@link GitAuth#scratchRoot})
+     * @param c the credential to authenticate with, or null
+     * @param previous the commit the build before checked out, for the change log; or null
+     * @param previousSuccessful the commit of the last successful build, or null
+     * @throws IOException with a message for the user when it cannot be checked out
+     */
+    static Outcome checkoutHere(Path dir, Path scratch, GitSettings s, Credential c, String previous, String previousSuccessful,
+                                boolean changelog, Console console) throws IOException {
+        try (GitAuth auth = GitAuth.of(s, c, scratch)) {
             Target target = resolveRemote(s, auth);
-            context.console().println("git: " + (Files.isDirectory(dir.resolve(".git")) ? "fetching " : "cloning ") + s.safeUrl()
+            boolean existing = Files.isDirectory(dir.resolve(".git"));
+            if (existing && brokenAlternates(dir)) {
+                console.println("git: the mirror the clone in " + dir + " borrowed objects from is gone; cloning again");
+                FileUtils.delete(dir.resolve(".git").toFile(), FileUtils.RECURSIVE);
+                existing = false;
+            }
+            console.println("git: " + (existing ? "fetching " : "cloning ") + s.safeUrl()
                     + " (" + target.describe() + (s.depth() > 0 ? ", depth " + s.depth() : "") + ") into " + dir);
+            ObjectId commit;
+            if (s.depth() == 0) {
+                // Alternates are read when a repository is opened: the workspace's are set with it closed.
+                open(dir, s.url()).close();
+                commit = fetchThroughMirror(dir, s, auth, target);
+            } else {
+                try (Git git = open(dir, s.url())) {
+                    fetch(git, s, auth, target);
+                    commit = target.commit != null ? target.commit : git.getRepository().resolve(target.localRef());
+                }
+            }
             try (Git git = open(dir, s.url())) {
-                fetch(git, s, auth, target);
-                ObjectId commit = target.commit != null ? target.commit : git.getRepository().resolve(target.localRef());
                 if (commit == null) {
                     throw new IOException("git: " + target.describe() + " was not found in " + s.safeUrl() + " after fetching it");
                 }
@@ -82,14 +131,79 @@ public class GitScmProvider implements ScmProvider {
                     commit = walk.parseCommit(commit);
                 }
                 git.checkout().setName(commit.getName()).setForced(true).call();
-                context.console().println("git: checked out " + commit.getName() + " (" + target.describe() + ")");
-                return revision(s, target, commit.getName(), previous);
+                console.println("git: checked out " + commit.getName() + " (" + target.describe() + ")");
+                ScmRevision revision = revision(s, target, commit.getName(), previousSuccessful == null ? null
+                        : new ScmRevision(previousSuccessful, null, null, Map.of()));
+                List<ChangeSetEntry> changes = List.of();
+                if (changelog && previous != null && !previous.equals(commit.getName()) && ObjectId.isId(previous)) {
+                    changes = changes(git.getRepository(), ObjectId.fromString(previous), commit);
+                }
+                return new Outcome(revision, changes);
             }
         } catch (GitAPIException e) {
             throw new IOException("git: cannot check out " + s.safeUrl() + ": " + message(e), e);
         } catch (IllegalArgumentException e) {
             throw new IOException("git: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Fetches {@code t} into this node's mirror of the repository, then points the workspace's
+     * refs at it: the workspace borrows the mirror's objects, so nothing is copied.
+     *
+     * @return the commit to check out
+     */
+    private static ObjectId fetchThroughMirror(Path dir, GitSettings s, GitAuth auth, Target t) throws IOException, GitAPIException {
+        try (Git mirror = GitCache.openMirror(s.url())) {
+            fetch(mirror, s, auth, t);
+            Path objects = mirror.getRepository().getDirectory().toPath().resolve("objects").toAbsolutePath();
+            Path alternates = dir.resolve(".git").resolve("objects").resolve("info").resolve("alternates");
+            String line = objects + "\n";
+            if (!Files.isRegularFile(alternates) || !Files.readString(alternates).equals(line)) {
+                Files.createDirectories(alternates.getParent());
+                Files.writeString(alternates, line);
+            }
+            Repository m = mirror.getRepository();
+            List<String> names = new ArrayList<>();
+            if (t.branch != null) {
+                names.add(Constants.R_REMOTES + "origin/" + t.branch);
+            } else if (t.tag != null) {
+                names.add(Constants.R_TAGS + t.tag);
+            } else {
+                m.getRefDatabase().getRefsByPrefix(Constants.R_REMOTES + "origin/").forEach(r -> names.add(r.getName()));
+            }
+            try (Git git = Git.open(dir.toFile())) {
+                Repository ws = git.getRepository();
+                for (String name : names) {
+                    Ref r = m.exactRef(name);
+                    if (r == null) {
+                        continue;
+                    }
+                    RefUpdate u = ws.updateRef(name);
+                    u.setNewObjectId(r.getObjectId());
+                    u.disableRefLog();
+                    RefUpdate.Result result = u.forceUpdate();
+                    if (result == RefUpdate.Result.LOCK_FAILURE || result == RefUpdate.Result.IO_FAILURE || result == RefUpdate.Result.REJECTED) {
+                        throw new IOException("git: cannot update " + name + " in " + ws.getDirectory() + ": " + result);
+                    }
+                }
+                return t.commit != null ? t.commit : ws.resolve(t.localRef());
+            }
+        }
+    }
+
+    /** Whether the clone in {@code dir} borrows objects from a directory that no longer exists. */
+    private static boolean brokenAlternates(Path dir) throws IOException {
+        Path alternates = dir.resolve(".git/objects/info/alternates");
+        if (!Files.isRegularFile(alternates)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(alternates)) {
+            if (!line.isBlank() && !Files.isDirectory(Path.of(line.strip()))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -258,7 +372,7 @@ public class GitScmProvider implements ScmProvider {
 
     // ------------------------------------------------------------------ helpers
 
-    private interface GitWork<T> {
+    interface GitWork<T> {
         T run() throws IOException;
     }
 
@@ -267,7 +381,7 @@ public class GitScmProvider implements ScmProvider {
      * transport (Apache MINA) looks classes up through it, and the engine's does not see the
      * plugin's libraries.
      */
-    private static <T> T withPluginLoader(GitWork<T> work) throws IOException {
+    static <T> T withPluginLoader(GitWork<T> work) throws IOException {
         Thread t = Thread.currentThread();
         ClassLoader before = t.getContextClassLoader();
         t.setContextClassLoader(GitScmProvider.class.getClassLoader());
@@ -291,7 +405,7 @@ public class GitScmProvider implements ScmProvider {
     }
 
     /** The workspace as a local directory: JGit works on files, so the workspace must be on this machine. */
-    private static Path localDirectory(Workspace ws) throws IOException {
+    static Path localDirectory(Workspace ws) throws IOException {
         ws.mkdirs("");
         Path dir = Path.of(ws.path());
         if (!Files.isDirectory(dir)) {
