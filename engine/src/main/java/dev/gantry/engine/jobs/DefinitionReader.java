@@ -220,17 +220,7 @@ public final class DefinitionReader {
             problems.at(node, null, "expected a job definition (a mapping with name: and script: or scm:), not " + Node.describe(node));
             return null;
         }
-        String name = string(m, "name", problems);
-        if (name != null) {
-            problems.job = name;
-            String why = JobNames.check(name);
-            if (why != null) {
-                problems.at(m.fields().get("name"), "name", why);
-                name = null;
-            }
-        } else if (!m.fields().containsKey("name")) {
-            problems.at(m, null, "a job definition needs name: (the job's full name, folders separated by /)");
-        }
+        String name = name(m, problems, "a job definition needs name: (the job's full name, folders separated by /)");
         unknown(m, JOB_FIELDS, "job definition", problems);
         String kind = string(m, "kind", problems);
         if (kind != null && !KINDS.contains(kind)) {
@@ -262,6 +252,22 @@ public final class DefinitionReader {
         return new JobDefinition(name, script, new JobSpec(description, scm, parameters, options, triggers));
     }
 
+    /** The definition's valid name (and the job its further problems are reported under), or null with the problem noted. */
+    private static String name(MapNode m, Problems problems, String missing) {
+        String name = string(m, "name", problems);
+        if (name != null) {
+            problems.job = name;
+            String why = JobNames.check(name);
+            if (why != null) {
+                problems.at(m.fields().get("name"), "name", why);
+                return null;
+            }
+        } else if (!m.fields().containsKey("name")) {
+            problems.at(m, null, missing);
+        }
+        return name;
+    }
+
     private static boolean isMultibranch(Node item) {
         return item instanceof MapNode m && m.fields().get("kind") instanceof Scalar k && "multibranch".equals(k.value());
     }
@@ -269,17 +275,7 @@ public final class DefinitionReader {
     /** A {@code kind: multibranch} definition: name, description and scm {url, credentialsId, path}; nothing else. */
     private static MultibranchDefinition multibranch(MapNode m, Problems problems) {
         problems.job = null;
-        String name = string(m, "name", problems);
-        if (name != null) {
-            problems.job = name;
-            String why = JobNames.check(name);
-            if (why != null) {
-                problems.at(m.fields().get("name"), "name", why);
-                name = null;
-            }
-        } else if (!m.fields().containsKey("name")) {
-            problems.at(m, null, "a multibranch project needs name: (its folder's full name, folders separated by /)");
-        }
+        String name = name(m, problems, "a multibranch project needs name: (its folder's full name, folders separated by /)");
         for (String field : List.of("script", "parameters", "options")) {
             if (m.fields().containsKey(field)) {
                 problems.at(m.fields().get(field), field, "a multibranch project takes no " + field + ": each branch's "

@@ -709,20 +709,8 @@ final class Pages {
 
     /** The start time of the step that wrote the byte at {@code offset}, or "". */
     private static String time(List<LogIndex.Owned> owned, long offset) {
-        int lo = 0;
-        int hi = owned.size() - 1;
-        while (lo <= hi) {
-            int mid = (lo + hi) >>> 1;
-            LogIndex.Owned o = owned.get(mid);
-            if (offset < o.start()) {
-                hi = mid - 1;
-            } else if (offset >= o.end()) {
-                lo = mid + 1;
-            } else {
-                return CLOCK.format(Instant.ofEpochMilli(o.node().startMillis()));
-            }
-        }
-        return "";
+        LogIndex.Owned o = owner(owned, offset);
+        return o == null ? "" : CLOCK.format(Instant.ofEpochMilli(o.node().startMillis()));
     }
 
     LogPage logPage(String job, int number, long requested) throws IOException {
