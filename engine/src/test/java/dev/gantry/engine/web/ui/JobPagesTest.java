@@ -243,10 +243,13 @@ class JobPagesTest {
 
     /**
      * The data of the stream's first log event. The build is complete, so the stream must end by
-     * itself after its end event; it is read whole, on a connection of its own.
+     * itself after its end event; it is read whole, on a connection of its own. The client is
+     * shut down without waiting: {@code HttpClient.close()} waited forever for its selector thread
+     * once (JDK 25, after a completed server-sent-events response).
      */
     private static String firstEvent(String path) throws Exception {
-        try (java.net.http.HttpClient own = java.net.http.HttpClient.newHttpClient()) {
+        java.net.http.HttpClient own = java.net.http.HttpClient.newHttpClient();
+        try {
             HttpResponse<String> r = own.sendAsync(gantry.request(path).build(), HttpResponse.BodyHandlers.ofString())
                     .get(60, java.util.concurrent.TimeUnit.SECONDS);
             assertEquals(200, r.statusCode());
@@ -254,6 +257,8 @@ class JobPagesTest {
             Matcher data = Pattern.compile("^data: (\\{\"start\".*)$", Pattern.MULTILINE).matcher(r.body());
             assertTrue(data.find(), path + " has no log event: " + r.body());
             return data.group(1);
+        } finally {
+            own.shutdownNow();
         }
     }
 }
