@@ -102,6 +102,18 @@ class PluginsIT {
         Gantry.run(dir, 120, "build", "checksum", "--follow", "--url", url).assertExit(0)
                 .assertOutput("SHA-256 of a.txt: " + HELLO_SHA256 + " (written to a.txt.sha256)", HELLO_SHA256 + "  a.txt",
                         "SHA-256 of a.txt computed on built-in in ", "node task: " + HELLO_SHA256);
+        // The step's report over REST, and the plugin's panel on the build page (a sandboxed frame, no script).
+        JsonNode report = json(get("api/v1/jobs/checksum/builds/1/reports/checksum:checksums/sha256"));
+        assertEquals(HELLO_SHA256, report.path("data").path("files").get(0).path("sha256").asText(), report.toString());
+        assertEquals(1, report.path("summary").path("files").asInt(), report.toString());
+        assertEquals("checksum:checksums", json(get("api/v1/jobs/checksum/builds/1")).path("reports").get(0).path("kind").asText());
+        HttpResponse<String> page = get("job/checksum/~1");
+        assertEquals(200, page.statusCode());
+        assertTrue(page.body().contains("<h2>Checksums</h2>"), page.body());
+        int frame = page.body().indexOf("<iframe class=\"plugin-panel\" sandbox=\"\" ");
+        assertTrue(frame > 0, page.body());
+        String iframe = page.body().substring(frame, page.body().indexOf("</iframe>", frame));
+        assertTrue(iframe.contains("srcdoc=\"&lt;table") && iframe.contains(HELLO_SHA256) && !iframe.contains("allow-"), iframe);
 
         Gantry.run(dir, 60, "plugin", "disable", "checksum", "--url", url).assertExit(0).assertOutput("DISABLED");
         HttpResponse<String> save = send("PUT", "api/v1/jobs/checksum", Map.of("script", JOB));

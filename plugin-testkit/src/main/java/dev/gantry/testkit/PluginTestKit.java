@@ -146,9 +146,14 @@ public final class PluginTestKit {
             // Plugin tasks run in the test's process, on the workspace, as the built-in agent runs them.
             List<dev.gantry.api.task.TaskHandlerExtension> handlers = List.copyOf(taskHandlers);
             local.service(dev.gantry.api.agent.NodeTasks.class, new dev.gantry.engine.local.LocalNodeTasks(() -> handlers));
+            // Reports are kept in memory, as in gantry run; a service given to the kit replaces them.
+            dev.gantry.api.report.BuildReports reports = dev.gantry.engine.run.StoredBuildReports.open(null);
+            local.service(dev.gantry.api.report.BuildReports.class, reports);
             services.forEach((type, impl) -> addService(local, type, impl));
             LocalRun.Outcome o = local.run("Jenkinsfile", pipeline, log);
-            return new TestRun(o.result(), log.toString(StandardCharsets.UTF_8), ws.toAbsolutePath());
+            return new TestRun(o.result(), log.toString(StandardCharsets.UTF_8), ws.toAbsolutePath(),
+                    services.containsKey(dev.gantry.api.report.BuildReports.class)
+                            ? ((dev.gantry.api.report.BuildReports) services.get(dev.gantry.api.report.BuildReports.class)).list() : reports.list());
         } catch (IOException e) {
             throw new UncheckedIOException("the test run could not use its workspace: " + e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -202,10 +207,30 @@ public final class PluginTestKit {
     }
 
     /**
-     * A finished build: its result, its console log and its workspace, with assertions that
-     * return the run so that they chain. Assertion failures show the log.
+     * A finished build: its result, its console log, its workspace and the reports its steps
+     * attached (in the order attached), with assertions that return the run so that they chain.
+     * Assertion failures show the log.
      */
-    public record TestRun(Result result, String log, Path workspace) {
+    public record TestRun(Result result, String log, Path workspace, List<dev.gantry.api.report.BuildReport> reports) {
+
+        /**
+         * The report of this kind and name.
+         *
+         * @throws AssertionError listing the reports attached when there is none such
+         */
+        public dev.gantry.api.report.BuildReport report(String kind, String name) {
+            return reports.stream().filter(r -> r.kind().equals(kind) && r.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new AssertionError("the build attached no report " + kind + "/" + name + "; it attached "
+                            + reports.stream().map(r -> r.kind() + "/" + r.name()).toList()));
+        }
+
+        /**
+         * What {@code panel} shows for this build (result and reports), as the build page would
+         * embed it; empty when the panel has nothing to show.
+         */
+        public java.util.Optional<String> render(dev.gantry.api.ui.BuildPanel panel) {
+            return panel.render(new dev.gantry.api.ui.BuildPanel.BuildView("test", 1, result.name(), reports));
+        }
 
         /** Fails unless the build ended SUCCESS. */
         public TestRun assertSuccess() {

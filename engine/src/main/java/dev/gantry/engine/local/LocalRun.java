@@ -99,6 +99,7 @@ public final class LocalRun {
                     .service(StashStore.class, new LocalStashStore(stashDir))
                     .service(ArtifactStore.class, artifactStore)
                     .service(TestResults.class, tests)
+                    .service(dev.gantry.api.report.BuildReports.class, dev.gantry.engine.run.StoredBuildReports.open(null))
                     .service(InputHandler.class, new LocalInputHandler(inputs, interactive))
                     // Checkouts are recorded for when { changeset } and env.GIT_COMMIT; a local run has no earlier builds.
                     .service(dev.gantry.api.scm.ScmCheckouts.class, dev.gantry.engine.run.BuildScm.inMemory());

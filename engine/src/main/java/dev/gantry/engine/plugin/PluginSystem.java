@@ -93,14 +93,14 @@ public final class PluginSystem implements AutoCloseable {
     private record Failure(PluginFile file, String message) {
     }
 
-    private record Published(List<PluginInfo> infos, StepLibrary steps, Map<Class<?>, List<Object>> extensions) {
+    private record Published(List<PluginInfo> infos, StepLibrary steps, Map<Class<?>, List<Object>> extensions, Map<Object, String> owners) {
     }
 
     private PluginSystem(Config config, StepLibrary builtins, boolean load) {
         this.config = config;
         this.builtins = builtins.snapshot();
         this.load = load;
-        this.published = new Published(List.of(), this.builtins, Map.of());
+        this.published = new Published(List.of(), this.builtins, Map.of(), Map.of());
         this.live = StepLibrary.live(() -> {
             awaitFirstStart();
             return published.steps();
@@ -218,6 +218,14 @@ public final class PluginSystem implements AutoCloseable {
     public <T> List<T> extensions(Class<T> type) {
         awaitFirstStart();
         return (List<T>) published.extensions().getOrDefault(type, List.of());
+    }
+
+    /**
+     * The id of the started plugin that contributed {@code extension} (one of {@link #extensions}),
+     * or {@code "?"} when no started plugin did (it was stopped meanwhile). Never blocks.
+     */
+    public String pluginOf(Object extension) {
+        return published.owners().getOrDefault(extension, "?");
     }
 
     /**
@@ -384,7 +392,7 @@ public final class PluginSystem implements AutoCloseable {
         for (String id : ids) {
             unload(id);
         }
-        published = new Published(List.of(), builtins, Map.of());
+        published = new Published(List.of(), builtins, Map.of(), Map.of());
     }
 
     /** Plugins enabled now whose manifests need {@code id} (not optionally). */
@@ -661,9 +669,11 @@ public final class PluginSystem implements AutoCloseable {
         Map<String, List<String>> warnings = new HashMap<>();
         List<Step> pluginSteps = new ArrayList<>();
         Map<Class<?>, List<Object>> extensions = new LinkedHashMap<>();
+        Map<Object, String> owners = new java.util.IdentityHashMap<>();
         for (Started s : started.values()) {
             pluginSteps.addAll(s.steps());
             s.extensions().forEach((k, v) -> extensions.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
+            s.extensions().values().forEach(v -> v.forEach(e -> owners.put(e, s.file().id)));
         }
         StepLibrary steps = builtins.plus(pluginSteps, (dropped, kept) -> {
             String owner = dropped instanceof PluginStep p ? p.plugin() : "?";
@@ -700,7 +710,7 @@ public final class PluginSystem implements AutoCloseable {
         infos.sort(java.util.Comparator.comparing(PluginInfo::id).thenComparing(PluginInfo::file));
         Map<Class<?>, List<Object>> frozen = new LinkedHashMap<>();
         extensions.forEach((k, v) -> frozen.put(k, List.copyOf(v)));
-        published = new Published(List.copyOf(infos), steps, Collections.unmodifiableMap(frozen));
+        published = new Published(List.copyOf(infos), steps, Collections.unmodifiableMap(frozen), Collections.unmodifiableMap(owners));
         for (PluginInfo i : infos) {
             if (i.error() != null && i.state() != PluginState.DISABLED) {
                 log().log(System.Logger.Level.WARNING, "plugin " + i.id() + " (" + i.file() + ") is " + i.state() + ": " + i.error());

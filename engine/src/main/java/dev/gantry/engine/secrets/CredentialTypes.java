@@ -5,6 +5,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -12,10 +13,15 @@ import java.util.stream.Collectors;
  * The credential types the controller knows without plugins, with their fields, and the check
  * of a credential's fields against its type. Ids are the binding symbols of
  * {@code withCredentials}: {@code string}, {@code usernamePassword}, {@code sshUserPrivateKey},
- * {@code file}, {@code certificate}.
+ * {@code file}, {@code certificate}. Started plugins add theirs ({@link CredentialType} extensions,
+ * see {@link #plugins}); a plugin type whose id is a built-in's, or an earlier plugin's, is left
+ * out with a warning naming it.
  */
 public final class CredentialTypes {
     private static final Map<String, CredentialType> BUILT_IN = new LinkedHashMap<>();
+    private static final Set<String> WARNED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The controller's plugins; one controller per process (the last installed wins, as in tests that start several one after another). */
+    private static volatile java.util.function.Supplier<java.util.Optional<dev.gantry.engine.plugin.PluginSystem>> plugins = java.util.Optional::empty;
 
     static {
         add("string", "Secret text", List.of(new CredentialType.Field("secret", true, true, "The secret text.")));
@@ -58,9 +64,61 @@ public final class CredentialTypes {
         });
     }
 
-    /** The built-in types, in a stable order. */
+    /**
+     * Makes the credential types of {@code system}'s started plugins known, read at each lookup
+     * (a plugin installed or disabled later is seen at once). Thread-safe.
+     */
+    public static void plugins(java.util.function.Supplier<java.util.Optional<dev.gantry.engine.plugin.PluginSystem>> system) {
+        plugins = Objects.requireNonNull(system, "system");
+    }
+
+    /** The built-in types, then the started plugins' (in load order), each id once. */
     public static List<CredentialType> all() {
-        return List.copyOf(BUILT_IN.values());
+        return List.copyOf(known().values());
+    }
+
+    /** The types by id: built-ins first; a plugin's type with an id already taken is left out with a warning. */
+    private static Map<String, CredentialType> known() {
+        java.util.Optional<dev.gantry.engine.plugin.PluginSystem> system = plugins.get();
+        if (system.isEmpty() || !system.get().started()) {
+            return BUILT_IN;
+        }
+        List<CredentialType> extensions = system.get().extensions(CredentialType.class);
+        if (extensions.isEmpty()) {
+            return BUILT_IN;
+        }
+        Map<String, CredentialType> out = new LinkedHashMap<>(BUILT_IN);
+        Map<String, String> owners = new java.util.HashMap<>();
+        for (CredentialType t : extensions) {
+            String plugin = system.get().pluginOf(t);
+            String id;
+            try {
+                id = t.id();
+                t.fields();
+            } catch (RuntimeException e) {
+                warnOnce(plugin + "/" + t.getClass().getName(), "the credential type " + t.getClass().getName() + " of plugin " + plugin
+                        + " is left out: it threw " + e);
+                continue;
+            }
+            if (id == null || id.isBlank()) {
+                warnOnce(plugin + "/" + t.getClass().getName(), "the credential type " + t.getClass().getName() + " of plugin " + plugin
+                        + " is left out: its id is empty");
+            } else if (out.containsKey(id)) {
+                warnOnce(plugin + "/" + id, "the credential type '" + id + "' of plugin " + plugin + " is left out: "
+                        + (BUILT_IN.containsKey(id) ? "a built-in type" : "plugin " + owners.get(id) + "'s type")
+                        + " has that id; give it an id qualified by the plugin's (" + plugin + ":" + id + ")");
+            } else {
+                out.put(id, t);
+                owners.put(id, plugin);
+            }
+        }
+        return out;
+    }
+
+    private static void warnOnce(String key, String message) {
+        if (WARNED.add(key)) {
+            System.getLogger(CredentialTypes.class.getName()).log(System.Logger.Level.WARNING, message);
+        }
     }
 
     /**
@@ -69,9 +127,11 @@ public final class CredentialTypes {
      * @throws IllegalArgumentException naming the id and the known types when there is none
      */
     public static CredentialType get(String id) {
-        CredentialType t = id == null ? null : BUILT_IN.get(id);
+        Map<String, CredentialType> known = known();
+        CredentialType t = id == null ? null : known.get(id);
         if (t == null) {
-            throw new IllegalArgumentException("unknown credential type '" + id + "'; the types are " + String.join(", ", BUILT_IN.keySet()));
+            throw new IllegalArgumentException("unknown credential type '" + id + "'; the types are " + String.join(", ", known.keySet())
+                    + (id != null && id.contains(":") ? " (a type of a plugin: is the plugin that provides it installed and enabled? see gantry plugin list)" : ""));
         }
         return t;
     }

@@ -37,6 +37,7 @@ public final class SecretsService {
                 .service(CredentialLookup.class, credentials.lookup(build.job(), build.number()))
                 .service(ApprovalPolicy.class, approvals.policyFor(build.job(), build.number())));
         controller.secrets(service);
+        CredentialTypes.plugins(controller::plugins);
         return service;
     }
 

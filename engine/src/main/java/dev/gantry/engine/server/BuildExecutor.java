@@ -178,6 +178,7 @@ final class BuildExecutor {
                     .restartFrom(source.restartStage())
                     .service(ArtifactStore.class, artifacts)
                     .service(TestResults.class, tests)
+                    .service(dev.gantry.api.report.BuildReports.class, dev.gantry.engine.run.StoredBuildReports.open(buildDir))
                     .previousResult(previousResult(job, number))
                     .history(new StoredBuildHistory(builds, job, () -> rootUrl))
                     .causes(StoredBuildHistory.causes(queued.causes()))

@@ -173,6 +173,17 @@ public interface Controller {
         return Optional.empty();
     }
 
+    /**
+     * The reports plugins attached to build {@code job #number}, in the order attached (as far
+     * as stored: a running build's are those attached so far); empty when it has none or does
+     * not exist.
+     *
+     * @throws java.io.UncheckedIOException when the build's reports file cannot be read
+     */
+    default List<dev.gantry.api.report.BuildReport> reports(String job, int number) {
+        return List.of();
+    }
+
     /** A job script that is not a valid pipeline, with every problem. */
     final class InvalidJobException extends Exception {
         private static final long serialVersionUID = 1L;

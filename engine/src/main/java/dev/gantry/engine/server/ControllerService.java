@@ -619,6 +619,14 @@ public final class ControllerService implements Controller, BuildControl, AutoCl
         return dev.gantry.engine.testresults.TestCaseFile.find(artifactsDir.apply(job, number).getParent(), className, name);
     }
 
+    @Override
+    public List<dev.gantry.api.report.BuildReport> reports(String job, int number) {
+        if (builds.find(job, number).isEmpty()) {
+            return List.of();
+        }
+        return dev.gantry.engine.run.StoredBuildReports.read(artifactsDir.apply(job, number).getParent());
+    }
+
     /** The pipeline text build {@code job #number} ran (what replay starts from), if recorded. */
     public Optional<String> buildScript(String job, int number) {
         return scripts.find(job, number).map(BuildScript::script);

@@ -50,12 +50,18 @@ public final class ControllerFixture implements AutoCloseable {
     public final WebServer web;
     /** The controller's root URL, ending in {@code /}. */
     public final String url;
+    /** The plugins of {@code <home>/plugins}, or null unless {@link Options#plugins()} was asked for. */
+    public final dev.gantry.engine.plugin.PluginSystem plugins;
     public final HttpClient client = newClient();
 
     private ControllerFixture(Options o) throws IOException {
         this.home = o.home;
         this.store = Store.open(home);
-        this.controller = new ControllerService(StepLibrary.builtins(), store.jobs(), store.builds(), store.logs(), (job, number) -> {
+        // With plugins, the controller's steps are the plugin system's live library, as in gantry server.
+        this.plugins = o.plugins ? dev.gantry.engine.plugin.PluginSystem.start(new dev.gantry.engine.plugin.PluginSystem.Config(null,
+                home.resolve("plugins"), home.resolve("plugin-data"), home.resolve("plugin-libs"),
+                dev.gantry.engine.plugin.EngineVersion.CURRENT), StepLibrary.builtins()) : null;
+        this.controller = new ControllerService(plugins == null ? StepLibrary.builtins() : plugins.steps(), store.jobs(), store.builds(), store.logs(), (job, number) -> {
             try {
                 return store.artifactsDir(job, number);
             } catch (IOException e) {
@@ -69,6 +75,9 @@ public final class ControllerFixture implements AutoCloseable {
             controller.nodeWaits(agents::waiting);
         } else {
             this.agents = null;
+        }
+        if (plugins != null) {
+            controller.plugins(plugins);
         }
         this.triggers = o.clock == null ? null : TriggerService.install(controller, store, o.clock);
         dev.gantry.engine.secrets.SecretsService.install(controller, store);
@@ -102,6 +111,7 @@ public final class ControllerFixture implements AutoCloseable {
         private int port;
         private Clock clock;
         private Security.Options security = Security.Options.defaults().withBcryptCost(4);
+        private boolean plugins;
 
         private Options(Path home) {
             this.home = home;
@@ -140,6 +150,12 @@ public final class ControllerFixture implements AutoCloseable {
         /** Serves on this loopback port (0, the default: any free one); a restart in the same home takes the same port for its agents. */
         public Options port(int port) {
             this.port = port;
+            return this;
+        }
+
+        /** Starts the plugins in {@code <home>/plugins} and runs builds with their steps; closed with the fixture. */
+        public Options plugins() {
+            this.plugins = true;
             return this;
         }
 
@@ -372,6 +388,9 @@ public final class ControllerFixture implements AutoCloseable {
             } finally {
                 store.close();
                 client.close();
+                if (plugins != null) {
+                    plugins.close();
+                }
             }
         }
     }

@@ -225,6 +225,7 @@ public final class JobsResource {
         Map<String, Object> out = build(b);
         controller.buildLogs().flatMap(l -> l.failure(name, number)).ifPresent(f -> out.put("error", f));
         controller.scm().ifPresent(s -> out.put("changeSets", s.changeSets(name, number)));
+        out.put("reports", ReportsResource.summaries(controller.reports(name, number)));
         if (b.status() == BuildStatus.QUEUED) {
             controller.queue().stream().filter(q -> q.job().equals(name) && q.number() == number).findFirst()
                     .ifPresent(q -> out.put("why", q.why()));

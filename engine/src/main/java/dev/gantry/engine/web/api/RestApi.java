@@ -110,6 +110,7 @@ public final class RestApi {
         rc.register(CredentialsResource.class);
         rc.register(ScriptApprovalsResource.class);
         rc.register(ScmResource.class);
+        rc.register(ReportsResource.class);
         rc.register(new JsonBody());
         rc.register(new ErrorMapper());
         rc.register(new BodyLimit(maxBodyBytes));

@@ -429,7 +429,7 @@ final class Pages {
                 control && !restart.isEmpty() ? base + "/restart" : null, control && b.status() == BuildStatus.COMPLETED ? base + "/replay" : null, error,
                 number > 1 && controller.build(job, number - 1).isPresent() ? Urls.build(job, number - 1) : null,
                 controller.build(job, number + 1).isPresent() ? Urls.build(job, number + 1) : null,
-                changes(job, number), blocks(job, number, log, live.running()));
+                changes(job, number), blocks(job, number, log, live.running()), BuildPanels.render(controller, b));
     }
 
     /** The commits the build's checkouts brought, newest first per checkout (the git plugin records them). */

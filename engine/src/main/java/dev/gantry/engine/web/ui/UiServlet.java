@@ -42,6 +42,12 @@ final class UiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
             + "connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+    /**
+     * The build page's policy when it shows plugin panels: their sandboxed srcdoc frames inherit
+     * the page's policy, and panels are made of inline styles (BuildPanel's contract). Scripts
+     * stay forbidden, in the frames too (and their sandbox forbids them again).
+     */
+    static final String CSP_WITH_PANELS = CSP.replace("style-src 'self';", "style-src 'self' 'unsafe-inline';");
     private static final Map<String, String> STATIC = Map.of("ui.css", "text/css; charset=UTF-8",
             "ui.js", "text/javascript; charset=UTF-8", "favicon.svg", "image/svg+xml");
 
@@ -526,6 +532,9 @@ final class UiServlet extends HttpServlet {
         byte[] body = out.toString().getBytes(StandardCharsets.UTF_8);
         resp.setStatus(status);
         headers(resp);
+        if (model instanceof Views.BuildPage b && !b.panels().isEmpty()) {
+            resp.setHeader("Content-Security-Policy", CSP_WITH_PANELS);
+        }
         resp.setHeader("Cache-Control", "no-store");
         resp.setContentType("text/html; charset=UTF-8");
         resp.setContentLength(body.length);

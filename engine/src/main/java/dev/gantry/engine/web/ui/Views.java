@@ -143,7 +143,14 @@ public final class Views {
                             long logSize, String fullLogUrl, String rawLogUrl, String streamUrl, Tests tests,
                             List<Artifact> artifacts, String zipUrl, List<String> restartStages, String restartUrl,
                             String replayUrl, String error, String previousUrl, String nextUrl, List<Change> changes,
-                            List<LogBlock> logBlocks) {
+                            List<LogBlock> logBlocks, List<Panel> panels) {
+    }
+
+    /**
+     * A plugin's panel on the build page: its title and the HTML it rendered (shown in a
+     * sandboxed frame), or the error that replaced it (html null).
+     */
+    public record Panel(String title, String html, String error) {
     }
 
     /** A commit a build's checkout brought (or the checkout itself when it brought none new): the build page's Changes. */

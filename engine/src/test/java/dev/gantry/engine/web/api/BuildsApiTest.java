@@ -82,7 +82,7 @@ class BuildsApiTest {
         Set<String> fields = new TreeSet<>();
         queued.fieldNames().forEachRemaining(fields::add);
         assertEquals(new TreeSet<>(List.of("number", "status", "result", "durationMillis", "stages", "tests", "artifacts",
-                "parameters", "cause", "causes", "queuedAt", "startedAt")), fields);
+                "parameters", "cause", "causes", "queuedAt", "startedAt", "reports")), fields);
         assertEquals("QUEUED", queued.get("status").asText());
         assertTrue(queued.get("result").isNull());
         assertTrue(queued.get("startedAt").isNull());

@@ -77,7 +77,7 @@ class OpsApiTest {
         assertTrue(doc.get("openapi").asText().startsWith("3.0"));
         Set<String> implemented = new TreeSet<>();
         for (Class<?> c : new Class<?>[] {JobsResource.class, LogsResource.class, OpsResource.class, BuildActionsResource.class, AdminResource.class, PluginsResource.class, FoldersResource.class, NotificationsResource.class, CredentialsResource.class, ScriptApprovalsResource.class,
-                ScmResource.class, dev.gantry.engine.agent.AgentsResource.class, dev.gantry.engine.agent.AgentProtocolResource.class,
+                ScmResource.class, ReportsResource.class, dev.gantry.engine.agent.AgentsResource.class, dev.gantry.engine.agent.AgentProtocolResource.class,
                 dev.gantry.engine.security.UsersResource.class, dev.gantry.engine.security.LoginResource.class}) {
             Resource root = Resource.from(c);
             collect(root, "", implemented);

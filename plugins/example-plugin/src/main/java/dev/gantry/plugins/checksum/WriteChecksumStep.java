@@ -1,5 +1,6 @@
 package dev.gantry.plugins.checksum;
 
+import dev.gantry.api.report.BuildReports;
 import dev.gantry.api.step.StepArguments;
 import dev.gantry.api.step.StepContext;
 import dev.gantry.api.step.StepFailedException;
@@ -47,6 +48,7 @@ public class WriteChecksumStep extends SimpleStep {
         String name = file.contains("/") ? file.substring(file.lastIndexOf('/') + 1) : file;
         writeText(context.workspace(), target, hex + "  " + name + "\n");
         context.console().println("SHA-256 of " + file + ": " + hex + " (written to " + target + ")");
+        context.service(BuildReports.class).ifPresent(reports -> ChecksumReport.add(reports, file, hex));
         return hex;
     }
 
