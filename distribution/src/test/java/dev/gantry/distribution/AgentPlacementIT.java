@@ -170,8 +170,17 @@ class AgentPlacementIT {
         try (Cluster c = new Cluster(dir, 30)) {
             c.startServer();
             try (CuttingProxy proxy = new CuttingProxy(c.port, 1_000_000)) {
+                // The agent first fetches the bundled plugins with task handlers (the git plugin's
+                // jar is megabytes): the cuts are for the stash transfers, so arm after that.
+                proxy.armed(false);
                 c.startAgent(java.net.URI.create("http://127.0.0.1:" + proxy.port() + "/"), "far", c.createAgent("far", "far"));
                 c.awaitOnline("far");
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!Gantry.read(c.agentLog("far")).matches("(?s).*plugin git\\S* .*loaded.*")) {
+                    assertTrue(System.nanoTime() < deadline, "the agent did not load the git plugin: " + Gantry.read(c.agentLog("far")));
+                    java.util.concurrent.locks.LockSupport.parkNanos(50_000_000L);
+                }
+                proxy.armed(true);
                 int n = c.trigger("resumed", """
                         node('built-in') {
                           sh 'head -c 6000000 /dev/urandom > big.bin && sha256sum big.bin | cut -d" " -f1 > sum.txt'

@@ -23,6 +23,8 @@ final class CuttingProxy implements AutoCloseable {
     private final AtomicBoolean cutUp = new AtomicBoolean();
     private final AtomicBoolean cutDown = new AtomicBoolean();
     final AtomicInteger cuts = new AtomicInteger();
+    /** Cuts only once armed: an agent's first connections carry other big transfers (plugin jars). */
+    private final AtomicBoolean armed = new AtomicBoolean(true);
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
 
     CuttingProxy(int targetPort, long cutAfter) throws IOException {
@@ -30,6 +32,11 @@ final class CuttingProxy implements AutoCloseable {
         this.cutAfter = cutAfter;
         this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread.ofVirtual().name("proxy-accept").start(this::accept);
+    }
+
+    /** Whether connections may be cut from now on (they may from the start unless disarmed). */
+    void armed(boolean on) {
+        armed.set(on);
     }
 
     int port() {
@@ -59,7 +66,9 @@ final class CuttingProxy implements AutoCloseable {
                 out.write(buf, 0, n);
                 out.flush();
                 total += n;
-                if (total > cutAfter && cutDone.compareAndSet(false, true)) {
+                if (!armed.get()) {
+                    total = 0;
+                } else if (total > cutAfter && cutDone.compareAndSet(false, true)) {
                     cuts.incrementAndGet();
                     reset(from);
                     reset(to);
