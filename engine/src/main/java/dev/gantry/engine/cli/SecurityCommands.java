@@ -188,27 +188,34 @@ final class SecurityCommands {
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
             description = "Disables a user: no sign-in, no tokens, sessions ended; roles and tokens are kept.")
-    static final class UserDisable extends ClientCommands.Remote {
-        @Parameters(index = "0", paramLabel = "NAME")
-        String name;
-
-        @Override
-        int execute() throws Exception {
-            client().call("PUT", "api/v1/users/" + enc(name) + "/disabled", Map.of("disabled", true));
-            out().println("disabled user " + name);
-            return 0;
+    static final class UserDisable extends SetDisabled {
+        UserDisable() {
+            super(true);
         }
     }
 
     @Command(name = "enable", mixinStandardHelpOptions = true, description = "Enables a disabled user again.")
-    static final class UserEnable extends ClientCommands.Remote {
+    static final class UserEnable extends SetDisabled {
+        UserEnable() {
+            super(false);
+        }
+    }
+
+    /** {@code user disable} and {@code user enable}: one call, with the flag. */
+    abstract static class SetDisabled extends ClientCommands.Remote {
+        private final boolean disabled;
+
         @Parameters(index = "0", paramLabel = "NAME")
         String name;
 
+        SetDisabled(boolean disabled) {
+            this.disabled = disabled;
+        }
+
         @Override
         int execute() throws Exception {
-            client().call("PUT", "api/v1/users/" + enc(name) + "/disabled", Map.of("disabled", false));
-            out().println("enabled user " + name);
+            client().call("PUT", "api/v1/users/" + enc(name) + "/disabled", Map.of("disabled", disabled));
+            out().println((disabled ? "disabled" : "enabled") + " user " + name);
             return 0;
         }
     }

@@ -271,10 +271,15 @@ final class H2SecurityRepository implements SecurityRepository {
 
     @Override
     public void tokenUsed(String id, Instant when) {
-        tx.run("noting the use of token '" + id + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE api_tokens SET last_used = ? WHERE id = ?")) {
+        setTime("noting the use of token '" + id + "'", "UPDATE api_tokens SET last_used = ? WHERE id = ?", when, id);
+    }
+
+    /** Runs {@code sql}, an UPDATE of one timestamp ({@code ?} 1) by one key ({@code ?} 2). */
+    private void setTime(String what, String sql, Instant when, String key) {
+        tx.run(what, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setObject(1, Transactions.timestamp(when));
-                ps.setString(2, id);
+                ps.setString(2, key);
                 ps.executeUpdate();
             }
             return null;
@@ -310,14 +315,7 @@ final class H2SecurityRepository implements SecurityRepository {
 
     @Override
     public void touchSession(String idHash, Instant lastSeen) {
-        tx.run("noting a session's request", c -> {
-            try (PreparedStatement ps = c.prepareStatement("UPDATE sessions SET last_seen = ? WHERE id_hash = ?")) {
-                ps.setObject(1, Transactions.timestamp(lastSeen));
-                ps.setString(2, idHash);
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        setTime("noting a session's request", "UPDATE sessions SET last_seen = ? WHERE id_hash = ?", lastSeen, idHash);
     }
 
     @Override
