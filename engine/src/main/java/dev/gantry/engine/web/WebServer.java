@@ -191,7 +191,9 @@ public final class WebServer implements AutoCloseable {
         } catch (Exception e) {
             // Requests still open after the grace period (a log stream a browser keeps following)
             // time the graceful part out; Jetty stops everything anyway, as documented above.
-            if (server.isStopped() && timedOut(e)) {
+            // Jetty goes on stopping every component after the graceful part times out, then
+            // reports the stop as failed: the server is down either way.
+            if ((server.isStopped() || server.isFailed()) && timedOut(e)) {
                 System.getLogger(WebServer.class.getName()).log(System.Logger.Level.INFO,
                         "requests still open after " + STOP_TIMEOUT_MILLIS + " ms (log streams) were closed when the web server stopped");
                 return;
