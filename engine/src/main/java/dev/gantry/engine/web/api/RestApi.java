@@ -97,6 +97,7 @@ public final class RestApi {
             rc.register(AgentsResource.class);
             rc.register(AgentProtocolResource.class);
         }
+        rc.register(new CloseAfterRefusal());
         rc.register(JobsResource.class);
         rc.register(LogsResource.class);
         rc.register(OpsResource.class);
