@@ -64,12 +64,7 @@ class BuildActionsIT {
     }
 
     private void stop() throws Exception {
-        if (server != null && server.isAlive()) {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
-        }
+        Gantry.stop(server);
     }
 
     private void start(Path home) throws Exception {

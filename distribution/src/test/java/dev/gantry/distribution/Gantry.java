@@ -88,6 +88,16 @@ final class Gantry {
         }
     }
 
+    /** Stops {@code process} if it runs: SIGTERM, then SIGKILL after 30 s. Null is fine. */
+    static void stop(Process process) throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+
     /** A file's text, or what went wrong reading it (for failure messages). */
     static String read(Path p) {
         try {

@@ -46,12 +46,7 @@ class GitIT {
 
     @AfterEach
     void stopServer() throws Exception {
-        if (server != null && server.isAlive()) {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
-        }
+        Gantry.stop(server);
     }
 
     @Test

@@ -58,12 +58,7 @@ class PluginsIT {
 
     @AfterEach
     void stopServer() throws Exception {
-        if (server != null && server.isAlive()) {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
-        }
+        Gantry.stop(server);
     }
 
     @Test

@@ -35,12 +35,7 @@ class ServerIT {
 
     @AfterEach
     void stopServer() throws Exception {
-        if (server != null && server.isAlive()) {
-            server.destroy();
-            if (!server.waitFor(30, TimeUnit.SECONDS)) {
-                server.destroyForcibly();
-            }
-        }
+        Gantry.stop(server);
     }
 
     private void start() throws Exception {

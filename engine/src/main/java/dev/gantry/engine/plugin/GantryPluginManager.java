@@ -49,8 +49,19 @@ final class GantryPluginManager extends DefaultPluginManager {
     }
 
     private Path libCacheDir() {
-        return libCache != null ? libCache : sharedTempCache();
+        if (libCache != null) {
+            return libCache;
+        }
+        // checked once, when the first plugin loads, not for each
+        Path shared = checkedShared;
+        if (shared == null) {
+            shared = sharedTempCache();
+            checkedShared = shared;
+        }
+        return shared;
     }
+
+    private Path checkedShared;
 
     /**
      * The libraries' copies shared by every home of this user, in the temporary folder: a class

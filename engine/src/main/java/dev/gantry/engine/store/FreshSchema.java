@@ -154,6 +154,19 @@ final class FreshSchema {
 
     /** The migration scripts next to this class (in its jar or folder), by version; empty when they cannot be listed. */
     static List<Migration> migrations() {
+        // Listed once per process: every start of a store asks (is the schema current?), and the
+        // scripts a running engine ships never change.
+        List<Migration> m = known;
+        if (m == null) {
+            m = List.copyOf(list());
+            known = m;
+        }
+        return m;
+    }
+
+    private static volatile List<Migration> known;
+
+    private static List<Migration> list() {
         List<String> names = new ArrayList<>();
         try {
             Path where = Path.of(FreshSchema.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -17,15 +17,22 @@ class PluginIsolationTest {
         return "package com.example;\npublic class Lib { public static String version() { return \"" + version + "\"; } }\n";
     }
 
+    /** A pipeline printing the plugin's library version, and how to find it in the log. */
+    private static final String LIB_VERSION = "echo \"v=${libVersion()}\"";
+    private static final String VERSION_IN_LOG = "(?s).*v=(\\S+).*";
+
+    /** {@code lib.jar} with {@code com.example.Lib} of that version, in a folder of its own. */
+    private Path libJar(String version) throws Exception {
+        Path folder = tmp.resolve("libs-" + version);
+        java.nio.file.Files.createDirectories(folder);
+        return TestPluginJar.library(folder, "lib.jar", "com.example.Lib", lib(version));
+    }
+
     @Test
     void twoPluginsShippingConflictingVersionsOfOneLibraryEachUseTheirOwn() throws Exception {
         PluginHarness h = new PluginHarness(tmp);
-        Path libs1 = tmp.resolve("libs1");
-        Path libs2 = tmp.resolve("libs2");
-        java.nio.file.Files.createDirectories(libs1);
-        java.nio.file.Files.createDirectories(libs2);
-        Path v1 = TestPluginJar.library(libs1, "lib.jar", "com.example.Lib", lib("1.0"));
-        Path v2 = TestPluginJar.library(libs2, "lib.jar", "com.example.Lib", lib("2.0"));
+        Path v1 = libJar("1.0");
+        Path v2 = libJar("2.0");
         TestPluginJar.plugin("old", "1.0.0").lib(v1)
                 .step("old.Version", "oldLib", "return com.example.Lib.version();").build(h.plugins);
         TestPluginJar.plugin("new", "1.0.0").lib(v2)
@@ -40,16 +47,12 @@ class PluginIsolationTest {
     @Test
     void libraryCopiesAreReusedWhileTheJarIsUnchangedAndRedoneWhenItChanges() throws Exception {
         PluginHarness h = new PluginHarness(tmp);
-        Path libs1 = tmp.resolve("libs1");
-        Path libs2 = tmp.resolve("libs2");
-        java.nio.file.Files.createDirectories(libs1);
-        java.nio.file.Files.createDirectories(libs2);
-        Path v1 = TestPluginJar.library(libs1, "lib.jar", "com.example.Lib", lib("1.0"));
-        Path v2 = TestPluginJar.library(libs2, "lib.jar", "com.example.Lib", lib("2.0"));
+        Path v1 = libJar("1.0");
+        Path v2 = libJar("2.0");
         TestPluginJar.plugin("p", "1.0.0").lib(v1).step("p.Version", "libVersion", "return com.example.Lib.version();").build(h.plugins);
         Path cache = tmp.resolve("lib-cache");
         try (PluginSystem ps = h.start()) {
-            assertEquals("1.0", h.run(ps, "echo \"v=${libVersion()}\"").log().replaceAll("(?s).*v=(\\S+).*", "$1"));
+            assertEquals("1.0", h.run(ps, LIB_VERSION).log().replaceAll(VERSION_IN_LOG, "$1"));
         }
         java.util.Map<Path, java.nio.file.attribute.FileTime> copies = new java.util.HashMap<>();
         try (var files = java.nio.file.Files.list(cache)) {
@@ -62,13 +65,13 @@ class PluginIsolationTest {
         Path copy = copies.keySet().iterator().next();
         java.nio.file.Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
         try (PluginSystem ps = h.start()) {
-            assertEquals("1.0", h.run(ps, "echo \"v=${libVersion()}\"").log().replaceAll("(?s).*v=(\\S+).*", "$1"));
+            assertEquals("1.0", h.run(ps, LIB_VERSION).log().replaceAll(VERSION_IN_LOG, "$1"));
         }
         assertEquals(1_000_000L, java.nio.file.Files.getLastModifiedTime(copy).toMillis());
         // the same jar name with another library inside: copied out again, the new one is used
         TestPluginJar.plugin("p", "1.0.0").lib(v2).step("p.Version", "libVersion", "return com.example.Lib.version();").build(h.plugins);
         try (PluginSystem ps = h.start()) {
-            assertEquals("2.0", h.run(ps, "echo \"v=${libVersion()}\"").log().replaceAll("(?s).*v=(\\S+).*", "$1"));
+            assertEquals("2.0", h.run(ps, LIB_VERSION).log().replaceAll(VERSION_IN_LOG, "$1"));
         }
         // a copy deleted behind the plugin system's back is made again
         try (var files = java.nio.file.Files.list(cache)) {
@@ -77,7 +80,7 @@ class PluginIsolationTest {
             }
         }
         try (PluginSystem ps = h.start()) {
-            assertEquals("2.0", h.run(ps, "echo \"v=${libVersion()}\"").log().replaceAll("(?s).*v=(\\S+).*", "$1"));
+            assertEquals("2.0", h.run(ps, LIB_VERSION).log().replaceAll(VERSION_IN_LOG, "$1"));
         }
     }
 

@@ -45,7 +45,7 @@ class BuildPanelsTest {
                 .source("demo.BrokenPanel", panel("BrokenPanel", "broken", "\"Broken\"",
                         "throw new IllegalStateException(\"no data " + XSS.replace("\"", "\\\"") + "\");"))
                 .source("demo.SlowPanel", panel("SlowPanel", "slow", "\"Slow\"", """
-                        try { Thread.sleep(60_000); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
+                        try { new java.util.concurrent.CountDownLatch(1).await(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
                         return Optional.of("late");
                         """))
                 .source("demo.EmptyPanel", panel("EmptyPanel", "empty", "\"Nothing here\"", "return Optional.empty();"))
