@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.glassfish.jersey.server.ChunkedOutput;
 
 /**
@@ -55,19 +56,25 @@ final class LogEvents {
     }
 
     /**
-     * Starts streaming the log of {@code job #number} from byte {@code offset} into a new output;
-     * the caller returns it as the response entity.
+     * Streams the log of {@code job #number} from byte {@code offset} into a new output, which
+     * {@code attach} hands to Jersey ({@code AsyncResponse.resume}) before anything else touches it.
+     * The follower starts only after {@code attach} returned: Jersey suspends a chunked response
+     * with a check-then-act on the servlet request, and an output closed by another thread inside
+     * that window leaves the request suspended forever (the client never sees the end). The
+     * resource method is therefore {@code @Suspended} (the request is already async when it runs)
+     * and the follower writes only once Jersey has attached the output.
      */
-    static ChunkedOutput<byte[]> open(Controller controller, BuildLogs logs, String job, int number, long offset, boolean steps) {
+    static void open(Controller controller, BuildLogs logs, String job, int number, long offset, boolean steps,
+                     Consumer<ChunkedOutput<byte[]>> attach) {
         ChunkedOutput<byte[]> out = new ChunkedOutput<>(byte[].class);
         Follower f = new Follower(controller, logs, job, number, offset, out, steps);
+        f.send(("retry: 2000\n: log of " + job.replaceAll("[\\r\\n]", "_") + " #" + number + " from byte " + offset + "\n\n")
+                .getBytes(StandardCharsets.UTF_8));
+        attach.accept(out);
         ensureTicker();
         ACTIVE.add(f);
         f.unsubscribe = logs.follow(job, number, f::wake);
-        f.send(("retry: 2000\n: log of " + job.replaceAll("[\\r\\n]", "_") + " #" + number + " from byte " + offset + "\n\n")
-                .getBytes(StandardCharsets.UTF_8));
         f.wake();
-        return out;
     }
 
     private static void ensureTicker() {

@@ -16,6 +16,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
@@ -57,17 +59,22 @@ public final class LogsResource {
     @Path("jobs/" + JobsResource.NAME + "/builds/" + JobsResource.NUMBER + "/log/stream")
     @Produces({EVENTS, MediaType.APPLICATION_JSON})
     @Requires(value = Permission.READ, on = Requires.Scope.JOB)
-    public Response stream(@PathParam("name") String name, @PathParam("number") int number,
-                           @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("start") String start,
-                           @QueryParam("steps") String steps) {
-        existingBuild(controller, name, number);
-        BuildLogs logs = logs(controller);
-        long from = lastEventId != null && !lastEventId.isBlank() ? offset("header 'Last-Event-ID'", lastEventId.trim()) : offset("query parameter 'start'", start);
-        return Response.ok(LogEvents.open(controller, logs, name, number, from, "true".equals(steps)), EVENTS)
-                .header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no")
-                .header("X-Content-Type-Options", "nosniff")
-                .build();
+    public void stream(@PathParam("name") String name, @PathParam("number") int number,
+                       @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("start") String start,
+                       @QueryParam("steps") String steps, @Suspended AsyncResponse async) {
+        try {
+            existingBuild(controller, name, number);
+            BuildLogs logs = logs(controller);
+            long from = lastEventId != null && !lastEventId.isBlank() ? offset("header 'Last-Event-ID'", lastEventId.trim()) : offset("query parameter 'start'", start);
+            // Suspended (see LogEvents.open): the follower may end the stream at once for a completed build.
+            LogEvents.open(controller, logs, name, number, from, "true".equals(steps), out -> async.resume(Response.ok(out, EVENTS)
+                    .header("Cache-Control", "no-cache")
+                    .header("X-Accel-Buffering", "no")
+                    .header("X-Content-Type-Options", "nosniff")
+                    .build()));
+        } catch (RuntimeException e) {
+            async.resume(e);
+        }
     }
 
     /** {@code GET .../log} with {@code Accept: text/event-stream}: the same as {@code .../log/stream}. */
@@ -75,10 +82,10 @@ public final class LogsResource {
     @Path("jobs/" + JobsResource.NAME + "/builds/" + JobsResource.NUMBER + "/log")
     @Produces(EVENTS)
     @Requires(value = Permission.READ, on = Requires.Scope.JOB)
-    public Response logEvents(@PathParam("name") String name, @PathParam("number") int number,
-                              @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("start") String start,
-                              @QueryParam("steps") String steps) {
-        return stream(name, number, lastEventId, start, steps);
+    public void logEvents(@PathParam("name") String name, @PathParam("number") int number,
+                          @HeaderParam("Last-Event-ID") String lastEventId, @QueryParam("start") String start,
+                          @QueryParam("steps") String steps, @Suspended AsyncResponse async) {
+        stream(name, number, lastEventId, start, steps, async);
     }
 
     /** {@code GET .../steps}: every stage and step of the build with status and duration, in start order. */

@@ -321,6 +321,69 @@ class LogStreamingTest {
         }
     }
 
+    /**
+     * A completed build's stream ends at once, on the follower's thread, while Jersey may still be
+     * setting the response up on the request thread: every one of many such streams, opened four
+     * at a time, must still end with its end event (one once hung forever: the request stayed
+     * suspended after the output was closed).
+     */
+    @Test
+    void everyStreamOfACompletedBuildEnds() throws Exception {
+        gantry.putJob("j", "pipeline { agent any\n stages { stage('S') { steps { echo 'hello' } } } }\n");
+        int n = gantry.trigger("j");
+        gantry.completed("j", n);
+        byte[] expected = plainLog("j", n);
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<CompletableFuture<byte[]>> all = new ArrayList<>();
+            for (int i = 0; i < 400; i++) {
+                all.add(CompletableFuture.supplyAsync(() -> {
+                    try (SseEvents events = stream("/api/v1/jobs/j/builds/" + n + "/log/stream", null)) {
+                        ByteArrayOutputStream log = new ByteArrayOutputStream();
+                        assertEquals("SUCCESS", events.readToEnd(log).json().get("result").asText());
+                        assertEquals(null, events.next(), "the stream closes after the end event");
+                        return log.toByteArray();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, pool));
+            }
+            for (int i = 0; i < all.size(); i++) {
+                try {
+                    assertArrayEquals(expected, all.get(i).get(30, TimeUnit.SECONDS), "stream " + i);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new AssertionError("stream " + i + " of a completed build sent no end within 30 s", e);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * The cause of that hang, checked directly: the follower of a completed build (which ends its
+     * output at once) must not touch the output until it has been handed to Jersey. The hand-off
+     * here takes half a second; the output must still be open and unwritten after it.
+     */
+    @Test
+    void theFollowerStartsOnlyAfterTheOutputWasHandedOver() throws Exception {
+        gantry.putJob("j", "pipeline { agent any\n stages { stage('S') { steps { echo 'hello' } } } }\n");
+        int n = gantry.trigger("j");
+        gantry.completed("j", n);
+        var logs = gantry.controller.buildLogs().orElseThrow();
+        var handed = new java.util.concurrent.atomic.AtomicReference<org.glassfish.jersey.server.ChunkedOutput<byte[]>>();
+        LogEvents.open(gantry.controller, logs, "j", n, 0, false, out -> {
+            long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+            while (System.nanoTime() < until) {
+                assertFalse(out.isClosed(), "the follower closed the output before it was handed over");
+                Thread.onSpinWait();
+            }
+            handed.set(out);
+        });
+        ControllerFixture.await(() -> handed.get().isClosed(), Duration.ofSeconds(10),
+                () -> "the follower never ended the stream of a completed build");
+    }
+
     /** Waits for the build to have at least {@code bytes} of log. */
     private void awaitRunningWithLog(String job, int number, long bytes) {
         String path = "/api/v1/jobs/" + job + "/builds/" + number + "/log";
