@@ -35,6 +35,11 @@ final class JsonErrorHandler extends ErrorHandler {
         SecurityHeaders.put(response.getHeaders());
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
+        if (!request.getConnectionMetaData().isPersistent()) {
+            // Jetty closes the connection after a request it could not parse; say so, or a client
+            // reuses the connection for its next request and reads EOF instead of an answer.
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
         response.write(true, ByteBuffer.wrap(body), callback);
     }
 

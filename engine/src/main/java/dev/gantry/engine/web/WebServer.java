@@ -115,9 +115,10 @@ public final class WebServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
-        // An encoded '/' is allowed through so that it can be part of a job name (see JobsResource);
-        // every other ambiguity stays refused, and FrontHandler refuses dot segments in any spelling.
-        http.setUriCompliance(UriCompliance.DEFAULT.with("gantry", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
+        // Jetty's own check of the URI answers before any handler runs, so it cannot read the body
+        // of the request it refuses (see FrontHandler.MAX_DRAIN): FrontHandler makes the same check
+        // (FrontHandler.URI_COMPLIANCE) as the first handler, and the connection lets every URI through to it.
+        http.setUriCompliance(UriCompliance.UNSAFE);
         ServerConnector connector = tls == null ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http))
                 : tls.connector(server, http);
         connector.setHost(bindAddress);

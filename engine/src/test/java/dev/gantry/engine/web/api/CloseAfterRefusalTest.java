@@ -33,4 +33,32 @@ class CloseAfterRefusalTest {
             }
         }
     }
+
+    /**
+     * The same for requests refused before Jersey sees them (a control character in the path or an
+     * ambiguous encoding, refused by Jetty's URI check; a dot segment): the unread body is read
+     * before the exchange completes, so the connection stays open and the answer is never lost to a reset.
+     */
+    @Test
+    void requestsRefusedBeforeJerseyAlsoKeepTheirAnswer() throws Exception {
+        try (ControllerFixture f = ControllerFixture.start(tmp.resolve("home"), 1)) {
+            for (String path : new String[] {"/api/v1/jobs/a%0Ab", "/api/v1/jobs/a/%2e%2e/b", "/api/v1/jobs/a/../b"}) {
+                for (int i = 0; i < 30; i++) {
+                    HttpResponse<String> r = f.sendText(f.request(path).header("Content-Type", "application/json")
+                            .PUT(HttpRequest.BodyPublishers.ofString("{\"script\": \"" + "z".repeat(50_000) + "\"}")).build());
+                    assertEquals(400, r.statusCode(), path + ": " + r.body());
+                    assertEquals(200, f.get("/api/v1/jobs").statusCode());
+                }
+            }
+            // A request line Jetty cannot parse (a NUL in the path) ends the connection: the answer says so,
+            // so that the client does not send its next request on it and read EOF.
+            for (int i = 0; i < 30; i++) {
+                HttpResponse<String> r = f.sendText(f.request("/api/v1/jobs/a%00b").header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{}")).build());
+                assertEquals(400, r.statusCode(), r.body());
+                assertEquals("close", r.headers().firstValue("Connection").orElse(""), r.headers().map().toString());
+                assertEquals(200, f.get("/api/v1/jobs").statusCode());
+            }
+        }
+    }
 }
