@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Plugins on the built distribution, end to end: the example plugin's jar installed into a
- * running controller with {@code gantry plugin install}, a job using its step built, the plugin
+ * running controller with {@code gantry plugin install}, a job using its step built, a job using
+ * its credential binding built with the secret masked in the log, the plugin
  * disabled and uninstalled; broken plugins (bad manifest, missing dependency, exception in
  * start, engine too old) listed with their errors while the controller keeps serving; and
  * {@code gantry run} using plugins from the distribution's {@code plugins/} folder and the home's.
@@ -109,6 +110,27 @@ class PluginsIT {
         assertTrue(frame > 0, page.body());
         String iframe = page.body().substring(frame, page.body().indexOf("</iframe>", frame));
         assertTrue(iframe.contains("srcdoc=\"&lt;table") && iframe.contains(HELLO_SHA256) && !iframe.contains("allow-"), iframe);
+
+        // The plugin's credential binding in withCredentials: the bound header (a value derived from the secret) is masked.
+        HttpResponse<String> created = send("POST", "api/v1/credentials", Map.of("id", "api-token", "type", "string",
+                "fields", Map.of("secret", "dist-s3cr3t")));
+        assertEquals(201, created.statusCode(), created.body());
+        HttpResponse<String> saved = send("PUT", "api/v1/jobs/header", Map.of("script", """
+                pipeline {
+                    agent any
+                    stages { stage('upload') { steps {
+                        withCredentials([authHeader(credentialsId: 'api-token', variable: 'AUTH', headerFileVariable: 'HF')]) {
+                            sh 'echo "header: $AUTH"; cat "$HF"; test "$AUTH" = "Bearer dist-s3cr3t" && echo "header matches"'
+                        }
+                    } } }
+                }
+                """));
+        assertTrue(saved.statusCode() / 100 == 2, saved.body());
+        Gantry.run(dir, 120, "build", "header", "--follow", "--url", url).assertExit(0);
+        String headerLog = get("api/v1/jobs/header/builds/1/log").body();
+        assertTrue(headerLog.contains("header: ****") && headerLog.contains("Authorization: ****") && headerLog.contains("header matches"),
+                headerLog);
+        assertFalse(headerLog.contains("dist-s3cr3t"), headerLog);
 
         Gantry.run(dir, 60, "plugin", "disable", "checksum", "--url", url).assertExit(0).assertOutput("DISABLED");
         HttpResponse<String> save = send("PUT", "api/v1/jobs/checksum", Map.of("script", JOB));

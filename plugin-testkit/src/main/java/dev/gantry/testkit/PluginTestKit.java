@@ -46,6 +46,7 @@ import java.util.Set;
 public final class PluginTestKit {
     private final List<Step> steps = new ArrayList<>();
     private final List<dev.gantry.api.task.TaskHandlerExtension> taskHandlers = new ArrayList<>();
+    private final List<dev.gantry.api.credentials.CredentialBinding> bindings = new ArrayList<>();
     private final Map<String, Object> parameters = new LinkedHashMap<>();
     private Path workspace;
     private final Map<Class<?>, Object> services = new LinkedHashMap<>();
@@ -55,8 +56,9 @@ public final class PluginTestKit {
     }
 
     /**
-     * A kit with the built-in steps and every extension step on the class path; the task handlers
-     * ({@code TaskHandlerExtension}) there run plugin tasks in this process ({@code NodeTasks}).
+     * A kit with the built-in steps and every extension step and credential binding on the class
+     * path; the task handlers ({@code TaskHandlerExtension}) there run plugin tasks in this process
+     * ({@code NodeTasks}).
      *
      * @throws IllegalStateException naming the class when a listed step cannot be created
      */
@@ -69,6 +71,9 @@ public final class PluginTestKit {
             if (ext instanceof dev.gantry.api.task.TaskHandlerExtension h) {
                 kit.taskHandlers.add(h);
             }
+            if (ext instanceof dev.gantry.api.credentials.CredentialBinding b) {
+                kit.bindings.add(b);
+            }
         }
         return kit;
     }
@@ -76,6 +81,15 @@ public final class PluginTestKit {
     /** Adds a step instance (one not annotated, or a test double). */
     public PluginTestKit withStep(Step step) {
         steps.add(step);
+        return this;
+    }
+
+    /**
+     * Adds a credential binding for {@code withCredentials([...])} (one not annotated, or a test
+     * double); the {@code @Extension} bindings on the class path are there already.
+     */
+    public PluginTestKit withBinding(dev.gantry.api.credentials.CredentialBinding binding) {
+        bindings.add(binding);
         return this;
     }
 
@@ -173,10 +187,12 @@ public final class PluginTestKit {
         return StepLibrary.builtins().plus(steps, (dropped, kept) -> {
             throw new IllegalStateException("two steps are named " + dropped.descriptor().name() + ": " + kept.getClass().getName()
                     + " and " + dropped.getClass().getName());
+        }).withBindings(bindings, (dropped, why) -> {
+            throw new IllegalStateException("the binding " + dropped.getClass().getName() + " cannot be used: " + why);
         });
     }
 
-    /** The step and task handler extensions listed in the class path's extension indexes. */
+    /** The step, task handler and credential binding extensions listed in the class path's extension indexes. */
     private static List<Object> classPathExtensions() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         if (loader == null) {
@@ -196,7 +212,8 @@ public final class PluginTestKit {
         for (String n : names) {
             try {
                 Class<?> c = Class.forName(n, true, loader);
-                if (Step.class.isAssignableFrom(c) || dev.gantry.api.task.TaskHandlerExtension.class.isAssignableFrom(c)) {
+                if (Step.class.isAssignableFrom(c) || dev.gantry.api.task.TaskHandlerExtension.class.isAssignableFrom(c)
+                        || dev.gantry.api.credentials.CredentialBinding.class.isAssignableFrom(c)) {
                     found.add(c.getConstructor().newInstance());
                 }
             } catch (ReflectiveOperationException | LinkageError e) {

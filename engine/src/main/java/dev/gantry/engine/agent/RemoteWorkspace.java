@@ -174,6 +174,18 @@ final class RemoteWorkspace implements Workspace, ScriptHost, dev.gantry.engine.
     }
 
     @Override
+    public Workspace tempDirectoryOf(String tempScriptPath) throws IOException {
+        int slash = Math.max(tempScriptPath.lastIndexOf('/'), tempScriptPath.lastIndexOf('\\'));
+        String d = slash <= 0 ? "" : tempScriptPath.substring(0, slash);
+        String name = d.substring(Math.max(d.lastIndexOf('/'), d.lastIndexOf('\\')) + 1);
+        if (!name.startsWith("durable-") || !d.contains("@tmp")) {
+            throw new IOException(tempScriptPath + " is not a temporary script of " + node.absolute(root));
+        }
+        // An absolute root: the agent takes it as it is (a relative one would have to stay in its work directory).
+        return new RemoteWorkspace(node, ids, job, number, d, "");
+    }
+
+    @Override
     public void deleteTempScript(String path) throws IOException {
         run("tempScript.delete", Map.of("path", path));
     }

@@ -38,6 +38,8 @@ final class StepCallChecker extends CodeVisitorSupport {
     private final Set<String> variables = new HashSet<>();
     private final boolean checkUnknown;
     private int argumentDepth;
+    /** Whether the calls being visited are in the arguments of {@code withCredentials} (its bindings). */
+    private boolean inBindings;
 
     /**
      * @param checkUnknown false when shared libraries are in use: their global variables are steps
@@ -85,7 +87,7 @@ final class StepCallChecker extends CodeVisitorSupport {
     /** Checks one step call given as a statement of a declarative {@code steps} or {@code post} block. */
     void checkStepCall(Call call) {
         checkCallName(call);
-        visitArguments(call.node);
+        visitArguments(call.node, call.name);
     }
 
     boolean isFunction(String name) {
@@ -101,38 +103,50 @@ final class StepCallChecker extends CodeVisitorSupport {
             call.getObjectExpression().visit(this);
             call.getMethod().visit(this);
         }
-        visitArguments(call);
+        visitArguments(call, c == null ? null : c.name);
     }
 
-    private void visitArguments(MethodCallExpression call) {
+    private void visitArguments(MethodCallExpression call, String name) {
         argumentDepth++;
+        boolean saved = inBindings;
+        inBindings = "withCredentials".equals(name);
         try {
             call.getArguments().visit(this);
         } finally {
             argumentDepth--;
+            inBindings = saved;
         }
     }
 
     @Override
     public void visitClosureExpression(ClosureExpression expression) {
         int saved = argumentDepth;
+        boolean savedBindings = inBindings;
         argumentDepth = 0;
+        inBindings = false;
         try {
             super.visitClosureExpression(expression);
         } finally {
             argumentDepth = saved;
+            inBindings = savedBindings;
         }
     }
 
     private void checkCallName(Call call) {
         String name = call.name;
         if (functions.contains(name) || variables.contains(name) || BUILTINS.contains(name)
-                || (argumentDepth > 0 && DeclarativeGrammar.SYMBOLS.contains(name))) {
+                || (argumentDepth > 0 && (DeclarativeGrammar.SYMBOLS.contains(name) || steps.binding(name).isPresent()))) {
             return;
         }
         Optional<StepDescriptor> d = steps.descriptor(name);
         if (d.isPresent()) {
             ArgumentChecker.check(call, d.get(), "step '" + name + "'", reporter);
+        } else if (checkUnknown && inBindings) {
+            java.util.Set<String> bindings = new java.util.TreeSet<>(dev.gantry.engine.run.CredentialBindings.SYMBOLS);
+            bindings.addAll(steps.bindingSymbols());
+            reporter.at(call.node, "Unknown credentials binding '" + name + "' in withCredentials" + Suggestions.didYouMean(name, bindings)
+                    + "; the bindings are " + String.join(", ", bindings)
+                    + " (a plugin's binding is known once the plugin is installed and started: see gantry plugin list)");
         } else if (checkUnknown) {
             reporter.at(call.node, "Unknown step '" + name + "'" + Suggestions.didYouMean(name, steps.names()));
         }

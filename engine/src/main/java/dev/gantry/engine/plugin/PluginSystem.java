@@ -675,11 +675,17 @@ public final class PluginSystem implements AutoCloseable {
             s.extensions().forEach((k, v) -> extensions.computeIfAbsent(k, x -> new ArrayList<>()).addAll(v));
             s.extensions().values().forEach(v -> v.forEach(e -> owners.put(e, s.file().id)));
         }
-        StepLibrary steps = builtins.plus(pluginSteps, (dropped, kept) -> {
+        StepLibrary withoutBindings = builtins.plus(pluginSteps, (dropped, kept) -> {
             String owner = dropped instanceof PluginStep p ? p.plugin() : "?";
             String id = owner.contains(" ") ? owner.substring(0, owner.indexOf(' ')) : owner;
             warnings.computeIfAbsent(id, k -> new ArrayList<>()).add("its step '" + dropped.descriptor().name() + "' is left out: "
                     + (kept instanceof PluginStep p ? "plugin " + p.plugin() : "a built-in step") + " has that name");
+        });
+        StepLibrary steps = withoutBindings.withBindings(extensions.getOrDefault(dev.gantry.api.credentials.CredentialBinding.class, List.of()).stream()
+                .map(dev.gantry.api.credentials.CredentialBinding.class::cast).toList(), (dropped, why) -> {
+            String id = owners.getOrDefault(dropped, "?");
+            warnings.computeIfAbsent(id, k -> new ArrayList<>()).add(why);
+            log().log(System.Logger.Level.WARNING, "plugin " + id + ": " + why);
         });
         List<PluginInfo> infos = new ArrayList<>();
         for (PluginFile f : files) {

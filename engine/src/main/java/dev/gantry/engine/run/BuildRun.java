@@ -163,6 +163,9 @@ public final class BuildRun {
         if (type == BuildSecrets.class) {
             return Optional.of(type.cast(secrets));
         }
+        if (type == StepLibrary.class) {
+            return Optional.of(type.cast(steps));
+        }
         return Optional.ofNullable(type.cast(services.get(type)));
     }
 

@@ -146,6 +146,19 @@ public final class CredentialBindings {
     }
 
     /**
+     * Binds {@code c} with a plugin's binding, called as {@code symbol(arguments)}: see
+     * {@link dev.gantry.api.credentials.CredentialBinding}. Its values are masked (all but those it
+     * declares public), the credential's secret fields too; what it writes goes into a private
+     * directory beside the workspace on its node, deleted by {@link #unbind} (or the build's end).
+     *
+     * @throws StepFailedException naming the binding and the credential when the plugin's binding refuses or fails
+     */
+    public static Bound bind(String symbol, dev.gantry.api.credentials.CredentialBinding plugin, Credential c,
+                             Map<String, Object> arguments, Workspace workspace, BuildSecrets secrets) throws IOException {
+        return PluginBindings.bind(symbol, plugin, c, arguments, workspace, secrets);
+    }
+
+    /**
      * {@code X = credentials('id')} in an {@code environment} block: secret text sets {@code X};
      * username with password sets {@code X} to {@code user:password}, {@code X_USR} and
      * {@code X_PSW}; a secret file, SSH key or certificate sets {@code X} to the file's path (with

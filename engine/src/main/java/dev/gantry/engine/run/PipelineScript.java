@@ -16,7 +16,7 @@ public abstract class PipelineScript extends Script {
     @PipelineSafe
     public Object methodMissing(String name, Object args) {
         Object[] a = args instanceof Object[] arr ? arr : new Object[] {args};
-        if (!StepInvoker.exists(name) && Symbols.isSymbol(name)) {
+        if (!StepInvoker.exists(name) && (Symbols.isSymbol(name) || StepInvoker.isPluginBinding(name))) {
             return Symbols.make(name, a);
         }
         return StepInvoker.invoke(this, name, a);

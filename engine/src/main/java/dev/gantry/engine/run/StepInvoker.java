@@ -25,6 +25,12 @@ final class StepInvoker {
         return ctx != null && ctx.run.steps().find(name).isPresent();
     }
 
+    /** Whether {@code name} is the symbol of a started plugin's credential binding ({@code withCredentials([name(...)])}). */
+    static boolean isPluginBinding(String name) {
+        FlowContext ctx = FlowContext.currentOrNull();
+        return ctx != null && ctx.run.steps().binding(name).isPresent();
+    }
+
     static Object invoke(Object receiver, String name, Object[] args) {
         FlowContext ctx = FlowContext.current();
         Optional<Step> found = ctx.run.steps().find(name);

@@ -1,5 +1,6 @@
 package dev.gantry.engine.steps;
 
+import dev.gantry.api.credentials.CredentialBinding;
 import dev.gantry.api.step.Step;
 import dev.gantry.api.step.StepDescriptor;
 import java.util.Collection;
@@ -17,19 +18,29 @@ import java.util.function.Supplier;
  * Thread-safe; the linter and the runtime read the same library. A library is either fixed
  * (immutable) or {@linkplain #live live}: a view of whatever library its source holds now, for
  * a controller whose plugins are installed and disabled while it runs; a build takes a
- * {@link #snapshot()} so that its steps stay the same from its first line to its last.
+ * {@link #snapshot()} so that its steps stay the same from its first line to its last. It also
+ * holds the plugins' credential bindings ({@link #binding}), for the same reasons: the linter and
+ * the runtime see the same ones, and a build keeps those it started with.
  */
 public final class StepLibrary {
     private final Map<String, Step> steps;
+    /** The started plugins' {@code withCredentials} bindings by symbol; the built-in ones are not here. */
+    private final Map<String, CredentialBinding> bindings;
     private final Supplier<StepLibrary> source;
 
-    private StepLibrary(Map<String, Step> steps) {
+    private StepLibrary(Map<String, Step> steps, Map<String, CredentialBinding> bindings) {
         this.steps = Collections.unmodifiableMap(steps);
+        this.bindings = Collections.unmodifiableMap(bindings);
         this.source = null;
+    }
+
+    private StepLibrary(Map<String, Step> steps) {
+        this(steps, Map.of());
     }
 
     private StepLibrary(Supplier<StepLibrary> source) {
         this.steps = null;
+        this.bindings = null;
         this.source = source;
     }
 
@@ -51,6 +62,10 @@ public final class StepLibrary {
         return source == null ? steps : source.get().current();
     }
 
+    private Map<String, CredentialBinding> currentBindings() {
+        return source == null ? bindings : source.get().currentBindings();
+    }
+
     /**
      * This library plus {@code more}, in order; a step whose name is taken already is left out
      * and reported to {@code clash} with the step that keeps the name.
@@ -63,7 +78,64 @@ public final class StepLibrary {
                 clash.accept(s, previous);
             }
         }
-        return new StepLibrary(all);
+        return new StepLibrary(all, new TreeMap<>(currentBindings()));
+    }
+
+    /**
+     * This library plus plugin credential bindings for {@code withCredentials([...])}, in order. A
+     * binding is left out, and reported to {@code refused} with the reason, when its symbol is not
+     * a Groovy identifier, is a built-in symbol ({@link #BUILT_IN_SYMBOLS}), names a step, or was
+     * taken by an earlier binding: it would never be reached, or would change what a pipeline
+     * written for the built-in means.
+     *
+     * @param refused told each binding left out and why (a sentence naming the symbol); called on this thread
+     */
+    public StepLibrary withBindings(Collection<? extends CredentialBinding> more, BiConsumer<CredentialBinding, String> refused) {
+        Map<String, Step> all = current();
+        Map<String, CredentialBinding> out = new TreeMap<>(currentBindings());
+        for (CredentialBinding b : more) {
+            String symbol;
+            try {
+                symbol = b.symbol();
+            } catch (RuntimeException e) {
+                refused.accept(b, "its credential binding " + b.getClass().getName() + " is left out: symbol() threw " + e);
+                continue;
+            }
+            if (symbol == null || !symbol.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                refused.accept(b, "its credential binding " + b.getClass().getName() + " is left out: its symbol '" + symbol
+                        + "' is not a Groovy identifier");
+            } else if (BUILT_IN_SYMBOLS.contains(symbol)) {
+                refused.accept(b, "its credential binding '" + symbol + "' is left out: a built-in binding or argument helper"
+                        + " has that name; give it another symbol (prefix it with the plugin's id)");
+            } else if (all.containsKey(symbol)) {
+                refused.accept(b, "its credential binding '" + symbol + "' is left out: a step has that name");
+            } else if (out.containsKey(symbol)) {
+                refused.accept(b, "its credential binding '" + symbol + "' is left out: another plugin's binding has that name");
+            } else {
+                out.put(symbol, b);
+            }
+        }
+        return new StepLibrary(new TreeMap<>(all), out);
+    }
+
+    /**
+     * The names pipelines call without them being steps, that no plugin binding may take: the
+     * built-in {@code withCredentials} bindings and the other argument helpers (parameters,
+     * {@code credentials}, {@code logRotator}, ...). The same set as
+     * {@code DeclarativeGrammar.SYMBOLS}.
+     */
+    public static final java.util.Set<String> BUILT_IN_SYMBOLS = java.util.Set.of("string", "text", "booleanParam", "choice",
+            "password", "credentials", "usernamePassword", "usernameColonPassword", "sshUserPrivateKey", "file", "certificate",
+            "logRotator", "agent", "nonresumable");
+
+    /** The plugin credential binding with this symbol; empty for built-in bindings and unknown names. */
+    public Optional<CredentialBinding> binding(String symbol) {
+        return Optional.ofNullable(currentBindings().get(symbol));
+    }
+
+    /** The symbols of the plugins' credential bindings, sorted. */
+    public java.util.Set<String> bindingSymbols() {
+        return currentBindings().keySet();
     }
 
     /** The steps found through {@link ServiceLoader} on the engine's class path. */

@@ -1,6 +1,7 @@
 package dev.gantry.engine.steps;
 
 import dev.gantry.api.credentials.Credential;
+import dev.gantry.api.credentials.CredentialBinding;
 import dev.gantry.api.credentials.CredentialLookup;
 import dev.gantry.api.step.BodyKind;
 import dev.gantry.api.step.ContextChange;
@@ -10,6 +11,7 @@ import dev.gantry.api.step.StepArguments;
 import dev.gantry.api.step.StepContext;
 import dev.gantry.api.step.StepDescriptor;
 import dev.gantry.api.step.StepFailedException;
+import dev.gantry.api.workspace.Workspace;
 import dev.gantry.engine.run.BuildSecrets;
 import dev.gantry.engine.run.CredentialBindings;
 import java.io.IOException;
@@ -31,7 +33,7 @@ public final class WithCredentialsStep implements Step {
                     + "sshUserPrivateKey(credentialsId:, keyFileVariable:, passphraseVariable:, usernameVariable:), "
                     + "file(credentialsId:, variable:) and certificate(credentialsId:, keystoreVariable:, passwordVariable:, aliasVariable:). "
                     + "Secret values are masked as **** in the log; key and secret files are written outside the workspace "
-                    + "(mode 600) and deleted when the block ends.")
+                    + "(mode 600) and deleted when the block ends. Started plugins add bindings of their own.")
             .required("bindings", ParamType.LIST, "The bindings, each made with one of the functions above.")
             .positional("bindings")
             .body(BodyKind.REQUIRED)
@@ -49,17 +51,20 @@ public final class WithCredentialsStep implements Step {
                         + " for 'gantry run' pass them with --credentials FILE"));
         BuildSecrets secrets = context.service(BuildSecrets.class).orElseThrow(() -> new StepFailedException(
                 "withCredentials: this run cannot mask secrets in its log, so it binds none"));
+        StepLibrary library = context.service(StepLibrary.class).orElse(null);
         List<CredentialBindings.Bound> bound = new ArrayList<>();
         Map<String, String> env = new LinkedHashMap<>();
         try {
             for (Object b : (List<?>) arguments.get("bindings")) {
                 if (!(b instanceof Map<?, ?> m) || !(m.get("type") instanceof String symbol)) {
-                    throw new StepFailedException("withCredentials: each binding must be made with string(...), usernamePassword(...), "
-                            + "usernameColonPassword(...), sshUserPrivateKey(...), file(...) or certificate(...), not " + b);
+                    throw new StepFailedException("withCredentials: each binding must be made with one of " + known(library)
+                            + ", as in string(credentialsId: 'id', variable: 'V'), not " + b);
                 }
-                if (!CredentialBindings.SYMBOLS.contains(symbol)) {
+                CredentialBinding plugin = CredentialBindings.SYMBOLS.contains(symbol) || library == null
+                        ? null : library.binding(symbol).orElse(null);
+                if (!CredentialBindings.SYMBOLS.contains(symbol) && plugin == null) {
                     throw new StepFailedException("withCredentials: '" + symbol + "' is not a credentials binding; use one of "
-                            + String.join(", ", new java.util.TreeSet<>(CredentialBindings.SYMBOLS)));
+                            + known(library));
                 }
                 Object id = m.get("credentialsId");
                 if (id == null || String.valueOf(id).isBlank()) {
@@ -73,7 +78,9 @@ public final class WithCredentialsStep implements Step {
                 }
                 Map<String, Object> args = new LinkedHashMap<>();
                 m.forEach((k, v) -> args.put(String.valueOf(k), v));
-                CredentialBindings.Bound one = CredentialBindings.bind(symbol, c, args, context.hasWorkspace() ? context.workspace() : null, secrets);
+                Workspace ws = context.hasWorkspace() ? context.workspace() : null;
+                CredentialBindings.Bound one = plugin == null ? CredentialBindings.bind(symbol, c, args, ws, secrets)
+                        : CredentialBindings.bind(symbol, plugin, c, args, ws, secrets);
                 bound.add(one);
                 env.putAll(one.variables());
             }
@@ -93,5 +100,14 @@ public final class WithCredentialsStep implements Step {
                 context.console().warn("withCredentials: could not delete a credential file: " + failed.getMessage());
             }
         }
+    }
+
+    /** The binding symbols this build knows, built-in and the plugins', sorted. */
+    static String known(StepLibrary library) {
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(CredentialBindings.SYMBOLS);
+        if (library != null) {
+            all.addAll(library.bindingSymbols());
+        }
+        return String.join(", ", all);
     }
 }

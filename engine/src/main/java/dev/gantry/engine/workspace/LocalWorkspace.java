@@ -290,6 +290,15 @@ public final class LocalWorkspace implements Workspace, ScriptHost, WorkspaceRoo
     }
 
     @Override
+    public LocalWorkspace tempDirectoryOf(String tempScriptPath) throws IOException {
+        Path d = Path.of(tempScriptPath).toAbsolutePath().normalize().getParent();
+        if (d == null || !tempRoot().equals(d.getParent()) || !d.getFileName().toString().startsWith("durable-")) {
+            throw new IOException(tempScriptPath + " is not a temporary script of " + root);
+        }
+        return new LocalWorkspace(nodeName, d);
+    }
+
+    @Override
     public void deleteTempScript(String path) throws IOException {
         Path file = Path.of(path).toAbsolutePath().normalize();
         Path d = file.getParent();

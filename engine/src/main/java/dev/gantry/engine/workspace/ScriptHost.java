@@ -28,4 +28,14 @@ public interface ScriptHost {
      * @throws IOException when {@code path} is not such a file, or it cannot be deleted
      */
     void deleteTempScript(String path) throws IOException;
+
+    /**
+     * The directory of a file made by {@link #writeTempScript}, on the same node, as a workspace of
+     * its own: where a plugin's credential binding writes its files, outside the build's
+     * workspace. {@link #deleteTempScript} of that file deletes the directory with everything in it.
+     *
+     * @param tempScriptPath a path {@link #writeTempScript} returned
+     * @throws IOException when {@code tempScriptPath} is not such a file
+     */
+    dev.gantry.api.workspace.Workspace tempDirectoryOf(String tempScriptPath) throws IOException;
 }

@@ -116,7 +116,7 @@ public class GitScmProvider implements ScmProvider {
             if (s.depth() == 0) {
                 // Alternates are read when a repository is opened: the workspace's are set with it closed.
                 open(dir, s.url()).close();
-                commit = fetchThroughMirror(dir, s, auth, target);
+                commit = fetchThroughMirror(dir, s, auth, target, console);
             } else {
                 try (Git git = open(dir, s.url())) {
                     fetch(git, s, auth, target);
@@ -153,7 +153,7 @@ public class GitScmProvider implements ScmProvider {
      *
      * @return the commit to check out
      */
-    private static ObjectId fetchThroughMirror(Path dir, GitSettings s, GitAuth auth, Target t) throws IOException, GitAPIException {
+    private static ObjectId fetchThroughMirror(Path dir, GitSettings s, GitAuth auth, Target t, Console console) throws IOException, GitAPIException {
         try (Git mirror = GitCache.openMirror(s.url())) {
             fetch(mirror, s, auth, t);
             Path objects = mirror.getRepository().getDirectory().toPath().resolve("objects").toAbsolutePath();
@@ -187,8 +187,22 @@ public class GitScmProvider implements ScmProvider {
                         throw new IOException("git: cannot update " + name + " in " + ws.getDirectory() + ": " + result);
                     }
                 }
-                return t.commit != null ? t.commit : ws.resolve(t.localRef());
+                ObjectId commit = t.commit != null ? t.commit : ws.resolve(t.localRef());
+                housekeeping(m, dir, console);
+                return commit;
             }
+        }
+    }
+
+    /** Records the workspace as the mirror's borrower and collects the mirror when due; a failure is only reported. */
+    private static void housekeeping(Repository mirror, Path dir, Console console) {
+        try {
+            String done = MirrorHousekeeping.afterFetch(mirror, dir.resolve(".git"), GitCache.policy(), java.time.Instant.now());
+            if (done != null) {
+                console.println(done);
+            }
+        } catch (IOException | RuntimeException e) {
+            console.println("git: housekeeping of the mirror " + mirror.getDirectory() + " failed (the checkout goes on): " + e.getMessage());
         }
     }
 
