@@ -74,6 +74,9 @@ public final class AgentProcess {
     private volatile Thread main;
     private volatile WorkspaceJanitor janitor;
     private volatile boolean outage;
+    /** Until the first session: an agent started together with its controller retries quickly. */
+    private volatile boolean everConnected;
+    private final long createdNanos = System.nanoTime();
 
     /**
      * @param log where the agent says what it does (never a secret)
@@ -215,6 +218,7 @@ public final class AgentProcess {
         heartbeatMillis = ((Number) answer.get("heartbeatMillis")).longValue();
         synchronized (sessionLock) {
             session = (String) answer.get("session");
+            everConnected = true;
             sessionLock.notifyAll();
         }
         outage = false;
@@ -395,6 +399,8 @@ public final class AgentProcess {
         }
     }
 
+    private static final long STARTING_NANOS = Duration.ofSeconds(5).toNanos();
+
     /** Waits before the next attempt: exponential backoff with jitter; returns the failure count. */
     int pause(int failures, Exception e) throws InterruptedException {
         if (failures == 0 && !(e instanceof AgentHttp.Status)) {
@@ -402,9 +408,17 @@ public final class AgentProcess {
         }
         // Starts short (50-100 ms): an agent started with its controller finds it listening within
         // a second or two, and a refused connection on a network costs nothing; doubles from there.
-        long cap = Math.min(config.maxBackoff().toMillis(), 100L << Math.min(failures, 16));
+        // Before its first session and for its first 5 s an agent keeps to 50-100 ms: it was most
+        // likely started with its controller, and a doubled wait would outlast the controller's start.
+        long cap = backoffCapMillis(failures);
         Thread.sleep(cap / 2 + ThreadLocalRandom.current().nextLong(cap / 2 + 1));
         return failures + 1;
+    }
+
+    /** The longest wait after {@code failures} failed attempts in a row (the wait is half of it to all of it). */
+    long backoffCapMillis(int failures) {
+        boolean starting = !everConnected && System.nanoTime() - createdNanos < STARTING_NANOS;
+        return Math.min(config.maxBackoff().toMillis(), 100L << (starting ? 0 : Math.min(failures, 16)));
     }
 
     /** Says once per outage that the controller cannot be reached. */
