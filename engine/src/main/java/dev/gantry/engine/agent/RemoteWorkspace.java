@@ -156,7 +156,7 @@ final class RemoteWorkspace implements Workspace, ScriptHost, dev.gantry.engine.
             stepTask = TaskIds.forStep(job, number, step.id(), step.nextLaunch());
             before = step.launchedBefore(stepTask);
             if (before != null) {
-                ResumedLaunches.check(before, node, stepTask, job, number, step.id());
+                ResumedLaunches.check(before, node, stepTask, job, number, step.id(), spec.stdout());
             }
         }
         if (node instanceof RemoteAgent agent && stepTask != null) {

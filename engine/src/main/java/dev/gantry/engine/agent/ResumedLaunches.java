@@ -23,14 +23,20 @@ final class ResumedLaunches {
      * Checks that task {@code taskId}, handed out as {@code before} says, can be re-attached on
      * {@code node}, where the replayed call runs now.
      *
+     * @param console the step's output, where a line says why when it cannot; null for none
      * @throws NodeLostException naming the agent it was handed to, when it cannot
      */
-    static void check(StepJournal.Launch before, AgentNode node, String taskId, String job, int number, String stepId) {
+    static void check(StepJournal.Launch before, AgentNode node, String taskId, String job, int number, String stepId,
+                      java.io.OutputStream console) {
         String why;
         if (!(node instanceof RemoteAgent agent) || !node.name.equals(before.node())) {
             why = "the block runs on " + node.name + " now";
+            say(console, "Resuming: this step's process ran on agent " + before.node() + ", which did not come back after the controller"
+                    + " restarted; its output from before the restart is lost");
         } else if (before.instance() != null && agent.instance() != null && !before.instance().equals(agent.instance())) {
             why = "the agent's process that had it is gone (the agent restarted)";
+            say(console, "Resuming: agent " + before.node() + " restarted while the controller was down, and this step's process died"
+                    + " with it; its output from before the restart is lost");
         } else {
             return;
         }
@@ -50,7 +56,22 @@ final class ResumedLaunches {
             LOG.log(System.Logger.Level.WARNING, c.job + " #" + c.number + ": agent " + agent.name + " no longer has task " + c.id()
                     + ", started before the controller restarted (it died with the agent's processes); the step fails as agent "
                     + agent.name + " went offline, and is not run again");
+            byte[] line = ("Resuming: agent " + agent.name + " no longer has this step's process from before the controller restarted;"
+                    + " its output from then is lost\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            c.write(AgentProtocol.OUT, line, 0, line.length);
             c.fail(TaskCall.nodeLost(agent.name));
+        }
+    }
+
+    private static void say(java.io.OutputStream console, String line) {
+        if (console == null) {
+            return;
+        }
+        try {
+            console.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            console.flush();
+        } catch (java.io.IOException e) {
+            // The step's console is gone: the failure still says which agent went offline.
         }
     }
 }

@@ -23,8 +23,8 @@ class ResumedLaunchesTest {
         return a;
     }
 
-    private static TaskCall reattachOnly(String id) {
-        TaskCall call = new TaskCall(new Task(id, "process", Map.of("command", List.of("true"))), "app", 7, null, null, null, null);
+    private static TaskCall reattachOnly(String id, java.io.OutputStream out) {
+        TaskCall call = new TaskCall(new Task(id, "process", Map.of("command", List.of("true"))), "app", 7, out, null, null, null);
         call.reattachOnly();
         return call;
     }
@@ -32,7 +32,8 @@ class ResumedLaunchesTest {
     @Test
     void aTaskTheAgentNoLongerHasFailsAsTheAgentWentOfflineAndIsNotHandedOut() {
         RemoteAgent a = connected("a1", "second");
-        TaskCall call = reattachOnly("s-1");
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        TaskCall call = reattachOnly("s-1", out);
         a.submit(call);
         Map<String, Object> work = a.work(Set.of("s-other"));
         assertTrue(call.done());
@@ -40,12 +41,14 @@ class ResumedLaunchesTest {
         assertEquals("agent a1 went offline during this step", e.getMessage());
         assertEquals(List.of(), work == null ? List.of() : work.get("tasks"), "not started again: " + work);
         assertFalse(call.wasDelivered());
+        assertEquals("Resuming: agent a1 no longer has this step's process from before the controller restarted; its output from then"
+                + " is lost\n", out.toString(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     @Test
     void aTaskTheAgentStillHasIsReattachedNotHandedOut() {
         RemoteAgent a = connected("a1", "first");
-        TaskCall call = reattachOnly("s-1");
+        TaskCall call = reattachOnly("s-1", null);
         a.submit(call);
         Map<String, Object> work = a.work(Set.of("s-1"));
         assertFalse(call.done());
@@ -56,13 +59,16 @@ class ResumedLaunchesTest {
     @Test
     void aLaunchIsReattachableOnlyOnTheSameAgentProcess() {
         StepJournal.Launch before = new StepJournal.Launch("a1", "first");
-        ResumedLaunches.check(before, connected("a1", "first"), "s-1", "app", 7, "0/1");
-        ResumedLaunches.check(new StepJournal.Launch("a1", null), connected("a1", "second"), "s-1", "app", 7, "0/1");
+        ResumedLaunches.check(before, connected("a1", "first"), "s-1", "app", 7, "0/1", null);
+        ResumedLaunches.check(new StepJournal.Launch("a1", null), connected("a1", "second"), "s-1", "app", 7, "0/1", null);
+        java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
         NodeLostException restarted = assertThrows(NodeLostException.class,
-                () -> ResumedLaunches.check(before, connected("a1", "second"), "s-1", "app", 7, "0/1"));
+                () -> ResumedLaunches.check(before, connected("a1", "second"), "s-1", "app", 7, "0/1", console));
         assertEquals("agent a1 went offline during this step", restarted.getMessage());
+        assertEquals("Resuming: agent a1 restarted while the controller was down, and this step's process died with it; its output from"
+                + " before the restart is lost\n", console.toString(java.nio.charset.StandardCharsets.UTF_8));
         NodeLostException elsewhere = assertThrows(NodeLostException.class,
-                () -> ResumedLaunches.check(before, connected("b1", "first"), "s-1", "app", 7, "0/1"));
+                () -> ResumedLaunches.check(before, connected("b1", "first"), "s-1", "app", 7, "0/1", null));
         assertEquals("agent a1 went offline during this step", elsewhere.getMessage());
     }
 }

@@ -197,6 +197,8 @@ class StepReattachTest {
                 + " instead, where a step whose process was running on a1 fails as that agent went offline").matcher(log).find(), log);
         assertEquals(List.of("attempt-1", "attempt-2"), counted(), "the first attempt did not run again on b1:\n" + log);
         assertEquals(1, lines(log, "ERROR: agent a1 went offline during this step"), log);
+        assertEquals(1, lines(log, "Resuming: this step's process ran on agent a1, which did not come back after the controller restarted;"
+                + " its output from before the restart is lost"), log);
         assertEquals(1, lines(log, "step-done-2"), log);
         assertEquals(0, lines(log, "step-done-1"), log);
     }
@@ -218,6 +220,8 @@ class StepReattachTest {
         assertEquals(List.of("attempt-1", "attempt-2"), counted(), "attempt 1 ran once, then attempt 2:\n" + log);
         assertEquals(1, lines(log, "ERROR: agent a1 went offline during this step"), log);
         assertEquals(1, lines(log, "Retrying"), log);
+        assertEquals(1, lines(log, "Resuming: agent a1 restarted while the controller was down, and this step's process died with it;"
+                + " its output from before the restart is lost"), log);
         assertEquals(1, lines(log, "step-done-2"), log);
         assertEquals(0, lines(log, "step-done-1"), log);
         assertEquals(1, lines(log, "Finished: SUCCESS"), log);
