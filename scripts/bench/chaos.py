@@ -11,11 +11,11 @@ again at once. Then it reports, each of which must be 0:
   log lines duplicated   step output lines that appear more than once in a log
   steps run twice        step side effects (a marker each step appends to a file, per build, per
                          attempt of its retry) that happened twice, split into builds that never
-                         resumed (must be 0) and builds that resumed after a controller kill: there
+                         resumed and builds that resumed after a controller kill (both must be 0):
                          a step that was running on an agent when the controller died is re-attached
-                         to (it goes on there, and is not run again) unless its agent was killed too
-                         or did not come back in time (see docs/reliability.md); a step that had
-                         completed must not run again.
+                         to (it goes on there, and is not run again), or, when its agent was killed
+                         too, fails as that agent gone offline, so that its retry runs a new attempt
+                         (see docs/reliability.md); a step that had completed must not run again.
 
 The jobs: each step `sh` appends a marker and prints a line; steps run on the agents inside
 `retry(count: 5, conditions: [agent()])`, so that a killed agent costs a retry, not the build
@@ -296,8 +296,8 @@ def main():
     print(f"log lines lost          {lines_lost}")
     print(f"log lines duplicated    {lines_dup}")
     print(f"steps run twice         {twice}   (in builds that never resumed)")
-    print(f"  in resumed builds     {inflight_again}   (a step running on an agent when the controller died is re-attached, not run again,"
-          " unless its agent died too; see docs/reliability.md)")
+    print(f"  in resumed builds     {inflight_again}   (a step running on an agent when the controller died is re-attached, or fails"
+          " as its agent gone offline when that died too: never run again as the same attempt; see docs/reliability.md)")
     print(f"builds resumed          {len(resumed)}")
     for d in differing[:20] + details[:40]:
         print("  " + d)

@@ -11,15 +11,20 @@ and min over all rounds; and the controller process's CPU time (user + system, /
 build, median over rounds, which a loaded machine distorts far less than wall-clock time. Workloads:
   echo   node { for (i in 0..<1000) { echo "step $i" } }     the cheapest step: the worst case
   sh     node { for (i in 0..<200) { sh 'true' } }           a process per step: the usual case
+  agent  node('bench') { ... 200 x sh 'true' ... }            with --agent: on a `gantry agent` process
+                                                             (its launch records, see reliability.md);
+                                                             the CPU figure is the controller's only
 
-Usage: scripts/bench/journal.py [--gantry PATH] [--rounds N] [--runs N] [--warmup N] [--modes off,on,fsync]
+Usage: scripts/bench/journal.py [--gantry PATH] [--rounds N] [--runs N] [--warmup N] [--modes off,on,fsync] [--agent]
 """
 import argparse
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from server import Server  # noqa: E402
@@ -28,6 +33,24 @@ WORKLOADS = {
     "echo": 'node { for (int i = 0; i < 1000; i++) { echo "step $i" } }',
     "sh": "node { for (int i = 0; i < 200; i++) { sh 'true' } }",
 }
+AGENT_WORKLOAD = "node('bench') { for (int i = 0; i < 200; i++) { sh 'true' } }"
+
+
+def start_agent(gantry, s, tmp):
+    """Registers agent `bench` on controller s and starts a `gantry agent` process for it; waits until it is online."""
+    secret = s.call("POST", "api/v1/agents", {"name": "bench", "labels": ["bench"], "executors": 1})["secret"]
+    secret_file = os.path.join(tmp, "bench.secret")
+    with open(secret_file, "w") as f:
+        f.write(secret)
+    out = open(os.path.join(tmp, "agent.out"), "w")
+    p = subprocess.Popen([gantry, "agent", "--url", s.base, "--name", "bench", "--secret-file", secret_file,
+                          "--workdir", os.path.join(tmp, "agent")], stdout=out, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if any(a["name"] == "bench" and a.get("online") for a in s.call("GET", "api/v1/agents")):
+            return p
+        time.sleep(0.1)
+    sys.exit("the bench agent did not come online; see " + out.name)
 
 
 def cpu_ms(pid):
@@ -37,7 +60,7 @@ def cpu_ms(pid):
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
 
 
-def measure(gantry, mode, runs, warmup):
+def measure(gantry, mode, runs, warmup, agent=False):
     tmp = tempfile.mkdtemp(prefix="gantry-journal-bench-")
     old = os.environ.get("GANTRY_JAVA_OPTS")
     os.environ["GANTRY_JAVA_OPTS"] = ((old or "") + " -Dgantry.journal=" + mode).strip()
@@ -49,8 +72,13 @@ def measure(gantry, mode, runs, warmup):
         else:
             os.environ["GANTRY_JAVA_OPTS"] = old
     out = {}
+    agent_proc = None
     try:
-        for name, script in WORKLOADS.items():
+        workloads = dict(WORKLOADS)
+        if agent:
+            agent_proc = start_agent(gantry, s, tmp)
+            workloads["agent"] = AGENT_WORKLOAD
+        for name, script in workloads.items():
             s.job(name, script)
             times = []
             for i in range(warmup + runs):
@@ -63,6 +91,9 @@ def measure(gantry, mode, runs, warmup):
                     times.append(b["durationMillis"])
             out[name] = (times, (cpu_ms(s.proc.pid) - cpu0) / runs)
     finally:
+        if agent_proc is not None:
+            agent_proc.terminate()
+            agent_proc.wait(60)
         s.stop()
         shutil.rmtree(tmp, ignore_errors=True)
     return out
@@ -75,18 +106,20 @@ def main():
     ap.add_argument("--warmup", type=int, default=3)
     ap.add_argument("--modes", default="off,on,fsync")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--agent", action="store_true", help="also the agent workload, on a `gantry agent` process")
     a = ap.parse_args()
     modes = a.modes.split(",")
-    results = {m: {w: [] for w in WORKLOADS} for m in modes}
-    cpu = {m: {w: [] for w in WORKLOADS} for m in modes}
+    names = list(WORKLOADS) + (["agent"] if a.agent else [])
+    results = {m: {w: [] for w in names} for m in modes}
+    cpu = {m: {w: [] for w in names} for m in modes}
     for r in range(a.rounds):
         for m in modes:
-            for w, (times, cpu_per_build) in measure(a.gantry, m, a.runs, a.warmup).items():
+            for w, (times, cpu_per_build) in measure(a.gantry, m, a.runs, a.warmup, a.agent).items():
                 results[m][w].extend(times)
                 cpu[m][w].append(cpu_per_build)
             print(f"round {r + 1}: {m} done", file=sys.stderr, flush=True)
     print(f"{'workload':8} {'journal':7} {'median ms':>10} {'min ms':>8} {'vs off':>8} {'CPU ms/build':>13} {'vs off':>8}")
-    for w in WORKLOADS:
+    for w in names:
         base = statistics.median(results["off"][w]) if "off" in results else None
         base_cpu = statistics.median(cpu["off"][w]) if "off" in cpu else None
         for m, r in results.items():

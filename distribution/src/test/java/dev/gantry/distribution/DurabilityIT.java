@@ -126,6 +126,47 @@ class DurabilityIT {
     }
 
     @Test
+    void anAgentKilledJustBeforeTheControllerMakesItsStepFailAsOfflineAndRetryRunsANewAttemptNotTheSameOneTwice() throws Exception {
+        // A lease of 30 s: the controller is killed before it notices that the agent died.
+        try (Cluster c = new Cluster(dir, 30)) {
+            c.startServer();
+            String secret = c.createAgent("a1", "work");
+            Process agent = c.startAgent("a1", secret);
+            c.awaitOnline("a1");
+            int n = c.trigger("lost", """
+                    def attempt = 0
+                    retry(count: 3, conditions: [agent()]) {
+                      attempt++
+                      node('work') {
+                        sh "echo attempt-$attempt >> %s; if [ $attempt = 1 ]; then echo first-running; sleep 30; fi; echo step-done-$attempt"
+                      }
+                    }
+                    """.formatted(counter()));
+            awaitLog(c, "lost", n, "first-running");
+            // kill -9 of the agent, then of its processes (the other way round, the agent could
+            // report the step's exit code in between), then of the controller.
+            List<ProcessHandle> processes = agent.descendants().toList();
+            agent.destroyForcibly();
+            assertTrue(agent.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "the agent did not die on SIGKILL");
+            processes.forEach(ProcessHandle::destroyForcibly);
+            c.killServer();
+            c.startServer();
+            c.startAgent("a1", secret);
+            JsonNode b = c.awaitBuild("lost", n, Duration.ofSeconds(120));
+            String log = c.log("lost", n);
+            assertEquals("SUCCESS", b.get("result").asText(), log);
+            assertEquals(List.of("attempt-1", "attempt-2"), counted(), "attempt 1 once, then attempt 2:\n" + log);
+            assertEquals(1, lines(log, "ERROR: agent a1 went offline during this step"), log);
+            assertEquals(1, lines(log, "Retrying"), log);
+            assertEquals(1, lines(log, "Resuming: agent a1 restarted while the controller was down, and this step's process died with it;"
+                    + " its output from before the restart is lost"), log);
+            assertEquals(0, lines(log, "step-done-1"), log);
+            assertEquals(1, lines(log, "step-done-2"), log);
+            assertEquals(1, lines(log, "Finished: SUCCESS"), log);
+        }
+    }
+
+    @Test
     void aStepRunningOnAnAgentGoesOnThroughASigtermSuspend() throws Exception {
         // No grace: the build is suspended mid-step at once.
         try (Cluster c = new Cluster(dir, 30, null, List.of("--grace", "0"))) {

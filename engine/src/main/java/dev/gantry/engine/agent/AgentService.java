@@ -572,8 +572,8 @@ public final class AgentService implements AutoCloseable {
         NodeLease l = lease(picked, slot, job, number, console);
         if (note != null) {
             // After "Running on": a resumed log drops the lines it had already, counted per writer.
-            console.accept(note + "; running on " + picked.name + " in " + l.workspace().path() + " instead, where a step that was running on "
-                    + previous.node() + " runs again");
+            console.accept(note + "; running on " + picked.name + " in " + l.workspace().path() + " instead, where a step whose process was"
+                    + " running on " + previous.node() + " fails as that agent went offline (it is not run again)");
         }
         return l;
     }

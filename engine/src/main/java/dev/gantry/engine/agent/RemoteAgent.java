@@ -300,6 +300,7 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
         List<Object> tasks = new ArrayList<>();
         List<String> cancel = new ArrayList<>();
         List<String> reattach = new ArrayList<>();
+        List<TaskCall> gone = null;
         long now = System.nanoTime();
         for (TaskCall c : calls.values()) {
             if (c.done()) {
@@ -309,13 +310,25 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
                 if (c.cancelRequested()) {
                     continue;
                 }
-                c.delivered();
+                if (c.isReattachOnly()) {
+                    // Handed out before the controller restarted, and this agent process does not
+                    // have it: it died with the agent's previous process. Never started again.
+                    gone = gone == null ? new ArrayList<>() : gone;
+                    gone.add(c);
+                    continue;
+                }
+                if (!c.delivered(name, instance)) {
+                    continue;
+                }
                 tasks.add(c.task.toJson());
             } else if (c.cancelRequested()) {
                 cancel.add(c.id());
             } else if (c.reattachDue(now)) {
                 reattach.add(c.id());
             }
+        }
+        if (gone != null) {
+            ResumedLaunches.lost(this, gone);
         }
         for (String k : known) {
             if (!calls.containsKey(k) && !claimable(k)) {

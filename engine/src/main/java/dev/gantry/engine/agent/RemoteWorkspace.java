@@ -150,13 +150,24 @@ final class RemoteWorkspace implements Workspace, ScriptHost, dev.gantry.engine.
         args.put("env", spec.environment());
         args.put("separateErr", spec.stderr() != null);
         dev.gantry.engine.run.RunningStep step = dev.gantry.engine.run.RunningStep.current();
-        if (node instanceof RemoteAgent agent && step != null && step.job().equals(job) && step.number() == number) {
+        String stepTask = null;
+        dev.gantry.engine.run.StepJournal.Launch before = null;
+        if (step != null && step.job().equals(job) && step.number() == number) {
+            stepTask = TaskIds.forStep(job, number, step.id(), step.nextLaunch());
+            before = step.launchedBefore(stepTask);
+            if (before != null) {
+                ResumedLaunches.check(before, node, stepTask, job, number, step.id(), spec.stdout());
+            }
+        }
+        if (node instanceof RemoteAgent agent && stepTask != null) {
             // A step's process on a remote agent outlives a controller restart: its id is the
             // step call's, so that the resumed build re-attaches to it; the agent keeps it until
             // the step's outcome is journaled.
-            TaskCall call = call(TaskIds.forStep(job, number, step.id(), step.nextLaunch()), "process", args,
-                    spec.stdout(), spec.stderr(), null, null);
+            TaskCall call = call(stepTask, "process", args, spec.stdout(), spec.stderr(), null, null);
             call.retain(step);
+            if (before != null) {
+                call.reattachOnly();
+            }
             step.whenDone(() -> agent.release(call));
             node.channel().submit(call);
             return new RemoteProcess(call, node.name);

@@ -41,6 +41,8 @@ final class TaskCall {
     private volatile boolean retained;
     /** Handed to the agent by this controller (not one it had from before a restart). */
     private volatile boolean delivered;
+    /** Handed to an agent before the controller restarted: re-attached only, never handed out again. */
+    private volatile boolean reattachOnly;
     /** The agent sent events for it to this controller. */
     private volatile boolean heard;
     private long reattachAskedNanos;
@@ -97,6 +99,36 @@ final class TaskCall {
 
     void delivered() {
         delivered = true;
+    }
+
+    /**
+     * Marks the task handed to agent {@code node} (its process {@code instance}), journaling that
+     * first when a step call launched it ({@link dev.gantry.engine.run.RunningStep#launched}), so
+     * that a controller restarting from now on re-attaches to it instead of starting it again.
+     *
+     * @return false when the journal could not be written: the task failed with the reason and must not be handed out
+     */
+    boolean delivered(String node, String instance) {
+        dev.gantry.engine.run.RunningStep s = step;
+        if (!delivered && retained && s != null) {
+            try {
+                s.launched(task.id(), node, instance);
+            } catch (RuntimeException e) {
+                fail(e);
+                return false;
+            }
+        }
+        delivered = true;
+        return true;
+    }
+
+    /** Marks a task handed out before the controller restarted: the agent has it or it is lost, it is never handed out again. */
+    void reattachOnly() {
+        reattachOnly = true;
+    }
+
+    boolean isReattachOnly() {
+        return reattachOnly;
     }
 
     boolean wasDelivered() {

@@ -36,6 +36,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {"k":"result","id":"5","r":"UNSTABLE","stage":false}   the step call made the build's (stage's) result worse
  * {"k":"mark","log":120,"idx":40}                where the log stood when the script started
  * {"k":"node","id":"0","node":"linux-1","ws":"workspace/app@2"}   where a node block ran (re-attaching after a restart)
+ * {"k":"launch","task":"s-0a1b..","node":"linux-1","inst":"..."}   a step's process task was handed to that agent process
  * </pre>
  *
  * Thread-safe.
@@ -50,6 +51,7 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
     private final Map<String, Long> starts = new ConcurrentHashMap<>();
     private final Map<String, java.util.List<ResultChange>> results = new ConcurrentHashMap<>();
     private final Map<String, NodeProvider.Placement> placements = new ConcurrentHashMap<>();
+    private final Map<String, Launch> launches = new ConcurrentHashMap<>();
     private final FileOutputStream out;
     private volatile boolean resumeDisabled;
     private volatile LogMark lastMark;
@@ -152,6 +154,7 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
             }
             case "start" -> starts.putIfAbsent(n.get("id").asText(), n.get("t").asLong());
             case "noresume" -> resumeDisabled = true;
+            case "launch" -> launches.put(n.get("task").asText(), new Launch(n.path("node").asText(), text(n, "inst")));
             case "node" -> placements.put(n.get("id").asText(), new NodeProvider.Placement(n.path("node").asText(), n.path("ws").asText()));
             case "result" -> results.computeIfAbsent(n.get("id").asText(), k -> new java.util.concurrent.CopyOnWriteArrayList<>())
                     .add(new ResultChange(n.get("r").asText(), n.path("stage").asBoolean()));
@@ -374,6 +377,45 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
         n.put("ws", placement.workspace());
         write(n);
         placements.put(key, placement);
+    }
+
+    /**
+     * Written at once and alone (one small {@code write(2)}, no log mark, the deferred records stay
+     * deferred): it is called as the task is handed to the agent, possibly on the agent's poll
+     * thread, and the order of launch records among the others does not matter.
+     */
+    @Override
+    public void recordLaunch(String taskId, Launch launch) {
+        StringBuilder b = new StringBuilder(128).append("{\"k\":\"launch\",\"task\":");
+        quote(b, taskId);
+        b.append(",\"node\":");
+        quote(b, launch.node());
+        if (launch.instance() != null) {
+            b.append(",\"inst\":");
+            quote(b, launch.instance());
+        }
+        byte[] line = b.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
+        synchronized (this) {
+            if (sealed || launch.equals(launches.get(taskId))) {
+                return;
+            }
+            try {
+                out.write(line);
+                if (fsync) {
+                    out.getFD().sync();
+                }
+                records++;
+            } catch (IOException e) {
+                throw new dev.gantry.api.step.StepFailedException("the journal " + file + " cannot be written: " + e.getMessage()
+                        + " (free disk space, then restart the build)", e);
+            }
+            launches.put(taskId, launch);
+        }
+    }
+
+    @Override
+    public Optional<Launch> launch(String taskId) {
+        return Optional.ofNullable(launches.get(taskId));
     }
 
     @Override

@@ -88,6 +88,24 @@ public final class RunningStep {
         return journal.sealed();
     }
 
+    /**
+     * Journals that this call's process task {@code taskId} is being handed to agent {@code node}
+     * (its process {@code instance}); called before the agent can get it, from any thread.
+     *
+     * @throws dev.gantry.api.step.StepFailedException when the journal cannot be written
+     */
+    public void launched(String taskId, String node, String instance) {
+        journal.recordLaunch(taskId, new StepJournal.Launch(node, instance));
+    }
+
+    /**
+     * Where this call's process task {@code taskId} was handed before the controller restarted, or
+     * null when it never was: such a task is re-attached, never started again.
+     */
+    public StepJournal.Launch launchedBefore(String taskId) {
+        return journal.launch(taskId).orElse(null);
+    }
+
     /** Runs {@code action} when the call ends and its outcome is journaled (not when the build is suspended). Thread-safe. */
     public void whenDone(Runnable action) {
         done.add(action);

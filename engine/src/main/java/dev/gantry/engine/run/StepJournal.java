@@ -76,6 +76,28 @@ public interface StepJournal {
     default void recordPlacement(String key, NodeProvider.Placement placement) {
     }
 
+    /**
+     * Records that the process task {@code taskId} (a step call's deterministic task id) was handed
+     * to the agent {@code launch.node()}, written before the agent can get it: after a restart, a
+     * replayed call that finds this record re-attaches to the task and never starts it again; when
+     * the agent no longer has it (it died with its processes), the call fails as that agent gone
+     * offline. The default (a journal that does not outlive the process) ignores it.
+     */
+    default void recordLaunch(String taskId, Launch launch) {
+    }
+
+    /** Where the task {@code taskId} was handed before a restart, if journaled ({@link #recordLaunch}). */
+    default Optional<Launch> launch(String taskId) {
+        return Optional.empty();
+    }
+
+    /**
+     * Where a step call's process task went: the agent's name and the id of the agent's process
+     * (its instance, new at each start of the agent), or null when not known.
+     */
+    record Launch(String node, String instance) {
+    }
+
     /** A result a step call set: for the build, or with {@code stage} for its stage. */
     record ResultChange(String result, boolean stage) {
     }

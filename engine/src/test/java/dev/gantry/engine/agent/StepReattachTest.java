@@ -159,13 +159,29 @@ class StepReattachTest {
         assertEquals(1, lines(log, "got first,second"), log);
     }
 
+    /**
+     * Like {@link #ticking()}, inside {@code retry(conditions: [agent()])}: each attempt appends
+     * its number to the counter; only the first attempt's step lasts (ten seconds).
+     */
+    private String retried(String label) {
+        return """
+                def attempt = 0
+                retry(count: 3, conditions: [agent()]) {
+                  attempt++
+                  node('%s') {
+                    sh "echo attempt-$attempt >> %s; if [ $attempt = 1 ]; then for i in 1 2 3 4 5 6 7 8 9 10; do echo tick-\\$i; sleep 1; done; fi; echo step-done-$attempt"
+                  }
+                }
+                """.formatted(label, counter());
+    }
+
     @Test
-    void anAgentGonePastTheLeaseMakesTheStepRunAgainElsewhereSayingSo() throws Exception {
+    void anAgentGonePastTheGraceMakesTheStepFailAsOfflineNotRunAgainElsewhere() throws Exception {
         start(Duration.ofSeconds(60));
         AgentService.Created a = c.agents.create("a1", List.of("remote"), 2);
         AgentService.Created b = c.agents.create("b1", List.of("remote"), 2);
         AgentProcess first = agent(a.name(), a.secret());
-        c.putJob("tick", ticking());
+        c.putJob("tick", retried("remote"));
         int n = c.trigger("tick");
         awaitLog("tick", n, "tick-2");
         assertTrue(c.log("tick", n).contains("Running on a1"), c.log("tick", n));
@@ -178,8 +194,36 @@ class StepReattachTest {
         // The wait is the grace (4 s from the start), or one lease (3 s) from when the block asked, whichever ends later.
         assertTrue(java.util.regex.Pattern.compile("Resuming: agent a1, where this block ran before the controller restarted, did not come"
                 + " back within [4-9] s of the restart; running on b1 in " + java.util.regex.Pattern.quote(dir.resolve("agent-b1/workspace/tick").toString())
-                + " instead, where a step that was running on a1 runs again").matcher(log).find(), log);
-        assertEquals(List.of("run", "run"), counted(), "the step ran again on b1:\n" + log);
-        assertEachTickOnce(log);
+                + " instead, where a step whose process was running on a1 fails as that agent went offline").matcher(log).find(), log);
+        assertEquals(List.of("attempt-1", "attempt-2"), counted(), "the first attempt did not run again on b1:\n" + log);
+        assertEquals(1, lines(log, "ERROR: agent a1 went offline during this step"), log);
+        assertEquals(1, lines(log, "Resuming: this step's process ran on agent a1, which did not come back after the controller restarted;"
+                + " its output from before the restart is lost"), log);
+        assertEquals(1, lines(log, "step-done-2"), log);
+        assertEquals(0, lines(log, "step-done-1"), log);
+    }
+
+    @Test
+    void anAgentThatRestartedWhileTheControllerWasDownMakesItsStepFailAsOfflineAndRetryRunsANewAttempt() throws Exception {
+        start(Duration.ofSeconds(60));
+        AgentService.Created a = c.agents.create("a1", List.of("remote"), 2);
+        AgentProcess first = agent(a.name(), a.secret());
+        c.putJob("tick", retried("remote"));
+        int n = c.trigger("tick");
+        awaitLog("tick", n, "tick-2");
+        stopController();
+        first.stop(); // killed with its processes; it starts again as a new process, which knows nothing of the step
+        start(Duration.ofSeconds(60));
+        agent(a.name(), a.secret());
+        assertEquals("SUCCESS", c.completed("tick", n).get("result").asText(), c.log("tick", n));
+        String log = c.log("tick", n);
+        assertEquals(List.of("attempt-1", "attempt-2"), counted(), "attempt 1 ran once, then attempt 2:\n" + log);
+        assertEquals(1, lines(log, "ERROR: agent a1 went offline during this step"), log);
+        assertEquals(1, lines(log, "Retrying"), log);
+        assertEquals(1, lines(log, "Resuming: agent a1 restarted while the controller was down, and this step's process died with it;"
+                + " its output from before the restart is lost"), log);
+        assertEquals(1, lines(log, "step-done-2"), log);
+        assertEquals(0, lines(log, "step-done-1"), log);
+        assertEquals(1, lines(log, "Finished: SUCCESS"), log);
     }
 }

@@ -59,6 +59,27 @@ class FileStepJournalTest {
     }
 
     @Test
+    void aLaunchSurvivesAReopenLeavesDeferredRecordsDeferredAndIsNotWrittenOnceSealed() throws Exception {
+        try (FileStepJournal j = FileStepJournal.open(file(), false)) {
+            j.record("0", StepJournal.StepOutcome.success("echo", null), true);
+            long before = Files.size(file());
+            j.recordLaunch("s-1", new StepJournal.Launch("linux-1", "instance-a"));
+            j.recordLaunch("s-1", new StepJournal.Launch("linux-1", "instance-a"));
+            assertEquals(List.of("{\"k\":\"launch\",\"task\":\"s-1\",\"node\":\"linux-1\",\"inst\":\"instance-a\"}"),
+                    Files.readString(file()).substring((int) before).lines().toList(), "one line, the deferred echo still waiting");
+            j.recordLaunch("s-2", new StepJournal.Launch("linux-2", null));
+            j.seal();
+            j.recordLaunch("s-3", new StepJournal.Launch("linux-1", "instance-a"));
+        }
+        try (FileStepJournal j = FileStepJournal.open(file(), false)) {
+            assertEquals(new StepJournal.Launch("linux-1", "instance-a"), j.launch("s-1").orElseThrow());
+            assertEquals(new StepJournal.Launch("linux-2", null), j.launch("s-2").orElseThrow());
+            assertTrue(j.launch("s-3").isEmpty(), "sealed: the build is being suspended");
+            assertTrue(j.lookup("0").isPresent(), "the deferred record went out with the seal");
+        }
+    }
+
+    @Test
     void aValueThatCannotBeJournaledFailsNamingTheStepAndWhere() throws Exception {
         try (FileStepJournal j = FileStepJournal.open(file(), false)) {
             StepFailedException e = assertThrows(StepFailedException.class,
