@@ -35,13 +35,7 @@ class FileCredentialsOnAgentsTest {
                     Map.of("fileName", ".npmrc", "content", "token=file-secret-value\n"))).statusCode());
             assertEquals(201, c.send("POST", "api/v1/credentials", credential("key", "sshUserPrivateKey",
                     Map.of("username", "git", "privateKey", KEY))).statusCode());
-            AgentService.Created a = c.agents.create("remote-1", List.of("remote"), 1);
-            AgentProcess agent = new AgentProcess(new AgentProcess.Config(c.url, a.name(), a.secret(), List.of(), null, dir.resolve("agent"), null,
-                    Duration.ofMillis(500)), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            Thread thread = Thread.ofVirtual().start(agent::run);
-            try {
-                ControllerFixture.await(() -> c.agents.list().stream().anyMatch(x -> x.get("name").equals("remote-1")
-                        && Boolean.TRUE.equals(x.get("online"))), Duration.ofSeconds(20), () -> "the agent did not connect");
+            try (var agent = c.agent("remote-1", List.of("remote"), dir.resolve("agent"), new ByteArrayOutputStream())) {
                 c.controller.putJob("creds", """
                         node('remote') {
                           withCredentials([file(credentialsId: 'cfg', variable: 'CFG'), sshUserPrivateKey(credentialsId: 'key', keyFileVariable: 'K')]) {
@@ -78,9 +72,6 @@ class FileCredentialsOnAgentsTest {
                 Path failed = Path.of(Files.readString(ws.resolve("failed.txt")));
                 assertTrue(failed.startsWith(dir.resolve("agent/workspace/creds@tmp")), failed.toString());
                 assertFalse(Files.exists(failed), "deleted also when the block fails");
-            } finally {
-                agent.stop();
-                thread.join(Duration.ofSeconds(20));
             }
         }
     }

@@ -94,13 +94,7 @@ class PluginCredentialBindingsTest {
             assertEquals("SUCCESS", c.controller.build("declarative", n).orElseThrow().result(), log);
             assertTrue(log.contains("value=****"), log);
 
-            AgentService.Created a = c.agents.create("remote-1", List.of("remote"), 1);
-            AgentProcess agent = new AgentProcess(new AgentProcess.Config(c.url, a.name(), a.secret(), List.of(), null, dir.resolve("agent"), null,
-                    Duration.ofMillis(500)), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
-            Thread thread = Thread.ofVirtual().start(agent::run);
-            try {
-                ControllerFixture.await(() -> c.agents.list().stream().anyMatch(x -> x.get("name").equals("remote-1")
-                        && Boolean.TRUE.equals(x.get("online"))), Duration.ofSeconds(20), () -> "the agent did not connect");
+            try (var agent = c.agent("remote-1", List.of("remote"), dir.resolve("agent"), new ByteArrayOutputStream())) {
                 c.controller.putJob("remote", """
                         node('remote') {
                           withCredentials([vaultToken(credentialsId: 't', variable: 'TOK', fileVariable: 'F')]) {
@@ -117,9 +111,6 @@ class PluginCredentialBindingsTest {
                 assertTrue(file.startsWith(dir.resolve("agent/workspace/remote@tmp")), "beside the agent's workspace: " + file);
                 assertTrue(log.contains("file=" + file + " dirmode=700 content=****"), "the path is shown, the content masked: " + log);
                 assertFalse(Files.exists(file.getParent()), "the binding's directory is gone after the block: " + file);
-            } finally {
-                agent.stop();
-                thread.join(Duration.ofSeconds(20));
             }
 
             Exception typo = org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> c.controller.putJob("typo",

@@ -372,6 +372,32 @@ public final class ControllerFixture implements AutoCloseable {
     }
 
     /** Stops the triggers, executors, agents, web server and store, and the client. */
+    /** A {@code gantry agent} run in this JVM on a virtual thread, connected to a fixture's controller. */
+    public record InProcessAgent(dev.gantry.engine.agent.AgentProcess process, Thread thread) implements AutoCloseable {
+        /** Stops the agent and waits up to 20 s for its loop to end. */
+        @Override
+        public void close() throws InterruptedException {
+            process.stop();
+            thread.join(Duration.ofSeconds(20));
+        }
+    }
+
+    /**
+     * Registers agent {@code name} with {@code labels} and one executor, runs it in this JVM with
+     * its work folder {@code workdir} and its log in {@code log}, and waits (20 s) until it is online.
+     * Needs {@link Options#agents(Duration)}.
+     */
+    public InProcessAgent agent(String name, java.util.List<String> labels, Path workdir, java.io.OutputStream log) throws IOException {
+        AgentService.Created a = agents.create(name, labels, 1);
+        var process = new dev.gantry.engine.agent.AgentProcess(new dev.gantry.engine.agent.AgentProcess.Config(url, a.name(), a.secret(),
+                java.util.List.of(), null, workdir, null, Duration.ofMillis(500)),
+                new java.io.PrintStream(log, true, java.nio.charset.StandardCharsets.UTF_8));
+        InProcessAgent agent = new InProcessAgent(process, Thread.ofVirtual().start(process::run));
+        await(() -> agents.list().stream().anyMatch(x -> x.get("name").equals(name) && Boolean.TRUE.equals(x.get("online"))),
+                Duration.ofSeconds(20), () -> "the agent " + name + " did not connect");
+        return agent;
+    }
+
     @Override
     public void close() {
         try {
