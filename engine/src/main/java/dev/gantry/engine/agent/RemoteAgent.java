@@ -208,10 +208,16 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
         Poller waiting = null;
         Map<String, Object> answer = null;
         synchronized (this) {
-            if (!pollers.isEmpty()) {
-                answer = work(pollers.getFirst().known());
+            // In order: an events call waiting for the next task comes before the long poll. Each
+            // parked call names the tasks its agent had when it was sent, so one may have work
+            // where another has none.
+            for (java.util.Iterator<Poller> it = pollers.iterator(); it.hasNext(); ) {
+                Poller p = it.next();
+                answer = work(p.known());
                 if (answer != null) {
-                    waiting = pollers.removeFirst();
+                    it.remove();
+                    waiting = p;
+                    break;
                 }
             }
         }
@@ -272,12 +278,27 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
      * @return a handle that withdraws the parked poll (on its time-out); returns whether it was still parked
      */
     java.util.function.BooleanSupplier poll(Set<String> known, Consumer<Map<String, Object>> answer) {
+        return poll(known, false, answer);
+    }
+
+    /**
+     * A long poll, or with {@code first} an {@code events} call that waits for its agent's next
+     * task (protocol 3): it is answered before parked long polls, so the task that follows a
+     * result travels in the answer to that result, one round trip per step.
+     *
+     * @return a handle that withdraws the parked call (on its time-out); returns whether it was still parked
+     */
+    java.util.function.BooleanSupplier poll(Set<String> known, boolean first, Consumer<Map<String, Object>> answer) {
         Map<String, Object> now;
         synchronized (this) {
             now = work(known);
             if (now == null) {
                 Poller p = new Poller(Set.copyOf(known), answer);
-                pollers.add(p);
+                if (first) {
+                    pollers.addFirst(p);
+                } else {
+                    pollers.add(p);
+                }
                 return () -> {
                     synchronized (RemoteAgent.this) {
                         return pollers.remove(p);

@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +30,12 @@ final class TaskReporter {
     static final long MAX_KEPT = 64L * 1024 * 1024;
     private static final int MAX_BATCH_BYTES = 1024 * 1024;
     private static final long LINGER_NANOS = 10_000_000L;
+    /**
+     * How long the call that carries a result waits for the agent's next task (protocol 3): the
+     * build's next step usually follows within a millisecond or two; when nothing comes, only
+     * the answer's acknowledgement is late, and the long poll still takes the work.
+     */
+    static final long NEXT_TASK_WAIT_MILLIS = 250;
 
     private record Chunk(long seq, String stream, byte[] data) {
     }
@@ -141,7 +146,7 @@ final class TaskReporter {
     private void send() {
         int failures = 0;
         while (true) {
-            List<Map<String, Object>> chunks = new ArrayList<>();
+            List<TaskCall.Chunk> chunks = new ArrayList<>();
             Map<String, Object> withResult;
             long from;
             long first;
@@ -182,22 +187,24 @@ final class TaskReporter {
                         all = false;
                         break;
                     }
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("seq", c.seq());
-                    m.put("stream", c.stream());
-                    m.put("data", Base64.getEncoder().encodeToString(c.data()));
-                    chunks.add(m);
+                    chunks.add(new TaskCall.Chunk(c.seq(), c.stream(), c.data()));
                     bytes += c.data().length;
                 }
                 withResult = all ? result : null;
                 rewound = false;
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("chunks", chunks);
-            body.put("result", withResult);
-            body.put("first", first);
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("seq", from);
+            header.put("first", first);
+            header.put("result", withResult);
+            String path = "tasks/" + taskId + "/events";
+            if (withResult != null) {
+                // The answer may carry the next task: it names the tasks this agent has, as a poll does.
+                header.put("known", agent.known());
+                path += "?wait=" + NEXT_TASK_WAIT_MILLIS;
+            }
             try {
-                Map<String, Object> answer = agent.post("tasks/" + taskId + "/events", body, Duration.ofSeconds(60));
+                Map<String, Object> answer = agent.postEvents(path, EventFrames.encode(header, chunks), Duration.ofSeconds(60));
                 long ack = ((Number) answer.get("ack")).longValue();
                 boolean keep = Boolean.TRUE.equals(answer.get("keep"));
                 failures = 0;
@@ -223,6 +230,11 @@ final class TaskReporter {
                 if (forget) {
                     close();
                     agent.reported(taskId);
+                }
+                if (answer.containsKey("tasks") || answer.containsKey("cancel") || answer.containsKey("reattach")) {
+                    agent.work(answer);
+                }
+                if (forget) {
                     return;
                 }
             } catch (AgentHttp.Status s) {
