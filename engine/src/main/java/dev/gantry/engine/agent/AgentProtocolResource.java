@@ -246,7 +246,13 @@ public final class AgentProtocolResource {
         async.setTimeoutHandler(r -> {
             BooleanSupplier w = withdraw.get();
             if (w == null || w.getAsBoolean()) {
-                r.resume(Response.ok(base).build());
+                // No next task came: the tasks to forget, if any, go with the acknowledgement.
+                Map<String, Object> m = new LinkedHashMap<>(base);
+                Map<String, Object> work = a.work(known);
+                if (work != null) {
+                    m.putAll(work);
+                }
+                r.resume(Response.ok(m).build());
             }
         });
         async.setTimeout(wait, TimeUnit.MILLISECONDS);

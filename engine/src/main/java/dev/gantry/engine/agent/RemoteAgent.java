@@ -39,8 +39,11 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
     /** True while the controller's re-attach grace runs: tasks of step calls it does not know yet are not cancelled. */
     private final java.util.function.BooleanSupplier grace;
 
-    /** A parked long poll: the tasks its agent has, and where the answer goes. */
-    private record Poller(Set<String> known, Consumer<Map<String, Object>> answer) {
+    /**
+     * A parked long poll, or an events call waiting for the next task ({@code next}): the tasks
+     * its agent has, and where the answer goes.
+     */
+    private record Poller(Set<String> known, boolean next, Consumer<Map<String, Object>> answer) {
     }
 
     RemoteAgent(String name, Collection<String> labels, int executors, String secretHash) {
@@ -213,7 +216,7 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
             // where another has none.
             for (java.util.Iterator<Poller> it = pollers.iterator(); it.hasNext(); ) {
                 Poller p = it.next();
-                answer = work(p.known());
+                answer = work(p.known(), p.next());
                 if (answer != null) {
                     it.remove();
                     waiting = p;
@@ -266,6 +269,11 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
         return grace.getAsBoolean() && TaskIds.isStepTask(id);
     }
 
+    /** How many calls are parked waiting for work (tests). */
+    synchronized int parked() {
+        return pollers.size();
+    }
+
     /** Answers a parked poll if there is work for it now (the re-attach grace ended, say). */
     void wake() {
         wakePoller();
@@ -291,9 +299,9 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
     java.util.function.BooleanSupplier poll(Set<String> known, boolean first, Consumer<Map<String, Object>> answer) {
         Map<String, Object> now;
         synchronized (this) {
-            now = work(known);
+            now = work(known, first);
             if (now == null) {
-                Poller p = new Poller(Set.copyOf(known), answer);
+                Poller p = new Poller(Set.copyOf(known), first, answer);
                 if (first) {
                     pollers.addFirst(p);
                 } else {
@@ -318,6 +326,16 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
      * Null when there is nothing.
      */
     synchronized Map<String, Object> work(Set<String> known) {
+        return work(known, false);
+    }
+
+    /**
+     * As {@link #work(Set)}; with {@code forgetLater}, tasks to forget alone (ended ones the
+     * controller no longer has) are no reason to answer: null then, as for no work. An events
+     * call waiting for the next task is not answered early for them (that task would go to the
+     * long poll instead, a round trip more); they travel with the next answer.
+     */
+    synchronized Map<String, Object> work(Set<String> known, boolean forgetLater) {
         List<Object> tasks = new ArrayList<>();
         List<String> cancel = new ArrayList<>();
         List<String> reattach = new ArrayList<>();
@@ -328,6 +346,10 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
             }
             if (!known.contains(c.id())) {
                 if (c.cancelRequested()) {
+                    if (c.wasDelivered()) {
+                        // Handed out after this call was sent (in another answer): the agent may run it.
+                        cancel.add(c.id());
+                    }
                     continue;
                 }
                 c.delivered();
@@ -338,12 +360,13 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
                 reattach.add(c.id());
             }
         }
+        boolean urgent = !tasks.isEmpty() || !cancel.isEmpty() || !reattach.isEmpty();
         for (String k : known) {
             if (!calls.containsKey(k) && !claimable(k)) {
                 cancel.add(k);
             }
         }
-        if (tasks.isEmpty() && cancel.isEmpty() && reattach.isEmpty()) {
+        if (tasks.isEmpty() && cancel.isEmpty() && reattach.isEmpty() || forgetLater && !urgent) {
             return null;
         }
         Map<String, Object> m = new LinkedHashMap<>();
