@@ -311,6 +311,7 @@ public final class AgentProcess {
                 running.remove(task.id(), r);
             }
             reporter.result(result);
+            reporter.sendNow();
         });
     }
 
