@@ -140,7 +140,17 @@ public final class AgentProtocolResource {
                        @QueryParam("wait") Long waitMillis, Map<String, Object> body, @Suspended AsyncResponse async) {
         Map<String, Object> b = body == null ? Map.of() : body;
         java.util.Iterator<TaskCall.Chunk> chunks = TaskCall.Chunk.fromJson(b.get("chunks")).iterator();
-        events(name, auth, session, id, waitMillis, b, () -> chunks.hasNext() ? chunks.next() : null, async);
+        events(name, auth, session, id, waitMillis, new Events() {
+            @Override
+            public Map<String, Object> header() {
+                return b;
+            }
+
+            @Override
+            public TaskCall.Chunk next() {
+                return chunks.hasNext() ? chunks.next() : null;
+            }
+        }, async);
     }
 
     /** The same call with the binary body of protocol 3 ({@link EventFrames}): the log chunks as raw bytes. */
@@ -151,18 +161,28 @@ public final class AgentProtocolResource {
     public void eventFrames(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
                             @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id,
                             @QueryParam("wait") Long waitMillis, InputStream body, @Suspended AsyncResponse async) {
-        EventFrames.Reader frames;
-        try {
-            frames = new EventFrames.Reader(body);
-        } catch (IOException e) {
-            async.resume(refused(new AgentService.Refused(400, "bad_events", "cannot read the events of task " + id + ": " + e.getMessage())));
-            return;
-        }
-        events(name, auth, session, id, waitMillis, frames.header(), frames::next, async);
+        events(name, auth, session, id, waitMillis, new Events() {
+            private EventFrames.Reader frames;
+
+            @Override
+            public Map<String, Object> header() throws IOException {
+                // Read only once the call is authenticated.
+                frames = new EventFrames.Reader(body);
+                return frames.header();
+            }
+
+            @Override
+            public TaskCall.Chunk next() throws IOException {
+                return frames.next();
+            }
+        }, async);
     }
 
-    /** The chunks of one events call, read as they arrive; null after the last. */
-    private interface Chunks {
+    /** The body of one events call: its header (read first), then its chunks as they arrive. */
+    private interface Events {
+        Map<String, Object> header() throws IOException;
+
+        /** The next chunk, or null after the last. */
         TaskCall.Chunk next() throws IOException;
     }
 
@@ -172,10 +192,15 @@ public final class AgentProtocolResource {
      * does ({@code tasks}, {@code cancel}, {@code reattach}): the build's next step is submitted
      * while the agent waits for this answer, so a step costs one round trip instead of two.
      */
-    private void events(String name, String auth, String session, String id, Long waitMillis, Map<String, Object> b,
-                        Chunks chunks, AsyncResponse async) {
+    private void events(String name, String auth, String session, String id, Long waitMillis, Events chunks, AsyncResponse async) {
         try {
             RemoteAgent a = agents.authenticate(name, secret(auth), session, from());
+            Map<String, Object> b;
+            try {
+                b = chunks.header();
+            } catch (IOException e) {
+                throw new AgentService.Refused(400, "bad_events", "cannot read the events of task " + id + ": " + e.getMessage());
+            }
             TaskCall call = a.call(id);
             TaskCall kept = call == null ? a.kept(id) : null;
             if (kept != null) {
@@ -268,7 +293,7 @@ public final class AgentProtocolResource {
         }
     }
 
-    private static void drain(Chunks chunks) {
+    private static void drain(Events chunks) {
         try {
             while (chunks.next() != null) {
                 // Sent again after a lost answer: logged already.

@@ -143,6 +143,10 @@ class AgentEventsTest {
             ((RemoteAgent) c.agents.node("a1")).submit(task("t-1", out, null));
             poll(c, a, 5000, List.of());
 
+            // The body is read only once the call is authenticated.
+            HttpResponse<String> stranger = send(c, "tasks/t-1/events", a.name(), "not-the-secret", a.session(), EventFrames.MEDIA_TYPE,
+                    new byte[0]);
+            assertEquals(401, stranger.statusCode(), stranger.body());
             HttpResponse<String> empty = send(c, "tasks/t-1/events", a.name(), a.secret(), a.session(), EventFrames.MEDIA_TYPE, new byte[0]);
             assertEquals(400, empty.statusCode());
             assertTrue(empty.body().contains("bad_events") && empty.body().contains("the events body is empty"), empty.body());
