@@ -186,7 +186,7 @@ class StandInAgent:
 
     def connect(self):
         c = http.client.HTTPConnection(self.u.hostname, self.u.port, timeout=30)
-        hello = self.call(c, "connect", {"protocol": 2, "instance": str(uuid.uuid4()), "labels": [], "executors": None,
+        hello = self.call(c, "connect", {"protocol": 3, "instance": str(uuid.uuid4()), "labels": [], "executors": None,
                                          "version": "bench-stand-in", "os": "Linux", "arch": "amd64",
                                          "workdir": "/nonexistent/stand-in", "freeDiskBytes": 1 << 40, "environment": {}})
         c.close()

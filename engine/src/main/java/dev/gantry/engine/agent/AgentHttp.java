@@ -13,6 +13,7 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
@@ -111,6 +112,16 @@ final class AgentHttp {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(AgentProtocol.JSON.writeValueAsBytes(body))).build();
         HttpResponse<byte[]> r = json.send(req, HttpResponse.BodyHandlers.ofByteArray());
         Map<String, Object> answer = r.body().length == 0 ? Map.of() : AgentProtocol.JSON.readValue(r.body(), Map.class);
+        check(r.statusCode(), answer);
+        return answer;
+    }
+
+    /** POSTs a binary events body ({@link EventFrames}, its pieces in order); returns the answer's JSON object. */
+    Map<String, Object> postEvents(String path, String session, List<byte[]> body, Duration timeout) throws IOException, InterruptedException {
+        HttpRequest req = request(path, session, timeout).header("Content-Type", EventFrames.MEDIA_TYPE)
+                .POST(HttpRequest.BodyPublishers.ofByteArrays(body)).build();
+        HttpResponse<byte[]> r = json.send(req, HttpResponse.BodyHandlers.ofByteArray());
+        Map<String, Object> answer = parse(r.body());
         check(r.statusCode(), answer);
         return answer;
     }

@@ -231,11 +231,25 @@ public final class AgentProcess {
         }
     }
 
-    @SuppressWarnings("unchecked")
     private void pollOnce() throws IOException, InterruptedException {
-        Map<String, Object> body = Map.of("known", new ArrayList<>(tasks.keySet()));
+        Map<String, Object> body = Map.of("known", known());
         Map<String, Object> work = http.post("poll?wait=" + POLL_WAIT_MILLIS, session, body, Duration.ofMillis(POLL_WAIT_MILLIS + 15_000));
         outage = false;
+        work(work);
+    }
+
+    /** Every task the agent has, as polls name them ({@code known}). */
+    List<String> known() {
+        return new ArrayList<>(tasks.keySet());
+    }
+
+    /**
+     * Does what a poll answer says, or an events answer that carries work (protocol 3): starts
+     * the tasks it does not have, stops or forgets the ones named in {@code cancel}, and reports
+     * again the ones named in {@code reattach}. Any thread.
+     */
+    @SuppressWarnings("unchecked")
+    void work(Map<String, Object> work) {
         for (Object t : (List<Object>) work.getOrDefault("tasks", List.of())) {
             start(Task.fromJson((Map<String, Object>) t));
         }
@@ -275,13 +289,18 @@ public final class AgentProcess {
     }
 
     private void start(Task task) {
-        if (tasks.containsKey(task.id())) {
-            return;
+        TaskRunner.Running r;
+        TaskReporter reporter;
+        // A task can arrive twice at once, in a poll answer and in an events answer: it starts once.
+        synchronized (tasks) {
+            if (tasks.containsKey(task.id())) {
+                return;
+            }
+            r = new TaskRunner.Running(task);
+            reporter = new TaskReporter(this, task.id());
+            running.put(task.id(), r);
+            tasks.put(task.id(), reporter);
         }
-        TaskRunner.Running r = new TaskRunner.Running(task);
-        TaskReporter reporter = new TaskReporter(this, task.id());
-        running.put(task.id(), r);
-        tasks.put(task.id(), reporter);
         WorkspaceJanitor j = janitor;
         if (j != null) {
             j.used(task.string("root"));
@@ -296,6 +315,7 @@ public final class AgentProcess {
                 running.remove(task.id(), r);
             }
             reporter.result(result);
+            reporter.sendNow();
         });
     }
 
@@ -400,6 +420,19 @@ public final class AgentProcess {
     }
 
     private static final long STARTING_NANOS = Duration.ofSeconds(5).toNanos();
+
+    /** Sends a binary events body within the session; a 410 ends the session (the main loop connects again). */
+    Map<String, Object> postEvents(String path, List<byte[]> body, Duration timeout) throws IOException, InterruptedException {
+        String s = awaitSession();
+        try {
+            return http.postEvents(path, s, body, timeout);
+        } catch (AgentHttp.Status e) {
+            if (e.status == 410) {
+                sessionEnded(s);
+            }
+            throw e;
+        }
+    }
 
     /** Waits before the next attempt: exponential backoff with jitter; returns the failure count. */
     int pause(int failures, Exception e) throws InterruptedException {

@@ -9,8 +9,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
  * agent process. docs/agent-protocol.md is the description; this is what both sides compile against.
  */
 public final class AgentProtocol {
-    /** The protocol version; the handshake refuses any other. Bumped on incompatible changes. */
-    public static final int VERSION = 2;
+    /**
+     * The protocol version; the handshake refuses any other. Bumped on incompatible changes: 3
+     * added the binary events body and events answers that carry the agent's next task.
+     */
+    public static final int VERSION = 3;
     /** The base path of every protocol call. */
     public static final String BASE = "api/agent/v1";
     /** Who calls: the agent's name. */
@@ -24,6 +27,8 @@ public final class AgentProtocol {
     static final String ERR = "err";
     /** The longest long poll a controller holds open. */
     static final long MAX_POLL_MILLIS = 60_000;
+    /** The longest an events call that delivered a result waits for the agent's next task. */
+    static final long MAX_EVENTS_WAIT_MILLIS = 5_000;
 
     static final ObjectMapper JSON = JsonMapper.builder()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)

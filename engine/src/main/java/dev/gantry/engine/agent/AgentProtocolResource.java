@@ -33,7 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 /**
- * The agent protocol, version 1, under {@code /api/agent/v1} (docs/agent-protocol.md). Every
+ * The agent protocol, version 3, under {@code /api/agent/v1} (docs/agent-protocol.md). Every
  * call names the agent ({@code X-Gantry-Agent}) and carries its secret
  * ({@code Authorization: Bearer}); calls after the handshake also carry the session. Public only
  * because Jersey invokes resource methods reflectively.
@@ -135,16 +135,79 @@ public final class AgentProtocolResource {
     @Path("tasks/{id}/events")
     @Consumes(MediaType.APPLICATION_JSON)
     @AgentEndpoint
-    public Response events(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
-                           @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id,
-                           Map<String, Object> body) {
+    public void events(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                       @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id,
+                       @QueryParam("wait") Long waitMillis, Map<String, Object> body, @Suspended AsyncResponse async) {
+        Map<String, Object> b = body == null ? Map.of() : body;
+        java.util.Iterator<TaskCall.Chunk> chunks = TaskCall.Chunk.fromJson(b.get("chunks")).iterator();
+        events(name, auth, session, id, waitMillis, new Events() {
+            @Override
+            public Map<String, Object> header() {
+                return b;
+            }
+
+            @Override
+            public TaskCall.Chunk next() {
+                return chunks.hasNext() ? chunks.next() : null;
+            }
+        }, async);
+    }
+
+    /** The same call with the binary body of protocol 3 ({@link EventFrames}): the log chunks as raw bytes. */
+    @POST
+    @Path("tasks/{id}/events")
+    @Consumes(EventFrames.MEDIA_TYPE)
+    @AgentEndpoint
+    public void eventFrames(@HeaderParam(AgentProtocol.AGENT_HEADER) String name, @HeaderParam(HttpHeaders.AUTHORIZATION) String auth,
+                            @HeaderParam(AgentProtocol.SESSION_HEADER) String session, @PathParam("id") String id,
+                            @QueryParam("wait") Long waitMillis, InputStream body, @Suspended AsyncResponse async) {
+        events(name, auth, session, id, waitMillis, new Events() {
+            private EventFrames.Reader frames;
+
+            @Override
+            public Map<String, Object> header() throws IOException {
+                // Read only once the call is authenticated.
+                frames = new EventFrames.Reader(body);
+                return frames.header();
+            }
+
+            @Override
+            public TaskCall.Chunk next() throws IOException {
+                return frames.next();
+            }
+        }, async);
+    }
+
+    /** The body of one events call: its header (read first), then its chunks as they arrive. */
+    private interface Events {
+        Map<String, Object> header() throws IOException;
+
+        /** The next chunk, or null after the last. */
+        TaskCall.Chunk next() throws IOException;
+    }
+
+    /**
+     * Logs the chunks and takes the result. With {@code wait} (protocol 3) and a result taken, the
+     * answer waits up to that long for the agent's next task and carries it, as a poll answer
+     * does ({@code tasks}, {@code cancel}, {@code reattach}): the build's next step is submitted
+     * while the agent waits for this answer, so a step costs one round trip instead of two.
+     */
+    private void events(String name, String auth, String session, String id, Long waitMillis, Events chunks, AsyncResponse async) {
         try {
             RemoteAgent a = agents.authenticate(name, secret(auth), session, from());
+            Map<String, Object> b;
+            try {
+                b = chunks.header();
+            } catch (IOException e) {
+                throw new AgentService.Refused(400, "bad_events", "cannot read the events of task " + id + ": " + e.getMessage());
+            }
             TaskCall call = a.call(id);
             TaskCall kept = call == null ? a.kept(id) : null;
             if (kept != null) {
                 // Its result was taken already (the answer got lost): the agent keeps it still.
-                return Response.ok(Map.of("ack", kept.log(List.of(), 0), "keep", true)).build();
+                drain(chunks);
+                answer(a, id, b, waitMillis, Map.of("ack", kept.log(List.of(), 0), "keep", true), null, async);
+                return;
             }
             if (call == null && a.claimable(id)) {
                 // From before the controller restarted: a resuming build may claim it in a moment.
@@ -154,22 +217,89 @@ public final class AgentProtocolResource {
             if (call == null) {
                 call = current(a, id);
             }
-            Map<String, Object> b = body == null ? Map.of() : body;
             long first = b.get("first") instanceof Number f ? f.longValue() : 0;
-            long ack = call.log(TaskCall.Chunk.fromJson(b.get("chunks")), first);
-            boolean keep = false;
+            long ack = call.log(List.of(), first);
+            try {
+                for (TaskCall.Chunk c = chunks.next(); c != null; c = chunks.next()) {
+                    ack = call.log(List.of(c), first);
+                }
+            } catch (IOException e) {
+                // What arrived whole is logged; the ack of the next call tells the agent where to go on.
+                throw new AgentService.Refused(400, "bad_events", "the events of task " + id + " broke off after chunk "
+                        + (ack - 1) + ": " + e.getMessage() + "; send them again from chunk " + ack);
+            }
             if (b.get("result") instanceof Map<?, ?> result) {
                 long end = result.get("seqEnd") instanceof Number n ? n.longValue() : ack;
                 if (ack < end) {
                     // Not taken yet: chunks are missing (a re-attaching controller wants them from its ack on).
-                    return Response.ok(Map.of("ack", ack)).build();
+                    async.resume(Response.ok(Map.of("ack", ack)).build());
+                    return;
                 }
-                call.complete(result);
-                keep = a.finished(call);
+                boolean keep = call.retained();
+                TaskCall taken = call;
+                answer(a, id, b, waitMillis, keep ? Map.of("ack", ack, "keep", true) : Map.of("ack", ack), () -> {
+                    taken.complete(result);
+                    a.finished(taken);
+                }, async);
+                return;
             }
-            return Response.ok(keep ? Map.of("ack", ack, "keep", true) : Map.of("ack", ack)).build();
+            async.resume(Response.ok(Map.of("ack", ack)).build());
         } catch (AgentService.Refused e) {
-            return refused(e);
+            async.resume(refused(e));
+        }
+    }
+
+    /**
+     * Answers an events call whose result was taken: at once, or (with {@code wait}) parked first
+     * in line for the agent's next task, then {@code take} runs, so that the step that follows
+     * finds the call parked.
+     */
+    private static void answer(RemoteAgent a, String id, Map<String, Object> b, Long waitMillis, Map<String, Object> base,
+                               Runnable take, AsyncResponse async) {
+        long wait = Math.max(0, Math.min(waitMillis == null ? 0 : waitMillis, AgentProtocol.MAX_EVENTS_WAIT_MILLIS));
+        if (wait == 0) {
+            if (take != null) {
+                take.run();
+            }
+            async.resume(Response.ok(base).build());
+            return;
+        }
+        Set<String> known = new LinkedHashSet<>(ids(b, "known"));
+        // The agent has this task until it reads the answer: it is not one to send or stop.
+        known.add(id);
+        AtomicReference<BooleanSupplier> withdraw = new AtomicReference<>();
+        async.setTimeoutHandler(r -> {
+            BooleanSupplier w = withdraw.get();
+            if (w == null || w.getAsBoolean()) {
+                // No next task came: the tasks to forget, if any, go with the acknowledgement.
+                Map<String, Object> m = new LinkedHashMap<>(base);
+                Map<String, Object> work = a.work(known);
+                if (work != null) {
+                    m.putAll(work);
+                }
+                r.resume(Response.ok(m).build());
+            }
+        });
+        async.setTimeout(wait, TimeUnit.MILLISECONDS);
+        withdraw.set(a.poll(known, true, work -> {
+            Map<String, Object> m = new LinkedHashMap<>(base);
+            if (work != null) {
+                m.putAll(work);
+            }
+            async.resume(Response.ok(m).build());
+        }));
+        if (take != null) {
+            take.run();
+        }
+    }
+
+    private static void drain(Events chunks) {
+        try {
+            while (chunks.next() != null) {
+                // Sent again after a lost answer: logged already.
+            }
+        } catch (IOException e) {
+            // The answer says what the controller has; the rest of the body does not matter.
         }
     }
 

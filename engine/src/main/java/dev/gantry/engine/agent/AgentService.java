@@ -333,8 +333,9 @@ public final class AgentService implements AutoCloseable {
         if (!(protocol instanceof Number n) || n.intValue() != AgentProtocol.VERSION) {
             LOG.log(System.Logger.Level.WARNING, "agent " + name + " from " + from + " refused: it speaks agent protocol " + protocol
                     + ", this controller " + AgentProtocol.VERSION);
-            throw new Refused(400, "protocol_mismatch", "this controller speaks agent protocol " + AgentProtocol.VERSION
-                    + " but the agent speaks " + protocol + "; run the agent of the controller's Gantry version (gantry --version on the controller)");
+            throw new Refused(400, "protocol_mismatch", "this controller (Gantry " + AgentProcess.gantryVersion() + ") speaks agent protocol "
+                    + AgentProtocol.VERSION + " but the agent (Gantry " + hello.getOrDefault("version", "unknown") + ") speaks " + protocol
+                    + "; run the agent of the controller's Gantry version (gantry --version on the controller)");
         }
         RemoteAgent a = check(name, secret, from);
         String instance = String.valueOf(hello.get("instance"));

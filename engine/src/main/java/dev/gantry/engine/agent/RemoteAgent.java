@@ -39,8 +39,11 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
     /** True while the controller's re-attach grace runs: tasks of step calls it does not know yet are not cancelled. */
     private final java.util.function.BooleanSupplier grace;
 
-    /** A parked long poll: the tasks its agent has, and where the answer goes. */
-    private record Poller(Set<String> known, Consumer<Map<String, Object>> answer) {
+    /**
+     * A parked long poll, or an events call waiting for the next task ({@code next}): the tasks
+     * its agent has, and where the answer goes.
+     */
+    private record Poller(Set<String> known, boolean next, Consumer<Map<String, Object>> answer) {
     }
 
     RemoteAgent(String name, Collection<String> labels, int executors, String secretHash) {
@@ -208,10 +211,16 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
         Poller waiting = null;
         Map<String, Object> answer = null;
         synchronized (this) {
-            if (!pollers.isEmpty()) {
-                answer = work(pollers.getFirst().known());
+            // In order: an events call waiting for the next task comes before the long poll. Each
+            // parked call names the tasks its agent had when it was sent, so one may have work
+            // where another has none.
+            for (java.util.Iterator<Poller> it = pollers.iterator(); it.hasNext(); ) {
+                Poller p = it.next();
+                answer = work(p.known(), p.next());
                 if (answer != null) {
-                    waiting = pollers.removeFirst();
+                    it.remove();
+                    waiting = p;
+                    break;
                 }
             }
         }
@@ -260,6 +269,11 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
         return grace.getAsBoolean() && TaskIds.isStepTask(id);
     }
 
+    /** How many calls are parked waiting for work (tests). */
+    synchronized int parked() {
+        return pollers.size();
+    }
+
     /** Answers a parked poll if there is work for it now (the re-attach grace ended, say). */
     void wake() {
         wakePoller();
@@ -272,12 +286,27 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
      * @return a handle that withdraws the parked poll (on its time-out); returns whether it was still parked
      */
     java.util.function.BooleanSupplier poll(Set<String> known, Consumer<Map<String, Object>> answer) {
+        return poll(known, false, answer);
+    }
+
+    /**
+     * A long poll, or with {@code first} an {@code events} call that waits for its agent's next
+     * task (protocol 3): it is answered before parked long polls, so the task that follows a
+     * result travels in the answer to that result, one round trip per step.
+     *
+     * @return a handle that withdraws the parked call (on its time-out); returns whether it was still parked
+     */
+    java.util.function.BooleanSupplier poll(Set<String> known, boolean first, Consumer<Map<String, Object>> answer) {
         Map<String, Object> now;
         synchronized (this) {
-            now = work(known);
+            now = work(known, first);
             if (now == null) {
-                Poller p = new Poller(Set.copyOf(known), answer);
-                pollers.add(p);
+                Poller p = new Poller(Set.copyOf(known), first, answer);
+                if (first) {
+                    pollers.addFirst(p);
+                } else {
+                    pollers.add(p);
+                }
                 return () -> {
                     synchronized (RemoteAgent.this) {
                         return pollers.remove(p);
@@ -297,6 +326,16 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
      * Null when there is nothing.
      */
     synchronized Map<String, Object> work(Set<String> known) {
+        return work(known, false);
+    }
+
+    /**
+     * As {@link #work(Set)}; with {@code forgetLater}, tasks to forget alone (ended ones the
+     * controller no longer has) are no reason to answer: null then, as for no work. An events
+     * call waiting for the next task is not answered early for them (that task would go to the
+     * long poll instead, a round trip more); they travel with the next answer.
+     */
+    synchronized Map<String, Object> work(Set<String> known, boolean forgetLater) {
         List<Object> tasks = new ArrayList<>();
         List<String> cancel = new ArrayList<>();
         List<String> reattach = new ArrayList<>();
@@ -308,6 +347,10 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
             }
             if (!known.contains(c.id())) {
                 if (c.cancelRequested()) {
+                    if (c.wasDelivered()) {
+                        // Handed out after this call was sent (in another answer): the agent may run it.
+                        cancel.add(c.id());
+                    }
                     continue;
                 }
                 if (c.isReattachOnly()) {
@@ -330,12 +373,13 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
         if (gone != null) {
             ResumedLaunches.lost(this, gone);
         }
+        boolean urgent = !tasks.isEmpty() || !cancel.isEmpty() || !reattach.isEmpty();
         for (String k : known) {
             if (!calls.containsKey(k) && !claimable(k)) {
                 cancel.add(k);
             }
         }
-        if (tasks.isEmpty() && cancel.isEmpty() && reattach.isEmpty()) {
+        if (tasks.isEmpty() && cancel.isEmpty() && reattach.isEmpty() || forgetLater && !urgent) {
             return null;
         }
         Map<String, Object> m = new LinkedHashMap<>();

@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +30,13 @@ final class TaskReporter {
     static final long MAX_KEPT = 64L * 1024 * 1024;
     private static final int MAX_BATCH_BYTES = 1024 * 1024;
     private static final long LINGER_NANOS = 10_000_000L;
+    /**
+     * How long the call that carries a result waits for the agent's next task (protocol 3): the
+     * build's next step usually follows within a millisecond or two, but the first steps of a
+     * build on a cold controller took over 250 ms in tests. When nothing comes, only the
+     * answer's acknowledgement is late (nothing waits for it), and the long poll still takes the work.
+     */
+    static final long NEXT_TASK_WAIT_MILLIS = 1000;
 
     private record Chunk(long seq, String stream, byte[] data) {
     }
@@ -49,6 +55,8 @@ final class TaskReporter {
     private boolean resultTaken;
     private boolean stopped;
     private boolean rewound;
+    /** A call is under way (on the sender thread or the task's): one at a time, so chunks go in order. */
+    private boolean sending;
 
     TaskReporter(AgentProcess agent, String taskId) {
         this.agent = agent;
@@ -138,15 +146,61 @@ final class TaskReporter {
         return acked >= nextSeq && (result == null || resultTaken);
     }
 
+    /** What one call sends, taken under the lock. */
+    private record Batch(long from, long first, List<TaskCall.Chunk> chunks, Map<String, Object> result) {
+    }
+
+    /** Takes what the next call sends, and the right to send it; the caller holds the lock. */
+    private Batch batch() {
+        long from = Math.max(acked, oldest);
+        List<TaskCall.Chunk> chunks = new ArrayList<>();
+        int bytes = 0;
+        boolean all = true;
+        for (Chunk c : kept) {
+            if (c.seq() < from) {
+                continue;
+            }
+            if (bytes > 0 && bytes + c.data().length > MAX_BATCH_BYTES) {
+                all = false;
+                break;
+            }
+            chunks.add(new TaskCall.Chunk(c.seq(), c.stream(), c.data()));
+            bytes += c.data().length;
+        }
+        rewound = false;
+        sending = true;
+        return new Batch(from, oldest, chunks, all ? result : null);
+    }
+
+    /**
+     * Sends the result, and output not sent yet, on the calling thread (the task's, right after it
+     * ended) when no call is under way: the answer, which may carry the next task, then needs no
+     * hand-off to the sender thread. Does nothing otherwise; a failed call is left to the sender
+     * thread, which tries again.
+     */
+    void sendNow() {
+        Batch b;
+        synchronized (this) {
+            if (sending || stopped || idle()) {
+                return;
+            }
+            b = batch();
+        }
+        try {
+            deliver(b);
+        } catch (IOException e) {
+            // The sender thread tries again, with backoff.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void send() {
         int failures = 0;
         while (true) {
-            List<Map<String, Object>> chunks = new ArrayList<>();
-            Map<String, Object> withResult;
-            long from;
-            long first;
+            Batch b;
             synchronized (this) {
-                while (idle() && !stopped) {
+                while ((idle() || sending) && !stopped) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -159,7 +213,7 @@ final class TaskReporter {
                 // Output of a short process and its result then travel in one call: a few
                 // milliseconds of delay on live output save a round trip per step.
                 long lingerEnd = System.nanoTime() + LINGER_NANOS;
-                while (result == null && unackedBytes < MAX_BATCH_BYTES && !stopped) {
+                while (result == null && unackedBytes < MAX_BATCH_BYTES && !stopped && !sending) {
                     long left = lingerEnd - System.nanoTime();
                     if (left <= 0) {
                         break;
@@ -170,68 +224,20 @@ final class TaskReporter {
                         return;
                     }
                 }
-                from = Math.max(acked, oldest);
-                first = oldest;
-                int bytes = 0;
-                boolean all = true;
-                for (Chunk c : kept) {
-                    if (c.seq() < from) {
-                        continue;
-                    }
-                    if (bytes > 0 && bytes + c.data().length > MAX_BATCH_BYTES) {
-                        all = false;
-                        break;
-                    }
-                    Map<String, Object> m = new LinkedHashMap<>();
-                    m.put("seq", c.seq());
-                    m.put("stream", c.stream());
-                    m.put("data", Base64.getEncoder().encodeToString(c.data()));
-                    chunks.add(m);
-                    bytes += c.data().length;
+                if (stopped) {
+                    return;
                 }
-                withResult = all ? result : null;
-                rewound = false;
+                if (sending || idle()) {
+                    continue; // the task's thread sent it meanwhile
+                }
+                b = batch();
             }
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("chunks", chunks);
-            body.put("result", withResult);
-            body.put("first", first);
             try {
-                Map<String, Object> answer = agent.post("tasks/" + taskId + "/events", body, Duration.ofSeconds(60));
-                long ack = ((Number) answer.get("ack")).longValue();
-                boolean keep = Boolean.TRUE.equals(answer.get("keep"));
+                if (deliver(b)) {
+                    return;
+                }
                 failures = 0;
-                boolean forget = false;
-                synchronized (this) {
-                    if (!rewound) {
-                        // Below what was sent: a controller that re-attached wants the chunks again from there.
-                        acked = Math.min(Math.max(ack, oldest), nextSeq);
-                        unackedBytes = 0;
-                        for (Chunk c : kept) {
-                            if (c.seq() >= acked) {
-                                unackedBytes += c.data().length;
-                            }
-                        }
-                        if (withResult != null && ack >= ((Number) withResult.get("seqEnd")).longValue()) {
-                            resultTaken = true;
-                            forget = !keep;
-                        }
-                        trim();
-                    }
-                    notifyAll();
-                }
-                if (forget) {
-                    close();
-                    agent.reported(taskId);
-                    return;
-                }
             } catch (AgentHttp.Status s) {
-                if (s.status == 404 || s.status == 401) {
-                    // The controller does not have the task (any more): stop it, drop its output.
-                    close();
-                    agent.gone(taskId);
-                    return;
-                }
                 if (!backOff(failures++)) {
                     return;
                 }
@@ -244,6 +250,73 @@ final class TaskReporter {
                 }
             } catch (InterruptedException e) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * Makes one call with {@code b} and takes in its answer (and the work it may carry).
+     *
+     * @return true when the task is done with: its result was taken and it is forgotten, or the
+     *     controller does not have it (stopped and forgotten)
+     * @throws IOException a failure to try again (an error status other than 404 and 401 as {@link AgentHttp.Status})
+     */
+    private boolean deliver(Batch b) throws IOException, InterruptedException {
+        try {
+            Map<String, Object> header = new LinkedHashMap<>();
+            header.put("seq", b.from());
+            header.put("first", b.first());
+            header.put("result", b.result());
+            String path = "tasks/" + taskId + "/events";
+            if (b.result() != null) {
+                // The answer may carry the next task: it names the tasks this agent has, as a poll does.
+                header.put("known", agent.known());
+                path += "?wait=" + NEXT_TASK_WAIT_MILLIS;
+            }
+            Map<String, Object> answer;
+            try {
+                answer = agent.postEvents(path, EventFrames.encode(header, b.chunks()), Duration.ofSeconds(60));
+            } catch (AgentHttp.Status s) {
+                if (s.status == 404 || s.status == 401) {
+                    // The controller does not have the task (any more): stop it, drop its output.
+                    close();
+                    agent.gone(taskId);
+                    return true;
+                }
+                throw s;
+            }
+            long ack = ((Number) answer.get("ack")).longValue();
+            boolean keep = Boolean.TRUE.equals(answer.get("keep"));
+            boolean forget = false;
+            synchronized (this) {
+                if (!rewound) {
+                    // Below what was sent: a controller that re-attached wants the chunks again from there.
+                    acked = Math.min(Math.max(ack, oldest), nextSeq);
+                    unackedBytes = 0;
+                    for (Chunk c : kept) {
+                        if (c.seq() >= acked) {
+                            unackedBytes += c.data().length;
+                        }
+                    }
+                    if (b.result() != null && ack >= ((Number) b.result().get("seqEnd")).longValue()) {
+                        resultTaken = true;
+                        forget = !keep;
+                    }
+                    trim();
+                }
+            }
+            if (forget) {
+                close();
+                agent.reported(taskId);
+            }
+            if (answer.containsKey("tasks") || answer.containsKey("cancel") || answer.containsKey("reattach")) {
+                agent.work(answer);
+            }
+            return forget;
+        } finally {
+            synchronized (this) {
+                sending = false;
+                notifyAll();
             }
         }
     }

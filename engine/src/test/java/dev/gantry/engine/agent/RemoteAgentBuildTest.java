@@ -76,6 +76,49 @@ class RemoteAgentBuildTest {
         }
     }
 
+    @Test
+    void manyStepsAndALargeOutputReachTheLogWholeInOrderWithSecretsMasked() throws Exception {
+        try (ControllerFixture c = ControllerFixture.in(dir.resolve("home")).agents(Duration.ofSeconds(10)).start();
+             AgentThreads agents = new AgentThreads(c.url)) {
+            assertEquals(201, c.send("POST", "api/v1/credentials", Map.of("id", "tok", "type", "string",
+                    "fields", Map.of("secret", "s3cr3t-value"))).statusCode());
+            AgentService.Created a = c.agents.create("agent-a", List.of("remote"), 1);
+            agents.start(a.name(), a.secret(), dir.resolve("wa"));
+            ControllerFixture.await(() -> online(c, "agent-a"), Duration.ofSeconds(20), () -> "the agent did not connect");
+            // Steps one after the other (each next task travels in the answer to the previous
+            // result), then several MiB of output in binary chunks, a secret among them.
+            c.controller.putJob("big", """
+                    node('remote') {
+                      for (int i = 0; i < 30; i++) {
+                        sh "echo step-$i; echo err-$i >&2"
+                      }
+                      withCredentials([string(credentialsId: 'tok', variable: 'TOK')]) {
+                        sh 'seq 1 400000; printf "%s" "$TOK" | head -c 6; printf "%s\\n" "$TOK" | tail -c +7; echo "tail $TOK end"'
+                      }
+                    }
+                    """, null);
+            int number = c.controller.trigger("big", Map.of(), "Started by test").number();
+            c.completed("big", number);
+            String log = c.log("big", number);
+            assertEquals("SUCCESS", c.controller.build("big", number).orElseThrow().result(), log.substring(Math.max(0, log.length() - 4000)));
+            int at = 0;
+            for (int i = 0; i < 30; i++) {
+                int step = log.indexOf("step-" + i + "\n", at);
+                assertTrue(step >= 0 && log.contains("err-" + i + "\n"), "step " + i + " in order");
+                at = step;
+            }
+            List<String> numbers = log.lines().filter(l -> l.matches("\\d+")).toList();
+            assertEquals(400_000, numbers.size(), "every line of seq once");
+            for (int i = 0; i < numbers.size(); i++) {
+                if (!numbers.get(i).equals(Integer.toString(i + 1))) {
+                    throw new AssertionError("line " + (i + 1) + " of seq is " + numbers.get(i));
+                }
+            }
+            assertTrue(!log.contains("s3cr3t-value") && log.contains("tail **** end") && log.contains("****\n"),
+                    "the secret is masked, also when written in two pieces: " + log.substring(log.length() - 300));
+        }
+    }
+
     private static boolean online(ControllerFixture c, String name) {
         return c.agents.list().stream().anyMatch(a -> a.get("name").equals(name) && Boolean.TRUE.equals(a.get("online")));
     }
