@@ -87,7 +87,11 @@ def report(label, pids, with_nmt):
         kinds = smaps(pid)
         print(f"{label} {who} rss {rss:.1f} MB threads {threads(pid)}", flush=True)
         print("   smaps: " + ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]) if v > 512))
-        if with_nmt:
+        # JDK 25.0.3 crashes in VM.native_memory when the process is an AOT training run (no
+        # archive mapped: FileMapInfo::readonly_total on null): skip NMT for those.
+        if with_nmt and "archive" not in kinds:
+            print("   nmt: skipped (no class archive mapped: a training run)")
+        elif with_nmt:
             n = nmt(pid)
             print("   nmt committed: " + ", ".join(f"{k} {v / 1024:.1f}" for k, v in n.items() if v > 512), flush=True)
 
@@ -144,7 +148,10 @@ def run_pair(gantry, points, with_nmt, controller_opts="", agent_opts="", agent_
     finally:
         stop_all([agent])
         s.stop()
-        shutil.rmtree(tmp, ignore_errors=True)
+        if os.environ.get("KEEP") is None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        else:
+            print("kept", tmp, file=sys.stderr)
     return got
 
 
