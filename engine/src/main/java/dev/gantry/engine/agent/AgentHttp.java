@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -56,7 +57,7 @@ final class AgentHttp {
         this.base = URI.create(url.endsWith("/") ? url : url + "/").resolve(AgentProtocol.BASE + "/");
         this.name = name;
         this.secret = secret;
-        SSLContext tls = caCert == null ? null : trusting(caCert);
+        SSLContext tls = caCert != null ? trusting(caCert) : "http".equalsIgnoreCase(base.getScheme()) ? PlainHttpOnly.CONTEXT : null;
         this.http = client(tls).build();
         this.json = client(tls).executor(Runnable::run).build();
     }
@@ -65,6 +66,9 @@ final class AgentHttp {
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10));
         if (tls != null) {
             b.sslContext(tls);
+        }
+        if (tls == PlainHttpOnly.CONTEXT) {
+            b.sslParameters(new SSLParameters());  // else the client asks the context for its defaults
         }
         return b;
     }
@@ -92,6 +96,11 @@ final class AgentHttp {
 
     URI base() {
         return base;
+    }
+
+    /** The TLS context the calls use (for tests: {@link PlainHttpOnly#CONTEXT} for an http URL). */
+    SSLContext tls() {
+        return json.sslContext();
     }
 
     private HttpRequest.Builder request(String path, String session, Duration timeout) {
