@@ -160,6 +160,26 @@ class AgentEventsTest {
         }
     }
 
+    /** Sends a long poll that names only t-1 and waits until the controller has parked it. */
+    private CompletableFuture<HttpResponse<String>> parkPoll(ControllerFixture c, Agent a, RemoteAgent agent) throws Exception {
+        CompletableFuture<HttpResponse<String>> parked = http.sendAsync(request(c, "poll?wait=20000", a.name(), a.secret(), a.session(),
+                "application/json", JSON.writeValueAsBytes(Map.of("known", List.of("t-1")))), HttpResponse.BodyHandlers.ofString());
+        ControllerFixture.await(() -> agent.parked() == 1, Duration.ofSeconds(10), () -> "the long poll did not park");
+        return parked;
+    }
+
+    /** As a build's next step: {@code next} is submitted once {@code first}'s result is taken. */
+    private static void submitWhenDone(RemoteAgent agent, TaskCall first, TaskCall next) {
+        Thread.ofVirtual().start(() -> {
+            try {
+                first.await();
+                agent.submit(next);
+            } catch (Exception e) {
+                next.fail(e);
+            }
+        });
+    }
+
     @Test
     void theAnswerToAResultCarriesTheNextTaskBeforeAParkedPollGetsIt() throws Exception {
         try (ControllerFixture c = ControllerFixture.in(dir.resolve("home")).agents(Duration.ofSeconds(10)).start()) {
@@ -169,21 +189,12 @@ class AgentEventsTest {
             agent.submit(first);
             poll(c, a, 5000, List.of());
             // The agent's long poll is parked while its task runs.
-            CompletableFuture<HttpResponse<String>> parked = http.sendAsync(request(c, "poll?wait=20000", a.name(), a.secret(), a.session(),
-                    "application/json", JSON.writeValueAsBytes(Map.of("known", List.of("t-1")))), HttpResponse.BodyHandlers.ofString());
-            ControllerFixture.await(() -> agent.parked() == 1, Duration.ofSeconds(10), () -> "the long poll did not park");
+            CompletableFuture<HttpResponse<String>> parked = parkPoll(c, a, agent);
 
             // The build's next step is submitted when the first task's result is taken: the answer
             // to that result waits for it.
             TaskCall second = task("t-2", new ByteArrayOutputStream(), null);
-            Thread.ofVirtual().start(() -> {
-                try {
-                    first.await();
-                    agent.submit(second);
-                } catch (Exception e) {
-                    second.fail(e);
-                }
-            });
+            submitWhenDone(agent, first, second);
             Map<String, Object> result = Map.of("value", Map.of("exitCode", 0), "seqEnd", 0);
             JsonNode answer = events(c, a, "tasks/t-1/events?wait=5000", header(0, result, List.of("t-1")));
             assertEquals(0, answer.get("ack").asInt());
@@ -217,18 +228,9 @@ class AgentEventsTest {
             agent.submit(first);
             poll(c, a, 5000, List.of());
             // Parked before the agent had t-2: its known does not name it.
-            CompletableFuture<HttpResponse<String>> parked = http.sendAsync(request(c, "poll?wait=20000", a.name(), a.secret(), a.session(),
-                    "application/json", JSON.writeValueAsBytes(Map.of("known", List.of("t-1")))), HttpResponse.BodyHandlers.ofString());
-            ControllerFixture.await(() -> agent.parked() == 1, Duration.ofSeconds(10), () -> "the long poll did not park");
+            CompletableFuture<HttpResponse<String>> parked = parkPoll(c, a, agent);
             TaskCall second = task("t-2", new ByteArrayOutputStream(), null);
-            Thread.ofVirtual().start(() -> {
-                try {
-                    first.await();
-                    agent.submit(second);
-                } catch (Exception e) {
-                    second.fail(e);
-                }
-            });
+            submitWhenDone(agent, first, second);
             JsonNode answer = events(c, a, "tasks/t-1/events?wait=5000", header(0, Map.of("value", Map.of("exitCode", 0), "seqEnd", 0),
                     List.of("t-1")));
             assertEquals("t-2", answer.get("tasks").get(0).get("id").asText(), answer.toString());
