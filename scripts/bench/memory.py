@@ -25,7 +25,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, HERE)
-from server import Server, rss_kb  # noqa: E402
+from server import Server, rss_kb, status_field  # noqa: E402
 from harness import register, agent_process, wait_online, pinned, run_all  # noqa: E402
 from agents import stop_all  # noqa: E402
 
@@ -73,19 +73,11 @@ def nmt(pid):
     return out
 
 
-def threads(pid):
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith("Threads:"):
-                return int(line.split()[1])
-    return 0
-
-
 def report(label, pids, with_nmt):
     for who, pid in pids.items():
         rss = rss_kb(pid) / 1024
         kinds = smaps(pid)
-        print(f"{label} {who} rss {rss:.1f} MB threads {threads(pid)}", flush=True)
+        print(f"{label} {who} rss {rss:.1f} MB threads {status_field(pid, 'Threads')}", flush=True)
         print("   smaps: " + ", ".join(f"{k} {v / 1024:.1f}" for k, v in sorted(kinds.items(), key=lambda kv: -kv[1]) if v > 512))
         # JDK 25.0.3 crashes in VM.native_memory when the process is an AOT training run (no
         # archive mapped: FileMapInfo::readonly_total on null): skip NMT for those.

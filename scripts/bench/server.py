@@ -33,12 +33,17 @@ ADMIN_PASSWORD = "bench-admin-password"
 AUTH = "Basic " + base64.b64encode(f"admin:{ADMIN_PASSWORD}".encode()).decode()
 
 
-def rss_kb(pid):
+def status_field(pid, name):
+    """A number from /proc/PID/status (VmRSS in kB, Threads, ...); 0 when the field is missing."""
     with open(f"/proc/{pid}/status") as f:
         for line in f:
-            if line.startswith("VmRSS:"):
+            if line.startswith(name + ":"):
                 return int(line.split()[1])
     return 0
+
+
+def rss_kb(pid):
+    return status_field(pid, "VmRSS")
 
 
 class Server:
