@@ -40,6 +40,12 @@ class DurabilityIT {
         return log.lines().filter(l -> l.equals(line) || l.endsWith("] " + line) && l.startsWith("[") && !l.startsWith("[Pipeline]")).count();
     }
 
+    private static void assertTicksOnce(String log, int ticks) {
+        for (int i = 1; i <= ticks; i++) {
+            assertEquals(1, lines(log, "tick-" + i), "tick-" + i + " once:\n" + log);
+        }
+    }
+
     private static void awaitLog(Cluster c, String job, int n, String text) {
         Cluster.await(() -> c.log(job, n).contains(text), Duration.ofSeconds(60), () -> "no '" + text + "' in the log:\n" + c.log(job, n));
     }
@@ -115,9 +121,7 @@ class DurabilityIT {
             String log = c.log("ticking", n);
             assertEquals("FAILURE", b.get("result").asText(), log);
             assertEquals(List.of("before", "long", "quick"), counted(), "no step ran twice:\n" + log);
-            for (int i = 1; i <= 12; i++) {
-                assertEquals(1, lines(log, "tick-" + i), "tick-" + i + " once:\n" + log);
-            }
+            assertTicksOnce(log, 12);
             assertEquals(1, lines(log, "long-done"), log);
             assertEquals(1, lines(log, "+ sleep 3"), log);
             assertEquals(1, lines(log, "ERROR: script returned exit code 4"), log);
@@ -185,9 +189,7 @@ class DurabilityIT {
             String log = c.log("suspended", n);
             assertEquals("SUCCESS", b.get("result").asText(), log);
             assertEquals(List.of("long"), counted(), log);
-            for (int i = 1; i <= 12; i++) {
-                assertEquals(1, lines(log, "tick-" + i), "tick-" + i + " once:\n" + log);
-            }
+            assertTicksOnce(log, 12);
         }
     }
 

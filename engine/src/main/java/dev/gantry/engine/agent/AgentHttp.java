@@ -129,16 +129,17 @@ final class AgentHttp {
     Map<String, Object> postEvents(String path, String session, List<byte[]> body, Duration timeout) throws IOException, InterruptedException {
         HttpRequest req = request(path, session, timeout).header("Content-Type", EventFrames.MEDIA_TYPE)
                 .POST(HttpRequest.BodyPublishers.ofByteArrays(body)).build();
-        HttpResponse<byte[]> r = json.send(req, HttpResponse.BodyHandlers.ofByteArray());
-        Map<String, Object> answer = parse(r.body());
-        check(r.statusCode(), answer);
-        return answer;
+        return exchange(req);
     }
 
     /** GETs a JSON object. */
-    @SuppressWarnings("unchecked")
     Map<String, Object> get(String path, String session, Duration timeout) throws IOException, InterruptedException {
-        HttpResponse<byte[]> r = json.send(request(path, session, timeout).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
+        return exchange(request(path, session, timeout).GET().build());
+    }
+
+    /** Sends {@code req} on the JSON client; returns the answer's JSON object, or throws {@link Status} for an error status. */
+    private Map<String, Object> exchange(HttpRequest req) throws IOException, InterruptedException {
+        HttpResponse<byte[]> r = json.send(req, HttpResponse.BodyHandlers.ofByteArray());
         Map<String, Object> answer = parse(r.body());
         check(r.statusCode(), answer);
         return answer;

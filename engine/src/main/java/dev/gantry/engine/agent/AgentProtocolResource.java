@@ -31,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The agent protocol, version 3, under {@code /api/agent/v1} (docs/agent-protocol.md). Every
@@ -100,15 +101,7 @@ public final class AgentProtocolResource {
             async.resume(Response.ok(now == null ? empty() : now).build());
             return;
         }
-        AtomicReference<BooleanSupplier> withdraw = new AtomicReference<>();
-        async.setTimeoutHandler(r -> {
-            BooleanSupplier w = withdraw.get();
-            if (w == null || w.getAsBoolean()) {
-                r.resume(Response.ok(empty()).build());
-            }
-        });
-        async.setTimeout(wait, TimeUnit.MILLISECONDS);
-        withdraw.set(a.poll(known, answer -> async.resume(answer == null
+        park(async, wait, () -> Response.ok(empty()).build(), () -> a.poll(known, answer -> async.resume(answer == null
                 ? refused(new AgentService.Refused(410, "session_ended", "the session of agent " + name + " ended; connect again"))
                 : Response.ok(answer).build())));
     }
@@ -267,30 +260,38 @@ public final class AgentProtocolResource {
         Set<String> known = new LinkedHashSet<>(ids(b, "known"));
         // The agent has this task until it reads the answer: it is not one to send or stop.
         known.add(id);
+        // No next task in time: the tasks to forget, if any, go with the acknowledgement.
+        park(async, wait, () -> Response.ok(with(base, a.work(known))).build(),
+                () -> a.poll(known, true, work -> async.resume(Response.ok(with(base, work)).build())));
+        if (take != null) {
+            take.run();
+        }
+    }
+
+    /**
+     * Parks {@code async} for up to {@code wait} ms: {@code park} registers the waiter that answers
+     * it and returns what withdraws that waiter. When the time runs out and the waiter is withdrawn
+     * (it had not answered), {@code timedOut} answers instead.
+     */
+    private static void park(AsyncResponse async, long wait, Supplier<Response> timedOut, Supplier<BooleanSupplier> park) {
         AtomicReference<BooleanSupplier> withdraw = new AtomicReference<>();
         async.setTimeoutHandler(r -> {
             BooleanSupplier w = withdraw.get();
             if (w == null || w.getAsBoolean()) {
-                // No next task came: the tasks to forget, if any, go with the acknowledgement.
-                Map<String, Object> m = new LinkedHashMap<>(base);
-                Map<String, Object> work = a.work(known);
-                if (work != null) {
-                    m.putAll(work);
-                }
-                r.resume(Response.ok(m).build());
+                r.resume(timedOut.get());
             }
         });
         async.setTimeout(wait, TimeUnit.MILLISECONDS);
-        withdraw.set(a.poll(known, true, work -> {
-            Map<String, Object> m = new LinkedHashMap<>(base);
-            if (work != null) {
-                m.putAll(work);
-            }
-            async.resume(Response.ok(m).build());
-        }));
-        if (take != null) {
-            take.run();
+        withdraw.set(park.get());
+    }
+
+    /** {@code base} with the entries of {@code work} (null for none) added. */
+    private static Map<String, Object> with(Map<String, Object> base, Map<String, Object> work) {
+        Map<String, Object> m = new LinkedHashMap<>(base);
+        if (work != null) {
+            m.putAll(work);
         }
+        return m;
     }
 
     private static void drain(Events chunks) {

@@ -244,15 +244,11 @@ final class RemoteAgent extends AgentNode implements AgentChannel {
     /**
      * A task's result arrived: forgets it, unless it is retained (the agent keeps it until
      * {@link #release}).
-     *
-     * @return whether the agent must keep the task
      */
-    synchronized boolean finished(TaskCall call) {
-        if (call.retained()) {
-            return true;
+    synchronized void finished(TaskCall call) {
+        if (!call.retained()) {
+            calls.remove(call.id(), call);
         }
-        calls.remove(call.id(), call);
-        return false;
     }
 
     /**

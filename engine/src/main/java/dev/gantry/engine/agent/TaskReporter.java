@@ -292,11 +292,14 @@ final class TaskReporter {
                 if (!rewound) {
                     // Below what was sent: a controller that re-attached wants the chunks again from there.
                     acked = Math.min(Math.max(ack, oldest), nextSeq);
+                    // From the newest back: the chunks are in sequence order, and most are acknowledged.
                     unackedBytes = 0;
-                    for (Chunk c : kept) {
-                        if (c.seq() >= acked) {
-                            unackedBytes += c.data().length;
+                    for (java.util.Iterator<Chunk> it = kept.descendingIterator(); it.hasNext(); ) {
+                        Chunk c = it.next();
+                        if (c.seq() < acked) {
+                            break;
                         }
+                        unackedBytes += c.data().length;
                     }
                     if (b.result() != null && ack >= ((Number) b.result().get("seqEnd")).longValue()) {
                         resultTaken = true;

@@ -175,6 +175,14 @@ class StepReattachTest {
                 """.formatted(label, counter());
     }
 
+    /** Attempt 1 failed as agent a1 went offline, {@code resuming} saying why, and never ended; attempt 2 ran to its end. */
+    private static void assertFirstAttemptLost(String log, String resuming) {
+        assertEquals(1, lines(log, "ERROR: agent a1 went offline during this step"), log);
+        assertEquals(1, lines(log, resuming), log);
+        assertEquals(1, lines(log, "step-done-2"), log);
+        assertEquals(0, lines(log, "step-done-1"), log);
+    }
+
     @Test
     void anAgentGonePastTheGraceMakesTheStepFailAsOfflineNotRunAgainElsewhere() throws Exception {
         start(Duration.ofSeconds(60));
@@ -196,11 +204,8 @@ class StepReattachTest {
                 + " back within [4-9] s of the restart; running on b1 in " + java.util.regex.Pattern.quote(dir.resolve("agent-b1/workspace/tick").toString())
                 + " instead, where a step whose process was running on a1 fails as that agent went offline").matcher(log).find(), log);
         assertEquals(List.of("attempt-1", "attempt-2"), counted(), "the first attempt did not run again on b1:\n" + log);
-        assertEquals(1, lines(log, "ERROR: agent a1 went offline during this step"), log);
-        assertEquals(1, lines(log, "Resuming: this step's process ran on agent a1, which did not come back after the controller restarted;"
-                + " its output from before the restart is lost"), log);
-        assertEquals(1, lines(log, "step-done-2"), log);
-        assertEquals(0, lines(log, "step-done-1"), log);
+        assertFirstAttemptLost(log, "Resuming: this step's process ran on agent a1, which did not come back after the controller restarted;"
+                + " its output from before the restart is lost");
     }
 
     @Test
@@ -218,12 +223,9 @@ class StepReattachTest {
         assertEquals("SUCCESS", c.completed("tick", n).get("result").asText(), c.log("tick", n));
         String log = c.log("tick", n);
         assertEquals(List.of("attempt-1", "attempt-2"), counted(), "attempt 1 ran once, then attempt 2:\n" + log);
-        assertEquals(1, lines(log, "ERROR: agent a1 went offline during this step"), log);
+        assertFirstAttemptLost(log, "Resuming: agent a1 restarted while the controller was down, and this step's process died with it;"
+                + " its output from before the restart is lost");
         assertEquals(1, lines(log, "Retrying"), log);
-        assertEquals(1, lines(log, "Resuming: agent a1 restarted while the controller was down, and this step's process died with it;"
-                + " its output from before the restart is lost"), log);
-        assertEquals(1, lines(log, "step-done-2"), log);
-        assertEquals(0, lines(log, "step-done-1"), log);
         assertEquals(1, lines(log, "Finished: SUCCESS"), log);
     }
 }
