@@ -12,10 +12,7 @@ import dev.gantry.engine.workspace.ScriptHost;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +55,7 @@ final class PluginBindings {
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : vars.entrySet()) {
-            if (e.getKey() == null || !e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            if (e.getKey() == null || !CredentialBindings.isVariableName(e.getKey())) {
                 cleanQuietly(scratch);
                 throw new StepFailedException(symbol + "(credentialsId: '" + c.id() + "'): the plugin's binding set the variable '"
                         + e.getKey() + "', which is not a valid environment variable name");
@@ -122,9 +119,7 @@ final class PluginBindings {
                 return made;
             }
             if (body instanceof LocalWorkspace local) {
-                Path d = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                        ? Files.createTempDirectory("gantry-secrets-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
-                        : Files.createTempDirectory("gantry-secrets-");
+                Path d = CredentialBindings.privateTempDirectory();
                 delete = () -> BuildSecrets.deleteTree(d);
                 secrets.deleteAtEnd(d);
                 made = new LocalWorkspace(local.nodeName(), d);
