@@ -165,9 +165,9 @@ public final class PluginTestKit {
             local.service(dev.gantry.api.report.BuildReports.class, reports);
             services.forEach((type, impl) -> addService(local, type, impl));
             LocalRun.Outcome o = local.run("Jenkinsfile", pipeline, log);
-            return new TestRun(o.result(), log.toString(StandardCharsets.UTF_8), ws.toAbsolutePath(),
-                    services.containsKey(dev.gantry.api.report.BuildReports.class)
-                            ? ((dev.gantry.api.report.BuildReports) services.get(dev.gantry.api.report.BuildReports.class)).list() : reports.list());
+            dev.gantry.api.report.BuildReports used = (dev.gantry.api.report.BuildReports) services.getOrDefault(
+                    dev.gantry.api.report.BuildReports.class, reports);
+            return new TestRun(o.result(), log.toString(StandardCharsets.UTF_8), ws.toAbsolutePath(), used.list());
         } catch (IOException e) {
             throw new UncheckedIOException("the test run could not use its workspace: " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -142,8 +142,7 @@ final class StepCallChecker extends CodeVisitorSupport {
         if (d.isPresent()) {
             ArgumentChecker.check(call, d.get(), "step '" + name + "'", reporter);
         } else if (checkUnknown && inBindings) {
-            java.util.Set<String> bindings = new java.util.TreeSet<>(dev.gantry.engine.run.CredentialBindings.SYMBOLS);
-            bindings.addAll(steps.bindingSymbols());
+            java.util.Set<String> bindings = dev.gantry.engine.steps.WithCredentialsStep.bindingSymbols(steps);
             reporter.at(call.node, "Unknown credentials binding '" + name + "' in withCredentials" + Suggestions.didYouMean(name, bindings)
                     + "; the bindings are " + String.join(", ", bindings)
                     + " (a plugin's binding is known once the plugin is installed and started: see gantry plugin list)");

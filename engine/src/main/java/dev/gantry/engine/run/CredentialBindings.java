@@ -219,10 +219,27 @@ public final class CredentialBindings {
             return null;
         }
         String s = String.valueOf(v);
-        if (!s.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        if (!isVariableName(s)) {
             throw new StepFailedException(name + " '" + s + "' is not a valid environment variable name");
         }
         return s;
+    }
+
+    private static final java.util.regex.Pattern VARIABLE_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    /** Whether {@code name} (not null) may name an environment variable a binding sets. */
+    static boolean isVariableName(String name) {
+        return VARIABLE_NAME.matcher(name).matches();
+    }
+
+    /**
+     * A new temporary directory only this user can enter (mode 700 where the file system has
+     * modes), for a binding's files on this machine; the caller has it deleted.
+     */
+    static Path privateTempDirectory() throws IOException {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
+                ? Files.createTempDirectory("gantry-secrets-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                : Files.createTempDirectory("gantry-secrets-");
     }
 
     /** Where a binding's file went: its path on the workspace's node, and what deletes it. */
@@ -248,9 +265,7 @@ public final class CredentialBindings {
             secrets.deleteAtEnd(path + " on node " + workspace.nodeName(), delete);
             return new Placed(path, null, delete);
         }
-        Path dir = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                ? Files.createTempDirectory("gantry-secrets-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
-                : Files.createTempDirectory("gantry-secrets-");
+        Path dir = privateTempDirectory();
         secrets.deleteAtEnd(dir);
         return new Placed(write(dir, name, content).toString(), dir, null);
     }

@@ -399,16 +399,7 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
             if (sealed || launch.equals(launches.get(taskId))) {
                 return;
             }
-            try {
-                out.write(line);
-                if (fsync) {
-                    out.getFD().sync();
-                }
-                records++;
-            } catch (IOException e) {
-                throw new dev.gantry.api.step.StepFailedException("the journal " + file + " cannot be written: " + e.getMessage()
-                        + " (free disk space, then restart the build)", e);
-            }
+            append(line, 1);
             launches.put(taskId, launch);
         }
     }
@@ -476,6 +467,11 @@ public final class FileStepJournal implements StepJournal, AutoCloseable {
         int count = pendingRecords + (n == null ? 0 : 1);
         pending.setLength(0);
         pendingRecords = 0;
+        append(line, count);
+    }
+
+    /** Writes {@code line} (holding {@code count} records) to the file, synced when {@code fsync} asks; caller holds the lock. */
+    private void append(byte[] line, int count) {
         try {
             out.write(line);
             if (fsync) {

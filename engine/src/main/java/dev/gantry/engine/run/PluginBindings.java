@@ -12,10 +12,7 @@ import dev.gantry.engine.workspace.ScriptHost;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.FileSystems;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +36,8 @@ final class PluginBindings {
         Map<String, Object> args = new LinkedHashMap<>(arguments);
         args.remove("type");
         args.remove("credentialsId");
-        Scratch scratch = workspace == null ? null : new Scratch(workspace, secrets, symbol, c.id());
+        String what = symbol + "(credentialsId: '" + c.id() + "')";
+        Scratch scratch = workspace == null ? null : new Scratch(workspace, secrets, what);
         Map<String, String> vars;
         Set<String> visible;
         try {
@@ -50,17 +48,17 @@ final class PluginBindings {
             visible = binding.publicVariables(vars);
         } catch (IllegalArgumentException e) {
             cleanQuietly(scratch);
-            throw new StepFailedException(symbol + "(credentialsId: '" + c.id() + "'): " + e.getMessage());
+            throw new StepFailedException(what + ": " + e.getMessage());
         } catch (IOException | RuntimeException | LinkageError e) {
             cleanQuietly(scratch);
-            throw new StepFailedException(symbol + "(credentialsId: '" + c.id() + "') of a plugin failed: "
+            throw new StepFailedException(what + " of a plugin failed: "
                     + (e.getMessage() == null ? e.getClass().getName() : e.getClass().getName() + ": " + e.getMessage()), e);
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : vars.entrySet()) {
-            if (e.getKey() == null || !e.getKey().matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            if (e.getKey() == null || !CredentialBindings.isVariableName(e.getKey())) {
                 cleanQuietly(scratch);
-                throw new StepFailedException(symbol + "(credentialsId: '" + c.id() + "'): the plugin's binding set the variable '"
+                throw new StepFailedException(what + ": the plugin's binding set the variable '"
                         + e.getKey() + "', which is not a valid environment variable name");
             }
             String v = e.getValue() == null ? "" : e.getValue();
@@ -80,14 +78,14 @@ final class PluginBindings {
             try {
                 binding.unbind(bound, scratch);
             } catch (RuntimeException | LinkageError e) {
-                throw new IOException(symbol + "(credentialsId: '" + c.id() + "'): the plugin's unbind threw " + e, e);
+                throw new IOException(what + ": the plugin's unbind threw " + e, e);
             } finally {
                 if (scratch != null) {
                     scratch.delete();
                 }
             }
         };
-        secrets.deleteAtEnd("what " + symbol + "(credentialsId: '" + c.id() + "') wrote", undo);
+        secrets.deleteAtEnd("what " + what + " wrote", undo);
         return new CredentialBindings.Bound(bound, null, undo, secrets);
     }
 
@@ -111,10 +109,11 @@ final class PluginBindings {
         private Workspace made;
         private BuildSecrets.Cleanup delete;
 
-        Scratch(Workspace body, BuildSecrets secrets, String symbol, String id) {
+        /** @param what the binding's call, for messages: {@code symbol(credentialsId: 'id')} */
+        Scratch(Workspace body, BuildSecrets secrets, String what) {
             this.body = body;
             this.secrets = secrets;
-            this.what = symbol + "(credentialsId: '" + id + "')";
+            this.what = what;
         }
 
         private synchronized Workspace dir() throws IOException {
@@ -122,9 +121,7 @@ final class PluginBindings {
                 return made;
             }
             if (body instanceof LocalWorkspace local) {
-                Path d = FileSystems.getDefault().supportedFileAttributeViews().contains("posix")
-                        ? Files.createTempDirectory("gantry-secrets-", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
-                        : Files.createTempDirectory("gantry-secrets-");
+                Path d = CredentialBindings.privateTempDirectory();
                 delete = () -> BuildSecrets.deleteTree(d);
                 secrets.deleteAtEnd(d);
                 made = new LocalWorkspace(local.nodeName(), d);

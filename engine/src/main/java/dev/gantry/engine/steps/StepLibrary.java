@@ -101,7 +101,7 @@ public final class StepLibrary {
                 refused.accept(b, "its credential binding " + b.getClass().getName() + " is left out: symbol() threw " + e);
                 continue;
             }
-            if (symbol == null || !symbol.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            if (symbol == null || !IDENTIFIER.matcher(symbol).matches()) {
                 refused.accept(b, "its credential binding " + b.getClass().getName() + " is left out: its symbol '" + symbol
                         + "' is not a Groovy identifier");
             } else if (BUILT_IN_SYMBOLS.contains(symbol)) {
@@ -121,12 +121,11 @@ public final class StepLibrary {
     /**
      * The names pipelines call without them being steps, that no plugin binding may take: the
      * built-in {@code withCredentials} bindings and the other argument helpers (parameters,
-     * {@code credentials}, {@code logRotator}, ...). The same set as
-     * {@code DeclarativeGrammar.SYMBOLS}.
+     * {@code credentials}, {@code logRotator}, ...), as the declarative grammar knows them.
      */
-    public static final java.util.Set<String> BUILT_IN_SYMBOLS = java.util.Set.of("string", "text", "booleanParam", "choice",
-            "password", "credentials", "usernamePassword", "usernameColonPassword", "sshUserPrivateKey", "file", "certificate",
-            "logRotator", "agent", "nonresumable");
+    public static final java.util.Set<String> BUILT_IN_SYMBOLS = dev.gantry.engine.pipeline.DeclarativeGrammar.SYMBOLS;
+
+    private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     /** The plugin credential binding with this symbol; empty for built-in bindings and unknown names. */
     public Optional<CredentialBinding> binding(String symbol) {

@@ -60,9 +60,9 @@ public final class WithCredentialsStep implements Step {
                     throw new StepFailedException("withCredentials: each binding must be made with one of " + known(library)
                             + ", as in string(credentialsId: 'id', variable: 'V'), not " + b);
                 }
-                CredentialBinding plugin = CredentialBindings.SYMBOLS.contains(symbol) || library == null
-                        ? null : library.binding(symbol).orElse(null);
-                if (!CredentialBindings.SYMBOLS.contains(symbol) && plugin == null) {
+                boolean builtIn = CredentialBindings.SYMBOLS.contains(symbol);
+                CredentialBinding plugin = builtIn || library == null ? null : library.binding(symbol).orElse(null);
+                if (!builtIn && plugin == null) {
                     throw new StepFailedException("withCredentials: '" + symbol + "' is not a credentials binding; use one of "
                             + known(library));
                 }
@@ -102,12 +102,19 @@ public final class WithCredentialsStep implements Step {
         }
     }
 
-    /** The binding symbols this build knows, built-in and the plugins', sorted. */
-    static String known(StepLibrary library) {
+    /**
+     * The binding symbols {@code withCredentials} takes in a build of {@code library}: the built-in
+     * ones and the plugins', sorted; only the built-in ones when {@code library} is null.
+     */
+    public static java.util.SortedSet<String> bindingSymbols(StepLibrary library) {
         java.util.TreeSet<String> all = new java.util.TreeSet<>(CredentialBindings.SYMBOLS);
         if (library != null) {
             all.addAll(library.bindingSymbols());
         }
-        return String.join(", ", all);
+        return all;
+    }
+
+    private static String known(StepLibrary library) {
+        return String.join(", ", bindingSymbols(library));
     }
 }

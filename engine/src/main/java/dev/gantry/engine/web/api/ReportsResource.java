@@ -75,12 +75,6 @@ public final class ReportsResource {
     }
 
     private void existingBuild(String name, int number) {
-        JobsResource.checkName(name);
-        if (controller.build(name, number).isEmpty()) {
-            if (controller.job(name).isEmpty()) {
-                throw ApiException.notFound("there is no job '" + name + "'");
-            }
-            throw ApiException.notFound("job '" + name + "' has no build #" + number);
-        }
+        LogsResource.existingBuild(controller, name, number);
     }
 }
