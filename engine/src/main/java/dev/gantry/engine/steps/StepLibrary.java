@@ -84,7 +84,7 @@ public final class StepLibrary {
     /**
      * This library plus plugin credential bindings for {@code withCredentials([...])}, in order. A
      * binding is left out, and reported to {@code refused} with the reason, when its symbol is not
-     * a Groovy identifier, is a built-in symbol ({@link #BUILT_IN_SYMBOLS}), names a step, or was
+     * a Groovy identifier, is a built-in symbol (a {@code withCredentials} binding or argument helper the declarative grammar knows, {@link dev.gantry.engine.pipeline.DeclarativeGrammar#SYMBOLS}), names a step, or was
      * taken by an earlier binding: it would never be reached, or would change what a pipeline
      * written for the built-in means.
      *
@@ -104,7 +104,7 @@ public final class StepLibrary {
             if (symbol == null || !IDENTIFIER.matcher(symbol).matches()) {
                 refused.accept(b, "its credential binding " + b.getClass().getName() + " is left out: its symbol '" + symbol
                         + "' is not a Groovy identifier");
-            } else if (BUILT_IN_SYMBOLS.contains(symbol)) {
+            } else if (dev.gantry.engine.pipeline.DeclarativeGrammar.SYMBOLS.contains(symbol)) {
                 refused.accept(b, "its credential binding '" + symbol + "' is left out: a built-in binding or argument helper"
                         + " has that name; give it another symbol (prefix it with the plugin's id)");
             } else if (all.containsKey(symbol)) {
@@ -117,13 +117,6 @@ public final class StepLibrary {
         }
         return new StepLibrary(new TreeMap<>(all), out);
     }
-
-    /**
-     * The names pipelines call without them being steps, that no plugin binding may take: the
-     * built-in {@code withCredentials} bindings and the other argument helpers (parameters,
-     * {@code credentials}, {@code logRotator}, ...), as the declarative grammar knows them.
-     */
-    public static final java.util.Set<String> BUILT_IN_SYMBOLS = dev.gantry.engine.pipeline.DeclarativeGrammar.SYMBOLS;
 
     private static final java.util.regex.Pattern IDENTIFIER = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.gantry.api.credentials.Credential;
 import dev.gantry.api.credentials.CredentialBinding;
 import dev.gantry.api.workspace.Workspace;
-import dev.gantry.engine.pipeline.DeclarativeGrammar;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -53,10 +52,5 @@ class StepLibraryBindingsTest {
         StepLibrary live = StepLibrary.live(() -> lib);
         assertEquals(true, live.binding("vaultToken").isPresent());
         assertEquals(Set.of("vaultToken"), live.snapshot().bindingSymbols());
-    }
-
-    @Test
-    void theBuiltInSymbolsAreTheGrammarsSymbols() {
-        assertEquals(DeclarativeGrammar.SYMBOLS, StepLibrary.BUILT_IN_SYMBOLS);
     }
 }
