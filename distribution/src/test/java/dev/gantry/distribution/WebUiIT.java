@@ -39,6 +39,13 @@ class WebUiIT {
         }
     }
 
+    /** Starts the controller on {@code home} at a free port, logging to {@code log}; stopped after the test. Its base URI. */
+    private URI start(Path home, String log) throws Exception {
+        Gantry.Server started = Gantry.startServer(dir.resolve(log), List.of("--home", home.toString(), "--port", "0"));
+        server = started.process();
+        return started.base();
+    }
+
     /** GET signed in as the admin (HTTP Basic). */
     private HttpResponse<String> get(URI base, String path) throws Exception {
         return http.send(Gantry.request(base.resolve(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -51,9 +58,7 @@ class WebUiIT {
     @Test
     void theControllerServesTheUiWithItsHomeAndPlugins() throws Exception {
         Path home = dir.resolve("home");
-        Gantry.Server started = Gantry.startServer(dir.resolve("server.log"), List.of("--home", home.toString(), "--port", "0"));
-        server = started.process();
-        URI base = started.base();
+        URI base = start(home, "server.log");
         HttpResponse<String> signIn = anonymous(base, "system");
         assertEquals(303, signIn.statusCode(), "without credentials a page sends the browser to the login page: " + signIn.body());
         assertEquals("/login?from=%2Fsystem", signIn.headers().firstValue("Location").orElse(""));
@@ -118,9 +123,7 @@ class WebUiIT {
     @Test
     void aDeveloperCreatedOnTheUsersPageUsesATokenAndStaysSignedInAcrossARestart() throws Exception {
         Path home = dir.resolve("home");
-        Gantry.Server started = Gantry.startServer(dir.resolve("server.log"), List.of("--home", home.toString(), "--port", "0"));
-        server = started.process();
-        URI base = started.base();
+        URI base = start(home, "server.log");
         HttpResponse<String> team = http.send(Gantry.request(base.resolve("api/v1/folders/team")).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"description\": \"the team\"}")).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(team.statusCode() == 200 || team.statusCode() == 201, "the folder is created: " + team.body());
@@ -156,9 +159,7 @@ class WebUiIT {
 
         server.destroy();
         assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the controller stops");
-        started = Gantry.startServer(dir.resolve("server2.log"), List.of("--home", home.toString(), "--port", "0"));
-        server = started.process();
-        URI again = started.base();
+        URI again = start(home, "server2.log");
         HttpResponse<String> account = page(again, devon.cookie(), "account");
         assertEquals(200, account.statusCode(), "the session survived the restart: " + account.body());
         assertTrue(account.body().contains(">devon</strong>") && account.body().contains("&lt;img src=x"), account.body());
@@ -177,9 +178,7 @@ class WebUiIT {
 
     @Test
     void aJobsTriggersAndScmAreConfiguredInTheUiTestsHaveAHistoryAndStepsFold() throws Exception {
-        Gantry.Server started = Gantry.startServer(dir.resolve("server.log"), List.of("--home", dir.resolve("home").toString(), "--port", "0"));
-        server = started.process();
-        URI base = started.base();
+        URI base = start(dir.resolve("home"), "server.log");
         String script = """
                 pipeline { agent any
                   stages { stage('T') { steps {

@@ -49,14 +49,14 @@ final class StartupCheck {
                 abort(builds, logs, b, null, "journaling is off on this controller (-Dgantry.journal=off)", report);
                 continue;
             }
-            if (!BuildJournals.exists(dir) && neverBegan(logs, b)) {
-                // Killed between being marked RUNNING and creating its journal: nothing ran yet.
-                report.accept("store check: " + name + " was marked running but had not begun (no journal, no log); it starts now");
-                resume.add(b);
-                continue;
-            }
             if (!BuildJournals.exists(dir)) {
-                abort(builds, logs, b, null, "it has no journal to resume from (" + BuildJournals.file(dir) + " is missing)", report);
+                if (neverBegan(logs, b)) {
+                    // Killed between being marked RUNNING and creating its journal: nothing ran yet.
+                    report.accept("store check: " + name + " was marked running but had not begun (no journal, no log); it starts now");
+                    resume.add(b);
+                } else {
+                    abort(builds, logs, b, null, "it has no journal to resume from (" + BuildJournals.file(dir) + " is missing)", report);
+                }
                 continue;
             }
             FileStepJournal.LogMark mark;

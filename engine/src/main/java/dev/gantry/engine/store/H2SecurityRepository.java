@@ -32,14 +32,8 @@ final class H2SecurityRepository implements SecurityRepository {
 
     @Override
     public Optional<UserRecord> user(String name) {
-        return tx.run("reading user '" + name + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT name, password_hash, created, disabled FROM users WHERE name = ?")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(user(rs)) : Optional.empty();
-                }
-            }
-        });
+        return one("reading user '" + name + "'", "SELECT name, password_hash, created, disabled FROM users WHERE name = ?", name,
+                H2SecurityRepository::user);
     }
 
     private static UserRecord user(ResultSet rs) throws SQLException {
@@ -97,14 +91,8 @@ final class H2SecurityRepository implements SecurityRepository {
 
     @Override
     public Optional<TokenRecord> tokenByHash(String hash) {
-        return tx.run("looking up a token", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id, username, name, token_hash, created, last_used FROM api_tokens WHERE token_hash = ?")) {
-                ps.setString(1, hash);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(token(rs)) : Optional.empty();
-                }
-            }
-        });
+        return one("looking up a token", "SELECT id, username, name, token_hash, created, last_used FROM api_tokens WHERE token_hash = ?", hash,
+                H2SecurityRepository::token);
     }
 
     private static TokenRecord token(ResultSet rs) throws SQLException {
@@ -237,12 +225,34 @@ final class H2SecurityRepository implements SecurityRepository {
     }
 
     private boolean update(String operation, String sql, String... args) {
+        return count(operation, sql, args) > 0;
+    }
+
+    /** Runs {@code sql} with {@code args} as its parameters; the number of rows it changed. */
+    private int count(String operation, String sql, String... args) {
         return tx.run(operation, c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 for (int i = 0; i < args.length; i++) {
                     ps.setString(i + 1, args[i]);
                 }
-                return ps.executeUpdate() > 0;
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    /** Maps one row of a result set. */
+    private interface Row<T> {
+        T of(ResultSet rs) throws SQLException;
+    }
+
+    /** Runs {@code sql}, a SELECT by one key ({@code ?} 1): its first row, or empty. */
+    private <T> Optional<T> one(String operation, String sql, String key, Row<T> row) {
+        return tx.run(operation, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(row.of(rs)) : Optional.empty();
+                }
             }
         });
     }
@@ -302,15 +312,9 @@ final class H2SecurityRepository implements SecurityRepository {
 
     @Override
     public Optional<SessionRecord> session(String idHash) {
-        return tx.run("reading a session", c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT id_hash, username, created, last_seen FROM sessions WHERE id_hash = ?")) {
-                ps.setString(1, idHash);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new SessionRecord(rs.getString("id_hash"), rs.getString("username"),
-                            Transactions.instant(rs, "created"), Transactions.instant(rs, "last_seen"))) : Optional.empty();
-                }
-            }
-        });
+        return one("reading a session", "SELECT id_hash, username, created, last_seen FROM sessions WHERE id_hash = ?", idHash,
+                rs -> new SessionRecord(rs.getString("id_hash"), rs.getString("username"),
+                        Transactions.instant(rs, "created"), Transactions.instant(rs, "last_seen")));
     }
 
     @Override
@@ -325,12 +329,7 @@ final class H2SecurityRepository implements SecurityRepository {
 
     @Override
     public int deleteSessions(String user) {
-        return tx.run("ending the sessions of user '" + user + "'", c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE username = ?")) {
-                ps.setString(1, user);
-                return ps.executeUpdate();
-            }
-        });
+        return count("ending the sessions of user '" + user + "'", "DELETE FROM sessions WHERE username = ?", user);
     }
 
     @Override

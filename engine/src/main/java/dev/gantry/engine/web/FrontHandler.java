@@ -78,15 +78,13 @@ final class FrontHandler extends Handler.Wrapper {
 
     /**
      * What is left unread of a request body when its answer is complete, read (up to
-     * {@link #MAX_DRAIN} bytes, without blocking a thread) before the exchange completes. Jetty
+     * {@link WebServer#MAX_UNREAD_BODY_BYTES}, without blocking a thread) before the exchange completes. Jetty
      * closes a connection whose request body was not read, and closing a socket with unread bytes
      * in it resets the connection, which can destroy the answer before the client has read it
      * ("header parser received no bytes"). This covers every refusal made before the body was read,
      * wherever it was made (Jetty's servlet layer, this handler, Jersey). A body beyond the limit
      * is left to Jetty's close: nobody makes the controller read megabytes by sending them.
      */
-    static final long MAX_DRAIN = 1 << 20;
-
     private static final class Drain implements Runnable {
         private final Request request;
         private final Callback done;
@@ -107,7 +105,7 @@ final class FrontHandler extends Handler.Wrapper {
                 }
                 read += chunk.remaining();
                 chunk.release();
-                if (chunk.isLast() || Content.Chunk.isFailure(chunk) || read > MAX_DRAIN) {
+                if (chunk.isLast() || Content.Chunk.isFailure(chunk) || read > WebServer.MAX_UNREAD_BODY_BYTES) {
                     done.succeeded();
                     return;
                 }

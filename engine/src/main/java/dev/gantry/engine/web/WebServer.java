@@ -27,6 +27,12 @@ import org.glassfish.jersey.servlet.ServletContainer;
 public final class WebServer implements AutoCloseable {
     /** The default largest request body: 10 MiB. */
     public static final long DEFAULT_MAX_BODY_BYTES = 10L * 1024 * 1024;
+    /**
+     * The most of a request body left unread by its answer that the controller still reads
+     * (FrontHandler, and CloseAfterRefusal which says {@code Connection: close} beyond it), so that
+     * the connection stays open; nobody makes the controller read megabytes by sending them.
+     */
+    public static final long MAX_UNREAD_BODY_BYTES = 1 << 20;
     private static final long STOP_TIMEOUT_MILLIS = 5_000;
 
     private final Server server;
@@ -116,7 +122,7 @@ public final class WebServer implements AutoCloseable {
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
         // Jetty's own check of the URI answers before any handler runs, so it cannot read the body
-        // of the request it refuses (see FrontHandler.MAX_DRAIN): FrontHandler makes the same check
+        // of the request it refuses (see FrontHandler.Drain): FrontHandler makes the same check
         // (FrontHandler.URI_COMPLIANCE) as the first handler, and the connection lets every URI through to it.
         http.setUriCompliance(UriCompliance.UNSAFE);
         ServerConnector connector = tls == null ? new ServerConnector(server, 1, 1, new HttpConnectionFactory(http))

@@ -1,5 +1,6 @@
 package dev.gantry.engine.web.api;
 
+import dev.gantry.engine.web.WebServer;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
@@ -7,16 +8,15 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /**
- * An error answer to a request whose body was not read (refused with 401 or 403, a bad name)
- * first reads what is left of the body, up to 1 MiB: Jetty closes a connection with unread bytes
- * on it, and closing a socket with unread data resets it, which can destroy the answer before the
- * client reads it ("header parser received no bytes"). A bigger body is not read (nobody makes the
- * controller read megabytes by sending them) and the answer says {@code Connection: close}, as it
- * does for a 413 and for a client that waits for "100 Continue" (it has sent nothing yet).
+ * An error answer to a request whose body may be left unread (refused with 401 or 403, a bad name)
+ * says {@code Connection: close} when the connection cannot stay open: a body bigger than
+ * {@link WebServer#MAX_UNREAD_BODY_BYTES} is not read (nobody makes the controller read megabytes
+ * by sending them), nor is one after a 413 or from a client that waits for "100 Continue" (it has
+ * sent nothing yet). The body itself is read by FrontHandler once the answer is complete (Jetty
+ * closes a connection with unread bytes on it, and closing a socket with unread data resets it);
+ * only a body of unknown length is read here, as that is the only way to learn whether it is too big.
  */
 final class CloseAfterRefusal implements ContainerResponseFilter {
-    private static final int MAX_DRAIN = 1 << 20;
-
     @Override
     public void filter(ContainerRequestContext req, ContainerResponseContext res) {
         if (res.getStatus() < 400 || !(req.getLength() > 0 || req.getHeaderString("Transfer-Encoding") != null)) {
@@ -28,6 +28,9 @@ final class CloseAfterRefusal implements ContainerResponseFilter {
             // (reading would ask for it): answer and close, no bytes are on their way.
             res.getHeaders().putSingle("Connection", "close");
             return;
+        }
+        if (req.getLength() >= 0 && req.getLength() <= WebServer.MAX_UNREAD_BODY_BYTES) {
+            return; // FrontHandler reads it, without holding this thread
         }
         boolean drained;
         try {
@@ -41,7 +44,7 @@ final class CloseAfterRefusal implements ContainerResponseFilter {
         }
     }
 
-    /** Reads the rest of {@code in}; false when more than {@link #MAX_DRAIN} bytes were left or it failed. */
+    /** Reads the rest of {@code in}; false when more than {@link WebServer#MAX_UNREAD_BODY_BYTES} bytes were left or it failed. */
     private static boolean drained(InputStream in) {
         if (in == null) {
             return true;
@@ -51,7 +54,7 @@ final class CloseAfterRefusal implements ContainerResponseFilter {
         try {
             for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
                 read += n;
-                if (read > MAX_DRAIN) {
+                if (read > WebServer.MAX_UNREAD_BODY_BYTES) {
                     return false;
                 }
             }

@@ -116,6 +116,8 @@ final class LogEvents {
         private volatile long lastWrite = System.nanoTime();
         private volatile Runnable unsubscribe = () -> { };
         private final boolean steps;
+        /** The step index for this run's events (steps only); null until the first needs it. */
+        private dev.gantry.engine.store.LogIndex stepIndex;
         private long offset;
 
         Follower(Controller controller, BuildLogs logs, String job, int number, long offset, ChunkedOutput<byte[]> out, boolean steps) {
@@ -166,6 +168,7 @@ final class LogEvents {
             }
             boolean completed = b.get().status() == BuildStatus.COMPLETED;
             long size = logs.size(job, number);
+            stepIndex = null; // read again, once, by the first event of this run
             while (offset < size && !closed) {
                 int want = (int) Math.min(CHUNK, size - offset);
                 byte[] buf;
@@ -215,8 +218,12 @@ final class LogEvents {
                 data.put("base64", Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buf, length)));
             }
             if (steps) {
-                // The index is committed before followers are woken, so it covers these bytes.
-                data.put("steps", dev.gantry.engine.web.ui.LogSteps.segments(logs.index(job, number), start, start + length));
+                // The index is committed before followers are woken, so the one read after this
+                // run's size covers these bytes; read once per run, not once per chunk of a long log.
+                if (stepIndex == null) {
+                    stepIndex = logs.index(job, number);
+                }
+                data.put("steps", dev.gantry.engine.web.ui.LogSteps.segments(stepIndex, start, start + length));
             }
             write(("id: " + (start + length) + "\ndata: ").getBytes(StandardCharsets.US_ASCII), RestApi.toJson(data), "\n\n".getBytes(StandardCharsets.US_ASCII));
         }

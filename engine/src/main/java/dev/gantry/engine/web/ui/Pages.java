@@ -402,7 +402,7 @@ final class Pages {
         b.parameters().forEach((k, v) -> params.add(new KeyValue(k, secret.contains(k) ? "********" : String.valueOf(v))));
         long size = controller.logSize(job, number);
         long start = Math.max(0, size - TAIL_BYTES);
-        Chunk tail = chunk(job, number, start, size, start > 0, live.running());
+        Chunk tail = chunk(job, number, null, start, size, start > 0, live.running());
         List<LogLine> log = tail.lines();
         long logStart = log.isEmpty() ? tail.end() : log.get(0).offset();
         long logEnd = tail.end();
@@ -429,7 +429,7 @@ final class Pages {
                 control && !restart.isEmpty() ? base + "/restart" : null, control && b.status() == BuildStatus.COMPLETED ? base + "/replay" : null, error,
                 number > 1 && controller.build(job, number - 1).isPresent() ? Urls.build(job, number - 1) : null,
                 controller.build(job, number + 1).isPresent() ? Urls.build(job, number + 1) : null,
-                changes(job, number), blocks(job, number, log, live.running()), BuildPanels.render(controller, b));
+                changes(job, number), blocks(tail.index(), log, live.running()), BuildPanels.render(controller, b));
     }
 
     /** The commits the build's checkouts brought, newest first per checkout (the git plugin records them). */
@@ -594,22 +594,24 @@ final class Pages {
      * that starts in the range; a line still being written at the end is left out (the live
      * stream sends it whole).
      */
-    List<LogLine> logLines(String job, int number, long from, long to, boolean skipPartial) throws IOException {
-        return chunk(job, number, from, to, skipPartial, false).lines();
+    List<LogLine> logLines(String job, int number, LogIndex index, long from, long to, boolean skipPartial) throws IOException {
+        return chunk(job, number, index, from, to, skipPartial, false).lines();
     }
 
-    /** Lines read and the offset after the last one. */
-    record Chunk(List<LogLine> lines, long end) {
+    /** Lines read, the offset after the last one, and the step index that gave them their times. */
+    record Chunk(List<LogLine> lines, long end, LogIndex index) {
     }
 
     /**
      * The log lines of bytes {@code [from, to)}: when {@code skipPartial}, from the first line
      * that starts in the range; when {@code wholeOnly}, a last line without its newline (still
-     * being written) is left out, for the live stream to send whole.
+     * being written) is left out, for the live stream to send whole. {@code index} is the build's
+     * step index, which gives each line its step's start time; null: read after the bytes (so that
+     * it covers them as far as it can), and returned with the lines for their step blocks.
      */
-    Chunk chunk(String job, int number, long from, long to, boolean skipPartial, boolean wholeOnly) throws IOException {
+    Chunk chunk(String job, int number, LogIndex index, long from, long to, boolean skipPartial, boolean wholeOnly) throws IOException {
         if (to <= from) {
-            return new Chunk(List.of(), from);
+            return new Chunk(List.of(), from, index != null ? index : LogIndex.empty());
         }
         // One byte before the range tells whether its first line starts exactly at the range.
         long base = skipPartial && from > 0 ? from - 1 : from;
@@ -622,7 +624,8 @@ final class Pages {
             int nl = buf[0] == '\n' ? 0 : indexOf(buf, 0);
             pos = nl < 0 ? buf.length : nl + 1;
         }
-        List<LogIndex.Owned> owned = ownedRanges(job, number);
+        LogIndex steps = index != null ? index : index(job, number);
+        List<LogIndex.Owned> owned = steps.owned();
         List<LogLine> out = new ArrayList<>();
         while (pos < buf.length) {
             int nl = indexOf(buf, pos);
@@ -638,7 +641,7 @@ final class Pages {
             out.add(new LogLine(offset, "o" + offset, time(owned, offset), Ansi.spans(text)));
             pos = nl < 0 ? buf.length : nl + 1;
         }
-        return new Chunk(out, base + pos);
+        return new Chunk(out, base + pos, steps);
     }
 
     private static int indexOf(byte[] b, int from) {
@@ -650,16 +653,11 @@ final class Pages {
         return -1;
     }
 
-    private List<LogIndex.Owned> ownedRanges(String job, int number) {
-        return index(job, number).owned();
-    }
-
     /**
      * The lines grouped into blocks of consecutive lines of one step (foldable in the console);
      * lines no step wrote stand alone. A step's status is RUNNING while it runs in a running build.
      */
-    List<LogBlock> blocks(String job, int number, List<LogLine> lines, boolean running) {
-        LogIndex index = index(job, number);
+    List<LogBlock> blocks(LogIndex index, List<LogLine> lines, boolean running) {
         List<LogIndex.Owned> owned = index.owned();
         List<LogBlock> out = new ArrayList<>();
         LogIndex.Node current = null;
@@ -718,7 +716,8 @@ final class Pages {
         long size = controller.logSize(job, number);
         long start = Math.max(0, Math.min(requested, size));
         long end = Math.min(size, start + PAGE_BYTES);
-        List<LogLine> lines = logLines(job, number, start, end, start > 0);
+        Chunk page = chunk(job, number, null, start, end, start > 0, false);
+        List<LogLine> lines = page.lines();
         // The last line may be cut by the page's end: it goes to the next page, which starts with it.
         long next = end;
         if (end < size && lines.size() > 1) {
@@ -730,7 +729,7 @@ final class Pages {
                 start > 0 ? base + "?start=" + Math.max(0, start - PAGE_BYTES) : null,
                 next < size ? base + "?start=" + next : null, base + "?start=0",
                 base + "?start=" + Math.max(0, size - PAGE_BYTES), Urls.apiBuild(job, number) + "/log", Urls.build(job, number),
-                blocks(job, number, lines, false));
+                blocks(page.index(), lines, false));
     }
 
     /** One stage's or step's log page (at most its last {@link #PAGE_BYTES}). */
@@ -750,12 +749,12 @@ final class Pages {
                 continue;
             }
             long from = r.start() + skip;
-            lines.addAll(logLines(job, number, from, r.end(), skip > 0));
+            lines.addAll(logLines(job, number, index, from, r.end(), skip > 0));
             skip = 0;
         }
         String title = (node.kind() == LogIndex.Kind.STAGE ? "Stage " : "Step ") + node.name();
         return new LogPage(job, number, crumbsBuild(job, number), title, lines, 0, total, total, null, null, null, null,
-                Urls.apiBuild(job, number) + "/steps/" + Urls.seg(id) + "/log", Urls.build(job, number), blocks(job, number, lines, false));
+                Urls.apiBuild(job, number) + "/steps/" + Urls.seg(id) + "/log", Urls.build(job, number), blocks(index, lines, false));
     }
 
     ReplayPage replay(String job, int number, String script, List<Problem> problems) {
