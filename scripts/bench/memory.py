@@ -10,7 +10,7 @@ Java heap, other anonymous memory), NMT's committed memory per category, and the
 Points: idle 5 s after ready, 30 s after ready (has the idle figure settled?), right after a W3
 build (100 `sh 'true'`), and 20 s after that build.
 
-Usage: scripts/bench/memory.py [--gantry PATH] [--controller-opts OPTS] [--agent-opts OPTS] [--no-nmt] [--points idle5,idle30,w3]
+Usage: scripts/bench/memory.py [--gantry PATH] [--controller-opts OPTS] [--agent-opts OPTS] [--no-nmt] [--points idle5,idle30,w3,w5w6]
        scripts/bench/memory.py --ab NAME=GANTRY|CONTROLLER_OPTS|AGENT_OPTS|AGENT_ENV ... [--rounds N]
 """
 import argparse
@@ -137,6 +137,24 @@ def run_pair(gantry, points, with_nmt, controller_opts="", agent_opts="", agent_
             take("w3")
             time.sleep(20)
             take("w3+20")
+        if "w5w6" in points:
+            # As in a full harness run: W5 (47 MB of log) and then W6's 20 `sleep 5` builds on a
+            # second agent with 20 executors; the snapshot is taken 3 s into W6, when all run.
+            s.job("w5", pinned("w2", "sh 'seq 1 6000000'"))
+            s.wait("w5", s.trigger("w5"))
+            take("w5")
+            register(s, tmp, "w20", ["w20"], 20)
+            extra = agent_process(gantry, s.base, tmp, "w20", a_env)
+            try:
+                wait_online(s, ["w20"])
+                s.job("w6", pinned("w20", "sh 'sleep 5'"))
+                numbers = [s.trigger("w6") for _ in range(20)]
+                time.sleep(3)
+                take("w6")
+                for n in numbers:
+                    s.wait("w6", n)
+            finally:
+                stop_all([extra])
     finally:
         stop_all([agent])
         s.stop()
