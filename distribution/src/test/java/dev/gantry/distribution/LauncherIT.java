@@ -34,8 +34,8 @@ class LauncherIT {
             List<String> server = commandLine(c.server.pid());
             List<String> remote = commandLine(agent.pid());
             assertTrue(server.contains("-Xms16m") && server.contains("-XX:+UseSerialGC"), server.toString());
-            // The controller keeps the full JIT: it carries the load of many builds and requests.
-            assertFalse(server.contains("-XX:TieredStopAtLevel=1"), server.toString());
+            // The full JIT on more than two cores, C1 alone on one or two (see the test below).
+            assertEquals(cores() <= 2, server.contains("-XX:TieredStopAtLevel=1"), server.toString());
             assertTrue(remote.contains("-Xms8m") && remote.contains("-XX:TieredStopAtLevel=1") && remote.contains("-XX:+UseSerialGC"),
                     remote.toString());
             if (Runtime.version().feature() >= 22) {
@@ -46,6 +46,45 @@ class LauncherIT {
             int n = c.trigger("mem", "pipeline { agent { label 'mem' }\n stages { stage('S') { steps { sh 'echo on-the-agent' } } } }\n");
             assertEquals("SUCCESS", c.awaitBuild("mem", n, Duration.ofSeconds(60)).path("result").asText(), c.log("mem", n));
             assertTrue(c.log("mem", n).contains("on-the-agent"), c.log("mem", n));
+        }
+    }
+
+    /** The processors the launcher counts ({@code nproc}: the CPUs this process may run on). */
+    private static int cores() throws Exception {
+        Process p = new ProcessBuilder("nproc").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        assertEquals(0, p.waitFor(), out);
+        return Integer.parseInt(out);
+    }
+
+    /**
+     * The controller runs with the C1 compiler alone on one or two cores and with the full JIT on
+     * more; GANTRY_JAVA_OPTS comes after the launcher's options, so -XX:TieredStopAtLevel=4 there
+     * keeps C2 on a small machine. The core count comes from a fake {@code nproc} first on PATH.
+     */
+    @Test
+    void theControllerCompilesWithC1AloneOnOneOrTwoCores() throws Exception {
+        for (int n : new int[] {2, 8}) {
+            for (String opts : List.of("", "-XX:TieredStopAtLevel=4")) {
+                Path bin = Files.createDirectories(dir.resolve("bin-" + n));
+                Path nproc = bin.resolve("nproc");
+                Files.writeString(nproc, "#!/bin/sh\necho " + n + "\n");
+                nproc.toFile().setExecutable(true);
+                Path home = dir.resolve("home-" + n + "-" + opts.length());
+                Gantry.Server s = Gantry.startServer(dir.resolve("server-" + n + "-" + opts.length() + ".log"),
+                        List.of("--home", home.toString(), "--port", "0"),
+                        Map.of("PATH", bin + ":" + System.getenv("PATH"), "GANTRY_JAVA_OPTS", opts));
+                try {
+                    List<String> cmd = commandLine(s.process().pid());
+                    int c1 = cmd.indexOf("-XX:TieredStopAtLevel=1");
+                    int c2 = cmd.lastIndexOf("-XX:TieredStopAtLevel=4");
+                    assertEquals(n <= 2, c1 >= 0, n + " cores: " + cmd);
+                    assertEquals(!opts.isEmpty(), c2 > c1, "the user's option comes last and wins: " + cmd);
+                } finally {
+                    s.process().destroy();
+                    assertTrue(s.process().waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+                }
+            }
         }
     }
 
