@@ -30,7 +30,7 @@ final class MaskingLogSink implements LogSink {
     @Override
     public synchronized void chunk(LogSource source, byte[] bytes, int offset, int length, boolean startsLine, boolean endsLine) {
         SecretMasker masker = secrets.masker();
-        Carry carry = carries.get(source);
+        Carry carry = carries.isEmpty() ? null : carries.get(source);
         if (carry == null && masker.isEmpty()) {
             delegate.chunk(source, bytes, offset, length, startsLine, endsLine);
             return;

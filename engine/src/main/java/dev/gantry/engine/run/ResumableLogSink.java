@@ -25,8 +25,16 @@ public final class ResumableLogSink implements LogSink {
     private final Positions positions;
     private final Map<String, Long> already;
     private final Predicate<String> indexed;
-    private final Map<String, Long> written = new HashMap<>();
+    /** Lines written per writer (a one-element array, counted in place). */
+    private final Map<String, long[]> written = new HashMap<>();
     private final Map<String, Boolean> dropping = new HashMap<>();
+    /**
+     * The last writer and its count: a process's output comes from one {@link LogSource} instance
+     * line after line, so most lines skip building the key and looking it up (W5: six million).
+     */
+    private LogSource lastSource;
+    private String lastKey;
+    private long[] lastCount;
     private final java.util.Set<String> done = new java.util.HashSet<>();
     private volatile boolean sealed;
 
@@ -56,27 +64,32 @@ public final class ResumableLogSink implements LogSink {
         if (sealed) {
             return;
         }
-        write(key(source), source, bytes, offset, length, startsLine, endsLine);
+        if (source != lastSource) {
+            lastKey = key(source);
+            lastCount = written.computeIfAbsent(lastKey, k -> new long[1]);
+            lastSource = source;
+        }
+        write(lastKey, lastCount, source, bytes, offset, length, startsLine, endsLine);
     }
 
-    private void write(String key, LogSource source, byte[] bytes, int offset, int length, boolean startsLine, boolean endsLine) {
+    private void write(String key, long[] count, LogSource source, byte[] bytes, int offset, int length, boolean startsLine, boolean endsLine) {
         if (already.isEmpty()) {
             // A new build: nothing to drop, only counted.
             if (endsLine) {
-                written.merge(key, 1L, Long::sum);
+                count[0]++;
             }
             out.chunk(source, bytes, offset, length, startsLine, endsLine);
             return;
         }
         boolean drop;
         if (startsLine || !dropping.containsKey(key)) {
-            drop = written.getOrDefault(key, 0L) < already.getOrDefault(key, 0L);
+            drop = count[0] < already.getOrDefault(key, 0L);
             dropping.put(key, drop);
         } else {
             drop = dropping.get(key);
         }
         if (endsLine) {
-            written.merge(key, 1L, Long::sum);
+            count[0]++;
         }
         if (!drop) {
             out.chunk(source, bytes, offset, length, startsLine, endsLine);
@@ -90,7 +103,7 @@ public final class ResumableLogSink implements LogSink {
             if (sealed) {
                 return;
             }
-            write(INPUT_KEY, new LogSource(null, null, null, false), b, 0, b.length, true, true);
+            write(INPUT_KEY, written.computeIfAbsent(INPUT_KEY, k -> new long[1]), new LogSource(null, null, null, false), b, 0, b.length, true, true);
         }
         out.flush();
     }
@@ -99,6 +112,9 @@ public final class ResumableLogSink implements LogSink {
     public synchronized void forget(String recordedId) {
         String key = "s:" + recordedId;
         written.remove(key);
+        if (key.equals(lastKey)) {
+            lastSource = null; // its count is gone: a later line of it would start a new one
+        }
         if (already.containsKey(key)) {
             done.add(key);
         }
@@ -109,7 +125,11 @@ public final class ResumableLogSink implements LogSink {
         long[] p = positions.flushed();
         // Lines already in the log count even where the replay has not come to them again.
         Map<String, Long> lines = new HashMap<>(already);
-        written.forEach((k, v) -> lines.merge(k, v, Math::max));
+        written.forEach((k, v) -> {
+            if (v[0] > 0) {
+                lines.merge(k, v[0], Math::max);
+            }
+        });
         lines.keySet().removeAll(done);
         return new FileStepJournal.LogMark(p[0], p[1], lines);
     }

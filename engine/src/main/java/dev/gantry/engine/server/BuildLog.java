@@ -28,6 +28,8 @@ final class BuildLog implements LogSink, AutoCloseable {
     private final Guard logFile;
     private final Guard indexFile;
     private final PrintingLogSink printer;
+    /** Where the printer stood before and after the current chunk (used under this object's lock). */
+    private final long[] span = new long[2];
     private final LogIndex.Writer index;
     private final Runnable onCommit;
     private final Consumer<String> recordFailure;
@@ -114,12 +116,10 @@ final class BuildLog implements LogSink, AutoCloseable {
         if (failure != null) {
             return;
         }
-        long before = base + printer.position();
-        printer.chunk(source, bytes, offset, length, startsLine, endsLine);
-        long after = base + printer.position();
+        printer.chunk(source, bytes, offset, length, startsLine, endsLine, span);
         String owner = source.stepId() != null ? source.stepId() : source.stageId();
         if (owner != null) {
-            index.range(owner, before, after);
+            index.range(owner, base + span[0], base + span[1]);
         }
     }
 

@@ -315,6 +315,8 @@ public final class LogIndex {
         private final Map<Integer, Integer> stageOf = new HashMap<>();
         private int nextRef = 1;
         private int openRef;
+        /** The id of {@link #openRef}: a node's next line usually continues its open range, found without a lookup. */
+        private String openId;
         private long openStart;
         private long openEnd;
 
@@ -408,7 +410,12 @@ public final class LogIndex {
             if (end <= start) {
                 return;
             }
+            if (start == openEnd && openRef != 0 && (id == openId || id.equals(openId))) {
+                openEnd = end; // an id keeps its ref for good
+                return;
+            }
             int r = ref(id);
+            openId = id;
             if (r == openRef && start == openEnd) {
                 openEnd = end;
                 return;

@@ -53,4 +53,28 @@ class ResumableLogSinkTest {
         assertEquals(10, m.logBytes());
         assertEquals(2, m.indexBytes());
     }
+
+    /** A process's lines come from one source instance: the sink keeps its count at hand, and must not mix writers up. */
+    @Test
+    void reusedSourcesAreCountedApartWhenTheyInterleave() {
+        ResumableLogSink s = new ResumableLogSink(collecting, () -> new long[] {0, 0}, Map.of(), id -> false);
+        LogSink.LogSource step4 = new LogSink.LogSource(null, "4", null, false);
+        LogSink.LogSource step5 = new LogSink.LogSource(null, "5", "b", false);
+        LogSink.LogSource sameAs4 = new LogSink.LogSource(null, "4", null, false);
+        byte[] b = "x".getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < 3; i++) {
+            s.chunk(step4, b, 0, 1, true, true);
+        }
+        s.chunk(step5, b, 0, 1, true, false); // a line in two pieces counts once
+        s.chunk(step5, b, 0, 1, false, true);
+        s.chunk(sameAs4, b, 0, 1, true, true);
+        s.chunk(step4, b, 0, 1, true, true);
+        assertEquals(Map.of("s:4", 5L, "s:5", 1L), s.mark().lines());
+        s.forget("4"); // the writer of the last line: its count goes, kept at hand or not
+        assertEquals(Map.of("s:5", 1L), s.mark().lines());
+        s.chunk(step4, b, 0, 1, true, true); // (a journaled step writes no more; if it did, it counts anew)
+        s.chunk(step5, b, 0, 1, true, true);
+        assertEquals(Map.of("s:4", 1L, "s:5", 2L), s.mark().lines());
+        assertEquals(9, out.size(), "every chunk passes on: a new build drops nothing");
+    }
 }
