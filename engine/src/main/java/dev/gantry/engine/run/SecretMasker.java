@@ -22,12 +22,21 @@ final class SecretMasker {
     private final Set<String> patterns;
     private final int longest;
     // Node 0 is the root; per node: transitions, failure link, and the longest pattern ending there.
-    private final List<Map<Byte, Integer>> next = new ArrayList<>();
     private final int[] fail;
     private final int[] out;
+    /**
+     * The trie as arrays, for the scan (every byte of every log line passes it): the root's
+     * transitions as a table of all 256 bytes (0: none, stay at the root), where a scan spends
+     * nearly all its time; other nodes' as parallel arrays of bytes and targets (a few each).
+     */
+    private final int[] rootNext = new int[256];
+    private final byte[][] keys;
+    private final int[][] targets;
 
     private SecretMasker(Set<String> patterns) {
         this.patterns = patterns;
+        // Built with maps, then kept as arrays (below).
+        List<Map<Byte, Integer>> next = new ArrayList<>();
         next.add(new HashMap<>());
         List<Integer> outs = new ArrayList<>();
         outs.add(0);
@@ -69,6 +78,36 @@ final class SecretMasker {
                 queue.add(child);
             }
         }
+        this.keys = new byte[next.size()][];
+        this.targets = new int[next.size()][];
+        for (int node = 0; node < next.size(); node++) {
+            Map<Byte, Integer> t = next.get(node);
+            keys[node] = new byte[t.size()];
+            targets[node] = new int[t.size()];
+            int i = 0;
+            for (Map.Entry<Byte, Integer> e : t.entrySet()) {
+                keys[node][i] = e.getKey();
+                targets[node][i] = e.getValue();
+                i++;
+                if (node == 0) {
+                    rootNext[e.getKey() & 0xff] = e.getValue();
+                }
+            }
+        }
+    }
+
+    /** The node after {@code node} on byte {@code x}; -1 when it has no such transition (the root: 0). */
+    private int step(int node, byte x) {
+        if (node == 0) {
+            return rootNext[x & 0xff];
+        }
+        byte[] k = keys[node];
+        for (int i = 0; i < k.length; i++) {
+            if (k[i] == x) {
+                return targets[node][i];
+            }
+        }
+        return -1;
     }
 
     /** A masker for these secrets and their lines; blank values are ignored. */
@@ -121,25 +160,30 @@ final class SecretMasker {
      * Matches as [start, end) intervals, merged where they overlap or touch, in order.
      */
     private List<int[]> matches(byte[] b, int off, int len) {
-        List<int[]> found = new ArrayList<>();
+        List<int[]> found = List.of();
         int node = 0;
         for (int i = off; i < off + len; i++) {
             byte x = b[i];
-            Integer n;
-            while ((n = next.get(node).get(x)) == null && node != 0) {
+            int n;
+            while ((n = step(node, x)) < 0) {
                 node = fail[node];
             }
-            node = n == null ? 0 : n;
+            node = n;
             if (out[node] > 0) {
                 int start = i + 1 - out[node];
                 int end = i + 1;
-                if (!found.isEmpty() && found.get(found.size() - 1)[1] >= start) {
-                    int[] last = found.get(found.size() - 1);
-                    last[0] = Math.min(last[0], start);
-                    last[1] = end;
-                } else {
-                    found.add(new int[] {start, end});
+                if (found.isEmpty()) {
+                    found = new ArrayList<>();
                 }
+                // A match overlapping (or touching) earlier ones joins them into one run; a long
+                // match can start inside a match before the last one, so join back as far as needed.
+                int[] run = {start, end};
+                while (!found.isEmpty() && found.get(found.size() - 1)[1] >= run[0]) {
+                    int[] last = found.remove(found.size() - 1);
+                    run[0] = Math.min(run[0], last[0]);
+                    run[1] = Math.max(run[1], last[1]);
+                }
+                found.add(run);
             }
         }
         return found;

@@ -113,4 +113,51 @@ class SecretMaskingTest {
         assertTrue(text.contains("a****b"), text.substring(Math.max(0, text.length() - 40)));
         assertTrue(c.chunks.size() > 1, "the line arrived in several pieces");
     }
+
+    /** What masking must give: every byte inside any occurrence of any secret covered, each run of covered bytes one mask. */
+    private static String naiveMask(String text, List<String> secrets) {
+        boolean[] covered = new boolean[text.length()];
+        for (String secret : secrets) {
+            for (int at = text.indexOf(secret); at >= 0; at = text.indexOf(secret, at + 1)) {
+                java.util.Arrays.fill(covered, at, at + secret.length(), true);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            if (!covered[i]) {
+                sb.append(text.charAt(i));
+            } else if (i == 0 || !covered[i - 1]) {
+                sb.append("****");
+            }
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The Aho-Corasick scan against a plain search, on many random secrets and lines over a small
+     * alphabet (so that secrets overlap, nest and chain): a match that overlaps more than the match
+     * before it (a long secret starting inside an earlier one, a short one between) is one masked run.
+     */
+    @Test
+    void maskingAgreesWithAPlainSearchOnRandomOverlappingSecrets() {
+        java.util.Random random = new java.util.Random(20261122);
+        assertEquals("****", SecretMasker.EMPTY.with(List.of("0123456789", "56789abcde", "cd")).mask("0123456789abcde"),
+                "three matches, the last overlapping the first two");
+        for (int round = 0; round < 20_000; round++) {
+            List<String> secrets = new ArrayList<>();
+            for (int n = 1 + random.nextInt(5); n > 0; n--) {
+                secrets.add(randomText(random, 1 + random.nextInt(6)));
+            }
+            String text = randomText(random, random.nextInt(40));
+            assertEquals(naiveMask(text, secrets), SecretMasker.EMPTY.with(secrets).mask(text), "secrets " + secrets + " in '" + text + "'");
+        }
+    }
+
+    private static String randomText(java.util.Random random, int length) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            sb.append("abc".charAt(random.nextInt(3)));
+        }
+        return sb.toString();
+    }
 }
