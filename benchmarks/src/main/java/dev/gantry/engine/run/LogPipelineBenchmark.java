@@ -1,16 +1,9 @@
 package dev.gantry.engine.run;
 
-import dev.gantry.engine.store.Store;
+import dev.gantry.engine.server.LogBench;
 import java.io.IOException;
-import java.lang.reflect.Method;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -47,56 +40,35 @@ public class LogPipelineBenchmark {
     @Param({"none", "one"})
     public String secrets;
 
-    private Path home;
-    private Store store;
-    private Method open;
-    private AutoCloseable log;
+    private LogBench bench;
     private LineSplittingStream step;
     private byte[] output;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        home = Files.createTempDirectory("gantry-jmh-pipeline-");
-        store = Store.open(home);
-        store.jobs().save("bench", "pipeline { }", 0L);
-        // BuildLog is the controller's own (package-private in server): opened as BuildJournals does.
-        Class<?> buildLog = Class.forName("dev.gantry.engine.server.BuildLog");
-        open = buildLog.getDeclaredMethod("open", dev.gantry.engine.store.LogStore.class, String.class, int.class, Runnable.class, Consumer.class);
-        open.setAccessible(true);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < LINES; i++) {
-            sb.append(String.format("%-79s\n", "[INFO] Compiling 42 source files to /work/target/classes, line " + i));
-        }
-        output = sb.toString().getBytes(StandardCharsets.UTF_8);
+        bench = new LogBench();
+        output = LogBench.lines(LINES);
     }
 
     /** A new build's log per iteration, so that the file does not grow without bound. */
     @Setup(Level.Iteration)
     public void openLog() throws Exception {
-        int build = store.builds().create("bench", Map.of(), "benchmark").number();
-        Consumer<String> failure = message -> {
-            throw new IllegalStateException(message);
-        };
-        log = (AutoCloseable) open.invoke(null, store.logs(), "bench", build, (Runnable) () -> { }, failure);
         BuildSecrets bound = new BuildSecrets();
         if (secrets.equals("one")) {
             bound.add("TOKEN", "tok-5f1c2a9e7b3d4c60");
         }
-        LogSink resumable = new ResumableLogSink((LogSink) log, () -> new long[] {0, 0}, Map.of(), id -> false);
+        LogSink resumable = new ResumableLogSink(bench.newBuildLog(), () -> new long[] {0, 0}, Map.of(), id -> false);
         step = new LineSplittingStream(new MaskingLogSink(resumable, bound), SOURCE, () -> { });
     }
 
     @TearDown(Level.Iteration)
-    public void closeLog() throws Exception {
-        log.close();
+    public void closeLog() {
+        bench.closeBuildLog();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        store.close();
-        try (Stream<Path> walk = Files.walk(home)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        bench.close();
     }
 
     /** 100 lines of 80 bytes in one piece of a process's output. */

@@ -1,15 +1,8 @@
 package dev.gantry.engine.server;
 
 import dev.gantry.engine.run.LogSink;
-import dev.gantry.engine.store.Store;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,44 +31,30 @@ import org.openjdk.jmh.annotations.Warmup;
 public class LogIngestBenchmark {
     private static final int LINES_PER_CHUNK = 100;
     private static final LogSink.LogSource SOURCE = new LogSink.LogSource("Build", "3", null, false);
-    private Path home;
-    private Store store;
-    private BuildLog log;
+    private LogBench bench;
+    private LogSink log;
     private byte[] chunk;
-    private int build;
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
-        home = Files.createTempDirectory("gantry-jmh-log-");
-        store = Store.open(home);
-        store.jobs().save("bench", "pipeline { }", 0L);
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < LINES_PER_CHUNK; i++) {
-            sb.append(String.format("%-79s\n", "[INFO] Compiling 42 source files to /work/target/classes, line " + i));
-        }
-        chunk = sb.toString().getBytes(StandardCharsets.UTF_8);
+        bench = new LogBench();
+        chunk = LogBench.lines(LINES_PER_CHUNK);
     }
 
     /** A new build's log per iteration, so that the file does not grow without bound. */
     @Setup(Level.Iteration)
     public void openLog() throws IOException {
-        build = store.builds().create("bench", Map.of(), "benchmark").number();
-        log = BuildLog.open(store.logs(), "bench", build, () -> { }, message -> {
-            throw new IllegalStateException(message);
-        });
+        log = bench.newBuildLog();
     }
 
     @TearDown(Level.Iteration)
     public void closeLog() {
-        log.close();
+        bench.closeBuildLog();
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        store.close();
-        try (Stream<Path> walk = Files.walk(home)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        }
+        bench.close();
     }
 
     /** 100 lines of 80 bytes in one chunk, as a process's pipe delivers them. */
