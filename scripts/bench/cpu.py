@@ -29,6 +29,7 @@ from harness import register, agent_process, wait_online, pinned, run_all  # noq
 from agents import stop_all  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
+AUTH_OF = {}  # home -> the API token the harness signs in with (as harness.py does)
 
 
 def process_cpu_ms(pid):
@@ -55,7 +56,7 @@ def by_thread(counter, divide=1, top=8):
 
 def start_pair(gantry, tmp, home, port, agent_opts):
     agent = agent_process(gantry, f"http://127.0.0.1:{port}/", tmp, "w2", {"GANTRY_JAVA_OPTS": agent_opts})
-    return agent, Server(gantry, home, 1, port=port)
+    return agent, Server(gantry, home, 1, port=port, auth=AUTH_OF[home])
 
 
 def w1(gantry, tmp, home, rounds, agent_opts):
@@ -117,6 +118,7 @@ def main():
     home = os.path.join(tmp, "home")
     s = Server(os.path.abspath(args.gantry), home, 1)
     register(s, tmp, "w2", ["w2"], 2)
+    AUTH_OF[home] = s.token()
     s.stop()
     if args.what == "w1":
         w1(os.path.abspath(args.gantry), tmp, home, args.rounds, args.agent_opts)

@@ -47,8 +47,9 @@ def rss_kb(pid):
 
 
 class Server:
-    def __init__(self, gantry, home, executors, port=0):
+    def __init__(self, gantry, home, executors, port=0, auth=AUTH):
         self.start = time.monotonic()
+        self.auth = auth
         self.log = open(home.rstrip("/") + ".out", "a")
         self.proc = subprocess.Popen([gantry, "server", "--home", home, "--port", str(port), "--executors", str(executors)],
                                      stdout=subprocess.PIPE, stderr=self.log, text=True,
@@ -77,10 +78,18 @@ class Server:
 
     def call(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode()
-        req = urllib.request.Request(self.base + path, data=data, method=method, headers={"Content-Type": "application/json", "Authorization": AUTH})
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers={"Content-Type": "application/json", "Authorization": self.auth})
         with urllib.request.urlopen(req) as r:
             raw = r.read()
             return json.loads(raw) if raw and r.headers.get("Content-Type", "").startswith("application/json") else raw
+
+    def token(self):
+        """A new API token of the admin's, as `Authorization` header (kept in the home: it works after a restart).
+
+        Scripts and monitors sign in with a token (SHA-256, checked at once); a password is checked
+        with bcrypt (deliberately slow, ~0.1 s on a cold JVM), once per process and then remembered.
+        """
+        return "Bearer " + self.call("POST", "api/v1/users/admin/tokens", {"name": "bench"})["token"]
 
     def job(self, name, script):
         self.call("PUT", f"api/v1/jobs/{name}", {"script": script})
