@@ -116,6 +116,22 @@ public final class Security {
     private final LoginThrottle throttle;
     private final Audit audit;
     private final SecureRandom random = new SecureRandom();
+    /**
+     * Identities of recently verified {@code Authorization} headers, by the header's SHA-256: a
+     * client that polls (a CI tool asking for a build's status every few seconds) would otherwise
+     * cost three database reads per request for who it is. Kept {@link #REMEMBER_NANOS} at most,
+     * and only while {@link #generation} is what it was before the check: every change to users,
+     * passwords, tokens or grants counts it up (after its write), so a revoked token, a disabled
+     * user or a withdrawn grant takes effect at the next request. Failures are never kept.
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
+    static final long REMEMBER_NANOS = Duration.ofSeconds(5).toNanos();
+    private static final int MAX_REMEMBERED = 10_000;
+
+    /** @param login the user name a password was checked for (the login throttle's key), or null for a token */
+    private record Remembered(Identity identity, String login, long generation, long untilNanos) {
+    }
 
     /**
      * @param repository where users, tokens, grants and the audit log live; not null
@@ -259,29 +275,63 @@ public final class Security {
      */
     public Identity authenticate(String authorization, String sessionCookie, String address) throws Refused {
         if (authorization != null) {
-            String a = authorization.trim();
-            int space = a.indexOf(' ');
-            String scheme = space < 0 ? a : a.substring(0, space);
-            String value = space < 0 ? "" : a.substring(space + 1).trim();
-            if (scheme.equalsIgnoreCase("Basic")) {
-                String decoded;
-                try {
-                    decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
-                } catch (IllegalArgumentException e) {
-                    throw new Refused(401, "the Basic credentials are not valid base64 of 'user:password'", 0);
+            String key = Passwords.sha256(authorization);
+            long now = System.nanoTime();
+            long g = generation.get();
+            Remembered r = remembered.get(key);
+            // A throttled user or address is refused even with the right password: checked anew.
+            if (r != null && r.generation() == g && now - r.untilNanos() < 0
+                    && (r.login() == null || throttle.retryAfterSeconds(r.login(), address) == 0)) {
+                if (r.login() != null) {
+                    throttle.succeeded(r.login()); // as a checked password does: its user's failures start again
                 }
-                int colon = decoded.indexOf(':');
-                if (colon <= 0) {
-                    throw new Refused(401, "the Basic credentials must be 'user:password' or 'user:token'", 0);
-                }
-                return basic(decoded.substring(0, colon), decoded.substring(colon + 1), address);
+                return r.identity();
             }
-            if (scheme.equalsIgnoreCase("Bearer")) {
-                return bearer(value);
+            Identity identity = header(authorization, address);
+            if (remembered.size() >= MAX_REMEMBERED) {
+                remembered.clear();
             }
-            throw new Refused(401, "the Authorization scheme '" + scheme + "' is not supported; use Basic or Bearer", 0);
+            remembered.put(key, new Remembered(identity, identity.via() == Identity.Via.PASSWORD ? basicUser(authorization) : null,
+                    g, now + REMEMBER_NANOS));
+            return identity;
         }
         return sessionCookie == null ? null : session(sessionCookie);
+    }
+
+    /** Counts a change to users, passwords, tokens or grants: identities remembered before it are checked again. */
+    private void changed() {
+        generation.incrementAndGet();
+    }
+
+    /** The user name of a well-formed Basic header (checked by {@link #header} already). */
+    private static String basicUser(String authorization) {
+        String a = authorization.trim();
+        String decoded = new String(Base64.getDecoder().decode(a.substring(a.indexOf(' ') + 1).trim()), StandardCharsets.UTF_8);
+        return decoded.substring(0, decoded.indexOf(':'));
+    }
+
+    private Identity header(String authorization, String address) throws Refused {
+        String a = authorization.trim();
+        int space = a.indexOf(' ');
+        String scheme = space < 0 ? a : a.substring(0, space);
+        String value = space < 0 ? "" : a.substring(space + 1).trim();
+        if (scheme.equalsIgnoreCase("Basic")) {
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw new Refused(401, "the Basic credentials are not valid base64 of 'user:password'", 0);
+            }
+            int colon = decoded.indexOf(':');
+            if (colon <= 0) {
+                throw new Refused(401, "the Basic credentials must be 'user:password' or 'user:token'", 0);
+            }
+            return basic(decoded.substring(0, colon), decoded.substring(colon + 1), address);
+        }
+        if (scheme.equalsIgnoreCase("Bearer")) {
+            return bearer(value);
+        }
+        throw new Refused(401, "the Authorization scheme '" + scheme + "' is not supported; use Basic or Bearer", 0);
     }
 
     /** The identity of a live session cookie, or null when there is none or it expired. */
@@ -401,6 +451,7 @@ public final class Security {
         if (!repository.createUser(new UserRecord(name, password == null ? null : passwords.hash(password), Instant.now()))) {
             throw new IllegalStateException("a user named '" + name + "' exists already");
         }
+        changed();
     }
 
     /** All users. */
@@ -426,6 +477,7 @@ public final class Security {
         if (!repository.setPassword(name, passwords.hash(password))) {
             throw new java.util.NoSuchElementException("no user '" + name + "'");
         }
+        changed();
         sessions.endAll(name);
     }
 
@@ -452,6 +504,7 @@ public final class Security {
             throw new IllegalStateException("user '" + name + "' is the last one with the global admin role; grant it to another user first");
         }
         repository.deleteUser(name);
+        changed();
         sessions.endAll(name);
     }
 
@@ -470,6 +523,7 @@ public final class Security {
             throw new IllegalStateException("user '" + name + "' is the last enabled one with the global admin role; grant it to another user first");
         }
         repository.setDisabled(name, disabled);
+        changed();
         if (disabled) {
             sessions.endAll(name);
         }
@@ -487,7 +541,9 @@ public final class Security {
      * @throws IllegalArgumentException for an invalid user or folder name
      */
     public boolean grant(String user, Role role, String folder) {
-        return repository.grant(grantRecord(user, role, folder));
+        boolean added = repository.grant(grantRecord(user, role, folder));
+        changed();
+        return added;
     }
 
     /**
@@ -501,7 +557,9 @@ public final class Security {
         if (role == Role.ADMIN && g.folder().isEmpty() && isLastAdmin(user)) {
             throw new IllegalStateException("user '" + user + "' is the last one with the global admin role; grant it to another user first");
         }
-        return repository.revoke(g);
+        boolean removed = repository.revoke(g);
+        changed();
+        return removed;
     }
 
     private static GrantRecord grantRecord(String user, Role role, String folder) {
@@ -543,6 +601,7 @@ public final class Security {
         random.nextBytes(id);
         TokenRecord t = new TokenRecord(HexFormat.of().formatHex(id), user, name, Passwords.sha256(token), Instant.now());
         repository.createToken(t);
+        changed();
         return new CreatedToken(t.id(), name, token, t.created());
     }
 
@@ -553,6 +612,8 @@ public final class Security {
 
     /** Revokes a user's token; false when the user has no token with this id. */
     public boolean revokeToken(String user, String id) {
-        return repository.deleteToken(user, id);
+        boolean removed = repository.deleteToken(user, id);
+        changed();
+        return removed;
     }
 }
