@@ -29,7 +29,6 @@ from harness import register, agent_process, wait_online, pinned, run_all  # noq
 from agents import stop_all  # noqa: E402
 
 TICK = os.sysconf("SC_CLK_TCK")
-AUTH_OF = {}  # home -> the API token the harness signs in with (as harness.py does)
 
 
 def process_cpu_ms(pid):
@@ -54,17 +53,17 @@ def by_thread(counter, divide=1, top=8):
     return ", ".join(f"{name} {ms / divide:.0f}" for name, ms in counter.most_common(top) if ms > 0)
 
 
-def start_pair(gantry, tmp, home, port, agent_opts):
+def start_pair(gantry, tmp, home, port, agent_opts, auth):
     agent = agent_process(gantry, f"http://127.0.0.1:{port}/", tmp, "w2", {"GANTRY_JAVA_OPTS": agent_opts})
-    return agent, Server(gantry, home, 1, port=port, auth=AUTH_OF[home])
+    return agent, Server(gantry, home, 1, port=port, auth=auth)
 
 
-def w1(gantry, tmp, home, rounds, agent_opts):
+def w1(gantry, tmp, home, rounds, agent_opts, auth):
     rows = []
     threads = {"controller": collections.Counter(), "agent": collections.Counter()}
     for r in range(rounds + 1):
         t0 = time.monotonic()
-        agent, s = start_pair(gantry, tmp, home, 18931, agent_opts)
+        agent, s = start_pair(gantry, tmp, home, 18931, agent_opts, auth)
         ready = s.ready_after + s.start - t0
         wait_online(s, ["w2"])
         online = time.monotonic() - t0
@@ -85,8 +84,8 @@ def w1(gantry, tmp, home, rounds, agent_opts):
         print(f"  {who} by thread (ms, mean): {by_thread(t, rounds, 10)}")
 
 
-def w3(gantry, tmp, home, agent_opts):
-    agent, s = start_pair(gantry, tmp, home, 18932, agent_opts)
+def w3(gantry, tmp, home, agent_opts, auth):
+    agent, s = start_pair(gantry, tmp, home, 18932, agent_opts, auth)
     try:
         wait_online(s, ["w2"])
         time.sleep(5)
@@ -118,12 +117,12 @@ def main():
     home = os.path.join(tmp, "home")
     s = Server(os.path.abspath(args.gantry), home, 1)
     register(s, tmp, "w2", ["w2"], 2)
-    AUTH_OF[home] = s.token()
+    auth = s.token()  # the harness signs in with an API token (see harness.py)
     s.stop()
     if args.what == "w1":
-        w1(os.path.abspath(args.gantry), tmp, home, args.rounds, args.agent_opts)
+        w1(os.path.abspath(args.gantry), tmp, home, args.rounds, args.agent_opts, auth)
     else:
-        w3(os.path.abspath(args.gantry), tmp, home, args.agent_opts)
+        w3(os.path.abspath(args.gantry), tmp, home, args.agent_opts, auth)
 
 
 if __name__ == "__main__":

@@ -387,9 +387,23 @@ public final class AgentProcess {
 
     /** A protocol call within the session; a 410 ends the session (the main loop connects again). */
     Map<String, Object> post(String path, Object body, Duration timeout) throws IOException, InterruptedException {
+        return inSession(s -> http.post(path, s, body, timeout));
+    }
+
+    /** Sends a binary events body within the session, as {@link #post} does. */
+    Map<String, Object> postEvents(String path, List<byte[]> body, Duration timeout) throws IOException, InterruptedException {
+        return inSession(s -> http.postEvents(path, s, body, timeout));
+    }
+
+    /** A call made with the session's id. */
+    private interface SessionCall {
+        Map<String, Object> send(String session) throws IOException, InterruptedException;
+    }
+
+    private Map<String, Object> inSession(SessionCall call) throws IOException, InterruptedException {
         String s = awaitSession();
         try {
-            return http.post(path, s, body, timeout);
+            return call.send(s);
         } catch (AgentHttp.Status e) {
             if (e.status == 410) {
                 sessionEnded(s);
@@ -420,19 +434,6 @@ public final class AgentProcess {
     }
 
     private static final long STARTING_NANOS = Duration.ofSeconds(5).toNanos();
-
-    /** Sends a binary events body within the session; a 410 ends the session (the main loop connects again). */
-    Map<String, Object> postEvents(String path, List<byte[]> body, Duration timeout) throws IOException, InterruptedException {
-        String s = awaitSession();
-        try {
-            return http.postEvents(path, s, body, timeout);
-        } catch (AgentHttp.Status e) {
-            if (e.status == 410) {
-                sessionEnded(s);
-            }
-            throw e;
-        }
-    }
 
     /** Waits before the next attempt: exponential backoff with jitter; returns the failure count. */
     int pause(int failures, Exception e) throws InterruptedException {

@@ -95,7 +95,7 @@ public final class AgentProtocolResource {
         }
         Set<String> known = ids(body, "known");
         a.dropUndelivered(known);
-        long wait = Math.max(0, Math.min(waitMillis == null ? 0 : waitMillis, AgentProtocol.MAX_POLL_MILLIS));
+        long wait = waitMillis(waitMillis, AgentProtocol.MAX_POLL_MILLIS);
         if (wait == 0) {
             Map<String, Object> now = a.work(known);
             async.resume(Response.ok(now == null ? empty() : now).build());
@@ -249,7 +249,7 @@ public final class AgentProtocolResource {
      */
     private static void answer(RemoteAgent a, String id, Map<String, Object> b, Long waitMillis, Map<String, Object> base,
                                Runnable take, AsyncResponse async) {
-        long wait = Math.max(0, Math.min(waitMillis == null ? 0 : waitMillis, AgentProtocol.MAX_EVENTS_WAIT_MILLIS));
+        long wait = waitMillis(waitMillis, AgentProtocol.MAX_EVENTS_WAIT_MILLIS);
         if (wait == 0) {
             if (take != null) {
                 take.run();
@@ -283,6 +283,11 @@ public final class AgentProtocolResource {
         });
         async.setTimeout(wait, TimeUnit.MILLISECONDS);
         withdraw.set(park.get());
+    }
+
+    /** A call's {@code ?wait=}: none when absent or negative, at most {@code max}. */
+    private static long waitMillis(Long asked, long max) {
+        return Math.max(0, Math.min(asked == null ? 0 : asked, max));
     }
 
     /** {@code base} with the entries of {@code work} (null for none) added. */

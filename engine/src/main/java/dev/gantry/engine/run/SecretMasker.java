@@ -27,7 +27,8 @@ final class SecretMasker {
     /**
      * The trie as arrays, for the scan (every byte of every log line passes it): the root's
      * transitions as a table of all 256 bytes (0: none, stay at the root), where a scan spends
-     * nearly all its time; other nodes' as parallel arrays of bytes and targets (a few each).
+     * nearly all its time; other nodes' as parallel arrays of bytes and targets (a few each; the
+     * root's entries there stay null).
      */
     private final int[] rootNext = new int[256];
     private final byte[][] keys;
@@ -78,9 +79,10 @@ final class SecretMasker {
                 queue.add(child);
             }
         }
+        next.get(0).forEach((x, child) -> rootNext[x & 0xff] = child);
         this.keys = new byte[next.size()][];
         this.targets = new int[next.size()][];
-        for (int node = 0; node < next.size(); node++) {
+        for (int node = 1; node < next.size(); node++) {
             Map<Byte, Integer> t = next.get(node);
             keys[node] = new byte[t.size()];
             targets[node] = new int[t.size()];
@@ -89,9 +91,6 @@ final class SecretMasker {
                 keys[node][i] = e.getKey();
                 targets[node][i] = e.getValue();
                 i++;
-                if (node == 0) {
-                    rootNext[e.getKey() & 0xff] = e.getValue();
-                }
             }
         }
     }

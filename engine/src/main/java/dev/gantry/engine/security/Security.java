@@ -21,6 +21,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -124,13 +126,20 @@ public final class Security {
      * passwords, tokens or grants counts it up (after its write), so a revoked token, a disabled
      * user or a withdrawn grant takes effect at the next request. Failures are never kept.
      */
-    private final java.util.concurrent.ConcurrentHashMap<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
-    static final long REMEMBER_NANOS = Duration.ofSeconds(5).toNanos();
+    private final ConcurrentHashMap<String, Remembered> remembered = new ConcurrentHashMap<>();
+    private final AtomicLong generation = new AtomicLong();
+    private static final long REMEMBER_NANOS = Duration.ofSeconds(5).toNanos();
     private static final int MAX_REMEMBERED = 10_000;
 
-    /** @param login the user name a password was checked for (the login throttle's key), or null for a token */
-    private record Remembered(Identity identity, String login, long generation, long untilNanos) {
+    /**
+     * Who a header stands for.
+     *
+     * @param login the user name a password was checked for (the login throttle's key), or null for a token
+     */
+    private record Checked(Identity identity, String login) {
+    }
+
+    private record Remembered(Checked checked, long generation, long untilNanos) {
     }
 
     /**
@@ -279,21 +288,23 @@ public final class Security {
             long now = System.nanoTime();
             long g = generation.get();
             Remembered r = remembered.get(key);
-            // A throttled user or address is refused even with the right password: checked anew.
-            if (r != null && r.generation() == g && now - r.untilNanos() < 0
-                    && (r.login() == null || throttle.retryAfterSeconds(r.login(), address) == 0)) {
-                if (r.login() != null) {
-                    throttle.succeeded(r.login()); // as a checked password does: its user's failures start again
+            if (r != null && r.generation() == g && now - r.untilNanos() < 0) {
+                String login = r.checked().login();
+                if (login == null) {
+                    return r.checked().identity();
                 }
-                return r.identity();
+                // A throttled user or address is refused even with the right password: checked anew below.
+                if (throttle.retryAfterSeconds(login, address) == 0) {
+                    throttle.succeeded(login); // as a checked password does: its user's failures start again
+                    return r.checked().identity();
+                }
             }
-            Identity identity = header(authorization, address);
+            Checked checked = header(authorization, address);
             if (remembered.size() >= MAX_REMEMBERED) {
                 remembered.clear();
             }
-            remembered.put(key, new Remembered(identity, identity.via() == Identity.Via.PASSWORD ? basicUser(authorization) : null,
-                    g, now + REMEMBER_NANOS));
-            return identity;
+            remembered.put(key, new Remembered(checked, g, now + REMEMBER_NANOS));
+            return checked.identity();
         }
         return sessionCookie == null ? null : session(sessionCookie);
     }
@@ -303,14 +314,7 @@ public final class Security {
         generation.incrementAndGet();
     }
 
-    /** The user name of a well-formed Basic header (checked by {@link #header} already). */
-    private static String basicUser(String authorization) {
-        String a = authorization.trim();
-        String decoded = new String(Base64.getDecoder().decode(a.substring(a.indexOf(' ') + 1).trim()), StandardCharsets.UTF_8);
-        return decoded.substring(0, decoded.indexOf(':'));
-    }
-
-    private Identity header(String authorization, String address) throws Refused {
+    private Checked header(String authorization, String address) throws Refused {
         String a = authorization.trim();
         int space = a.indexOf(' ');
         String scheme = space < 0 ? a : a.substring(0, space);
@@ -326,10 +330,12 @@ public final class Security {
             if (colon <= 0) {
                 throw new Refused(401, "the Basic credentials must be 'user:password' or 'user:token'", 0);
             }
-            return basic(decoded.substring(0, colon), decoded.substring(colon + 1), address);
+            String user = decoded.substring(0, colon);
+            Identity identity = basic(user, decoded.substring(colon + 1), address);
+            return new Checked(identity, identity.via() == Identity.Via.PASSWORD ? user : null);
         }
         if (scheme.equalsIgnoreCase("Bearer")) {
-            return bearer(value);
+            return new Checked(bearer(value), null);
         }
         throw new Refused(401, "the Authorization scheme '" + scheme + "' is not supported; use Basic or Bearer", 0);
     }

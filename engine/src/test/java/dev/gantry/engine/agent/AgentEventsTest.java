@@ -183,38 +183,25 @@ class AgentEventsTest {
     @Test
     void theAnswerToAResultCarriesTheNextTaskBeforeAParkedPollGetsIt() throws Exception {
         try (ControllerFixture c = ControllerFixture.in(dir.resolve("home")).agents(Duration.ofSeconds(10)).start()) {
-            Agent a = connect(c, "a1");
-            RemoteAgent agent = (RemoteAgent) c.agents.node("a1");
-            TaskCall first = task("t-1", new ByteArrayOutputStream(), null);
-            agent.submit(first);
-            poll(c, a, 5000, List.of());
-            // The agent's long poll is parked while its task runs.
-            CompletableFuture<HttpResponse<String>> parked = parkPoll(c, a, agent);
-
-            // The build's next step is submitted when the first task's result is taken: the answer
-            // to that result waits for it.
-            TaskCall second = task("t-2", new ByteArrayOutputStream(), null);
-            submitWhenDone(agent, first, second);
-            Map<String, Object> result = Map.of("value", Map.of("exitCode", 0), "seqEnd", 0);
-            JsonNode answer = events(c, a, "tasks/t-1/events?wait=5000", header(0, result, List.of("t-1")));
-            assertEquals(0, answer.get("ack").asInt());
-            assertEquals("t-2", answer.get("tasks").get(0).get("id").asText(), answer.toString());
-            assertFalse(parked.isDone(), "the long poll stays parked: the task went with the events answer");
+            Handoff h = handOff(c);
+            assertEquals(0, h.answer().get("ack").asInt());
+            assertEquals("t-2", h.answer().get("tasks").get(0).get("id").asText(), h.answer().toString());
+            assertFalse(h.parked().isDone(), "the long poll stays parked: the task went with the events answer");
 
             // With nothing to come, the answer comes after the wait with the acknowledgement, and
             // tells the agent to forget the task the controller no longer has (t-1): that alone
             // did not answer it early.
             long t0 = System.nanoTime();
-            JsonNode last = events(c, a, "tasks/t-2/events?wait=300", header(0, result, List.of("t-1", "t-2")));
+            JsonNode last = events(c, h.a(), "tasks/t-2/events?wait=300", header(0, DONE, List.of("t-1", "t-2")));
             assertTrue(System.nanoTime() - t0 >= 250_000_000L, "it waited for a next task");
             assertEquals(0, last.get("ack").asInt());
             assertEquals(0, last.get("tasks").size(), last.toString());
             assertTrue(ids(last.get("cancel")).contains("t-1"), last.toString());
-            assertEquals(Map.of("exitCode", 0), second.await());
+            assertEquals(Map.of("exitCode", 0), h.second().await());
 
             // A task submitted now goes to the long poll, as before.
-            agent.submit(task("t-3", new ByteArrayOutputStream(), null));
-            JsonNode polled = JSON.readTree(parked.get().body());
+            h.agent().submit(task("t-3", new ByteArrayOutputStream(), null));
+            JsonNode polled = JSON.readTree(h.parked().get().body());
             assertEquals("t-3", polled.get("tasks").get(0).get("id").asText(), polled.toString());
         }
     }
@@ -222,25 +209,40 @@ class AgentEventsTest {
     @Test
     void aCancelReachesTheAgentThroughTheLongPollAlsoForATaskThatCameWithAnEventsAnswer() throws Exception {
         try (ControllerFixture c = ControllerFixture.in(dir.resolve("home")).agents(Duration.ofSeconds(10)).start()) {
-            Agent a = connect(c, "a1");
-            RemoteAgent agent = (RemoteAgent) c.agents.node("a1");
-            TaskCall first = task("t-1", new ByteArrayOutputStream(), null);
-            agent.submit(first);
-            poll(c, a, 5000, List.of());
-            // Parked before the agent had t-2: its known does not name it.
-            CompletableFuture<HttpResponse<String>> parked = parkPoll(c, a, agent);
-            TaskCall second = task("t-2", new ByteArrayOutputStream(), null);
-            submitWhenDone(agent, first, second);
-            JsonNode answer = events(c, a, "tasks/t-1/events?wait=5000", header(0, Map.of("value", Map.of("exitCode", 0), "seqEnd", 0),
-                    List.of("t-1")));
-            assertEquals("t-2", answer.get("tasks").get(0).get("id").asText(), answer.toString());
+            // The long poll was parked before the agent had t-2: its known does not name it.
+            Handoff h = handOff(c);
+            assertEquals("t-2", h.answer().get("tasks").get(0).get("id").asText(), h.answer().toString());
 
-            second.cancel();
-            JsonNode polled = JSON.readTree(parked.get(10, java.util.concurrent.TimeUnit.SECONDS).body());
+            h.second().cancel();
+            JsonNode polled = JSON.readTree(h.parked().get(10, java.util.concurrent.TimeUnit.SECONDS).body());
             assertTrue(ids(polled.get("cancel")).contains("t-2"), polled.toString());
             assertEquals(0, polled.get("tasks").size(), "a cancelled task is not handed out again: " + polled);
         }
     }
+
+    /** The agent, its parked long poll, the second task, and the answer to the first task's result. */
+    private record Handoff(Agent a, RemoteAgent agent, CompletableFuture<HttpResponse<String>> parked, TaskCall second, JsonNode answer) {
+    }
+
+    /** Agent a1 gets task t-1 by polling, parks its next long poll, then sends t-1's result with {@code ?wait}; t-2 is submitted when it is taken. */
+    private Handoff handOff(ControllerFixture c) throws Exception {
+        Agent a = connect(c, "a1");
+        RemoteAgent agent = (RemoteAgent) c.agents.node("a1");
+        TaskCall first = task("t-1", new ByteArrayOutputStream(), null);
+        agent.submit(first);
+        poll(c, a, 5000, List.of());
+        // The agent's long poll is parked while its task runs.
+        CompletableFuture<HttpResponse<String>> parked = parkPoll(c, a, agent);
+        // The build's next step is submitted when the first task's result is taken: the answer
+        // to that result waits for it.
+        TaskCall second = task("t-2", new ByteArrayOutputStream(), null);
+        submitWhenDone(agent, first, second);
+        JsonNode answer = events(c, a, "tasks/t-1/events?wait=5000", header(0, DONE, List.of("t-1")));
+        return new Handoff(a, agent, parked, second, answer);
+    }
+
+    /** A task's result: exit code 0, no chunks. */
+    private static final Map<String, Object> DONE = Map.of("value", Map.of("exitCode", 0), "seqEnd", 0);
 
     private static List<String> ids(JsonNode array) {
         List<String> out = new java.util.ArrayList<>();
